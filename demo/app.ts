@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AppDeps, RequestContext } from './context.ts';
+import { HttpError, sendHtml, sendJson } from './http.ts';
+import { errorPage } from './pages/layout.ts';
+import { createRouter } from './routes/index.ts';
+import { applySecurityHeaders, isHttps } from './security.ts';
+
+/** Metrics label for paths that match no route, so scanners cannot create unbounded label values. */
+const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * The request pipeline: metrics → security headers → faults → route → error page.
+ * Faults act here, before routing, so they hit every route alike.
+ */
+export function createRequestListener(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const route = createRouter();
+  return (req, res) => {
+    void handle(deps, route, req, res);
+  };
+}
+
+async function handle(
+  deps: AppDeps,
+  route: ReturnType<typeof createRouter>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const started = performance.now();
+  const method = req.method ?? 'GET';
+  // The Host header is client-controlled; only the path and query are taken from the request.
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const match = route(method, url.pathname);
+  const routeLabel = match ? ('route' in match ? match.route.path : match.path) : UNMATCHED_ROUTE;
+  res.on('finish', () => {
+    deps.metrics.observe(method, routeLabel, res.statusCode, (performance.now() - started) / 1000);
+  });
+
+  const https = isHttps(req);
+  if (deps.faults.securityHeaders) applySecurityHeaders(res, https);
+  const api = url.pathname.startsWith('/api/');
+  try {
+    if (deps.faults.minDelayMs > 0) await delayUntil(started + deps.faults.minDelayMs);
+    if (deps.faults.forceServerError) throw new HttpError(500, 'Internal Server Error');
+    if (!match) throw new HttpError(404, 'Page not found.');
+    if (!('route' in match))
+      throw new HttpError(405, 'Method not allowed.', { Allow: match.allowed.join(', ') });
+    const ctx: RequestContext = { req, res, url, deps, https };
+    await match.route.handler(ctx);
+  } catch (error) {
+    sendError(deps, res, api, error, `${method} ${url.pathname}`);
+  }
+}
+
+/** Waits until `deadline` (performance.now() time); timers may fire early, so it re-checks. */
+async function delayUntil(deadline: number): Promise<void> {
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now()) {
+    await sleep(Math.ceil(left));
+  }
+}
+
+function sendError(deps: AppDeps, res: ServerResponse, api: boolean, error: unknown, what: string): void {
+  const known = error instanceof HttpError;
+  if (!known)
+    process.stderr.write(`rollgate-demo: ${what} failed: ${(error as Error)?.stack ?? String(error)}\n`);
+  if (res.headersSent) {
+    // Too late for an error page; cutting the connection at least makes the failure visible.
+    res.destroy();
+    return;
+  }
+  const status = known ? error.status : 500;
+  const message = known ? error.message : 'Internal Server Error';
+  if (known) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  if (api) {
+    sendJson(res, status, { status: 'error', error: message });
+    return;
+  }
+  const view = {
+    title: status === 500 ? 'Error' : `Error ${status}`,
+    version: deps.version,
+    environment: deps.environment,
+  };
+  sendHtml(res, status, errorPage(view, status, message));
+}

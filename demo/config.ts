@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { parseFaultList, resolveFaults } from './faults.ts';
+import type { DemoOptions } from './server.ts';
+
+export class DemoConfigError extends Error {
+  readonly code = 'DEMO_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DemoConfigError';
+  }
+}
+
+export const DEFAULT_PORT = 4173;
+export const DEFAULT_DATABASE_URL = 'sqlite:.demo-data/demo.sqlite';
+
+/** rollgate's own version, found relative to this file so it works from any working directory. */
+export function readPackageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
+  if (typeof pkg.version !== 'string') throw new DemoConfigError('package.json has no "version" field');
+  return pkg.version;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_PORT;
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > 65535) {
+    throw new DemoConfigError(`PORT="${value}" is not a port number (0-65535; 0 picks a free port)`);
+  }
+  return port;
+}
+
+/**
+ * Reads the demo's environment: PORT, DEMO_DATABASE_URL, DEMO_VERSION, DEMO_ENVIRONMENT,
+ * DEMO_FAULTS, SESSION_SECRET. Every problem throws here, before anything starts.
+ */
+export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoOptions & { port: number } {
+  const faults = parseFaultList(env.DEMO_FAULTS);
+  resolveFaults(faults); // throws UnknownFaultError on a typo
+  const options: DemoOptions & { port: number } = {
+    port: parsePort(env.PORT),
+    databaseUrl: env.DEMO_DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
+    version: env.DEMO_VERSION?.trim() || readPackageVersion(),
+    environment: env.DEMO_ENVIRONMENT?.trim() || 'demo',
+    faults,
+  };
+  if (env.SESSION_SECRET) options.sessionSecret = env.SESSION_SECRET;
+  return options;
+}

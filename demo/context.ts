@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Store } from './db/store.ts';
+import type { FaultPlan } from './faults.ts';
+import type { DemoMetrics } from './metrics.ts';
+
+/** What every handler may use; built once per server. */
+export interface AppDeps {
+  store: Store;
+  faults: FaultPlan;
+  /** The version as reported (already altered by the `wrong-version` fault when active). */
+  version: string;
+  environment: string;
+  /** Keys the CSRF tokens; random per process unless SESSION_SECRET is given. */
+  secret: string;
+  metrics: DemoMetrics;
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  deps: AppDeps;
+  https: boolean;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+
+export interface Route {
+  method: 'GET' | 'POST';
+  /** Exact path; also the `route` label in metrics. */
+  path: string;
+  handler: Handler;
+}

@@ -1,0 +1,64 @@
+/**
+ * The demo's data layer: one async interface, whatever the engine behind it. Routes depend on
+ * this, never on Kysely or a driver, so adding PostgreSQL or MariaDB touches `db/` only.
+ */
+
+export type Engine = 'sqlite' | 'postgres' | 'mysql';
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  passwordHash: string;
+}
+
+export interface SessionRecord {
+  /** The raw session id, as sent in the cookie (the database stores only its SHA-256). */
+  id: string;
+  userId: number;
+  username: string;
+  expiresAt: Date;
+}
+
+export interface NewLineItem {
+  description: string;
+  /** Whole units. */
+  quantity: number;
+  /** Integer cents: money is never a float here. */
+  unitPriceCents: number;
+}
+
+export interface EstimateSummary {
+  id: number;
+  title: string;
+  createdAt: string;
+  itemCount: number;
+  /** Sum of quantity × unit price over the line items, in integer cents. */
+  totalCents: number;
+}
+
+export interface StoreInfo {
+  engine: Engine;
+  /** SQLite only: the journal mode the database file is actually in (`wal` expected). */
+  journalMode?: string;
+  /** False for anything that dies with the process; such stores are refused at open. */
+  persistent: boolean;
+}
+
+export interface Store {
+  findUserByName(username: string): Promise<UserRecord | undefined>;
+  createSession(userId: number, ttlMs?: number): Promise<SessionRecord>;
+  /** Undefined when unknown or expired. */
+  getSession(id: string): Promise<SessionRecord | undefined>;
+  deleteSession(id: string): Promise<void>;
+  createEstimate(userId: number, title: string, items: readonly NewLineItem[]): Promise<EstimateSummary>;
+  /** Newest first. */
+  listEstimates(userId: number): Promise<EstimateSummary[]>;
+  /** Runs a real query against the schema; rejects when the database cannot answer. */
+  ping(): Promise<void>;
+  info(): StoreInfo;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+
+export const DEMO_USER = { username: 'demo', password: 'demo-password' } as const;

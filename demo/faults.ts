@@ -1,0 +1,108 @@
+/**
+ * Injected faults: the demo's way of being a broken release on purpose, so every gate can be
+ * proven both ways (healthy demo → PROMOTE, each fault → HOLD with the right reason).
+ *
+ * All fault behaviour is declared here as a change to {@link FaultEffects}; the rest of the app
+ * only reads the plan. Adding a fault (cors-reflect, no-rate-limit, no-csrf, leaky-config,
+ * error-rate-5, slow-lcp…) means adding a field with its healthy default and one registry entry.
+ */
+
+/** What the running app does differently from a healthy release. Defaults are the healthy values. */
+export interface FaultEffects {
+  /** Answer 500 on every route, before routing. */
+  readonly forceServerError: boolean;
+  /** Minimum time before any response is sent, in milliseconds. */
+  readonly minDelayMs: number;
+  /** Send the security headers (CSP, nosniff, frame options…). */
+  readonly securityHeaders: boolean;
+  /** Appended to the version everywhere it is reported, so it no longer matches the release. */
+  readonly versionSuffix: string;
+}
+
+export interface FaultPlan extends FaultEffects {
+  /** Fault names that produced this plan, in the order given, without duplicates. */
+  readonly names: readonly FaultName[];
+}
+
+interface FaultDefinition {
+  readonly description: string;
+  readonly apply: (effects: FaultEffects) => FaultEffects;
+}
+
+const HEALTHY: FaultEffects = {
+  forceServerError: false,
+  minDelayMs: 0,
+  securityHeaders: true,
+  versionSuffix: '',
+};
+
+/** Slow enough to break any sane p95 budget, short enough to keep tests quick. */
+export const SLOW_FAULT_DELAY_MS = 800;
+
+const FAULTS = {
+  'server-errors': {
+    description: 'every page and API route (health and login included) answers 500',
+    apply: (plan) => ({ ...plan, forceServerError: true }),
+  },
+  slow: {
+    description: `every response is delayed by at least ${SLOW_FAULT_DELAY_MS} ms`,
+    apply: (plan) => ({ ...plan, minDelayMs: Math.max(plan.minDelayMs, SLOW_FAULT_DELAY_MS) }),
+  },
+  'no-security-headers': {
+    description: 'no CSP, X-Content-Type-Options, X-Frame-Options, Referrer-Policy or COOP headers',
+    apply: (plan) => ({ ...plan, securityHeaders: false }),
+  },
+  'wrong-version': {
+    description: 'the reported version is "<version>-wrong", not the release under test',
+    apply: (plan) => ({ ...plan, versionSuffix: '-wrong' }),
+  },
+} as const satisfies Record<string, FaultDefinition>;
+
+export type FaultName = keyof typeof FAULTS;
+
+/** Every fault the demo knows, with what it does (for `--help` texts and harness fault matrices). */
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+export function describeFaults(): { name: FaultName; description: string }[] {
+  return FAULT_NAMES.map((name) => ({ name, description: FAULTS[name].description }));
+}
+
+export class UnknownFaultError extends Error {
+  readonly code = 'DEMO_UNKNOWN_FAULT';
+  constructor(readonly unknown: string[]) {
+    super(
+      `unknown demo fault${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}; ` +
+        `known faults: ${FAULT_NAMES.join(', ')}`,
+    );
+    this.name = 'UnknownFaultError';
+  }
+}
+
+function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name);
+}
+
+/** Splits `DEMO_FAULTS` ("slow, wrong-version"); blanks are dropped so a trailing comma is harmless. */
+export function parseFaultList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+}
+
+/**
+ * Builds the plan for the given fault names. Throws {@link UnknownFaultError} for any name it does
+ * not know: a typo must never silently run a healthy demo and let a fault test PROMOTE.
+ */
+export function resolveFaults(names: readonly string[] = []): FaultPlan {
+  const unknown = names.filter((name) => !isFaultName(name));
+  if (unknown.length > 0) throw new UnknownFaultError(unknown);
+  const unique = [...new Set(names as FaultName[])];
+  const effects = unique.reduce<FaultEffects>((acc, name) => FAULTS[name].apply(acc), HEALTHY);
+  return { ...effects, names: unique };
+}
+
+/** The version the app reports (health, /api/version, page footer) under this plan. */
+export function reportedVersion(plan: FaultPlan, version: string): string {
+  return `${version}${plan.versionSuffix}`;
+}

@@ -1,0 +1,39 @@
+/**
+ * `npm run demo`: starts the demo from environment variables and prints exactly one stdout line,
+ * `rollgate-demo listening on http://127.0.0.1:<port>`, which the harness parses for the port.
+ * Everything else goes to stderr. Exit 2 when it cannot start (bad config, unknown fault, refused DB).
+ */
+import { readDemoConfig } from './config.ts';
+import { type DemoServer, startDemo } from './server.ts';
+
+function fail(error: unknown): never {
+  process.stderr.write(`rollgate-demo: cannot start: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(2);
+}
+
+let demo: DemoServer;
+try {
+  demo = await startDemo(readDemoConfig(process.env));
+} catch (error) {
+  fail(error);
+}
+
+process.stdout.write(`rollgate-demo listening on ${demo.url}\n`);
+
+let stopping = false;
+function stop(signal: NodeJS.Signals): void {
+  if (stopping) {
+    // A second Ctrl-C means "now": skip the graceful close.
+    process.exit(130);
+  }
+  stopping = true;
+  demo.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`rollgate-demo: error while stopping on ${signal}: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,49 @@
+import { html, type SafeHtml } from './html.ts';
+
+export interface LayoutView {
+  title: string;
+  version: string;
+  environment: string;
+  /** Present when signed in: shows the user and a sign-out form carrying its CSRF token. */
+  user?: { username: string; csrf: string };
+}
+
+export function layout(view: LayoutView, body: SafeHtml): string {
+  const nav = view.user
+    ? html`<nav class="account">
+        <span data-testid="current-user">${view.user.username}</span>
+        <form method="post" action="/logout" class="inline">
+          <input type="hidden" name="_csrf" value="${view.user.csrf}">
+          <button type="submit" class="link">Sign out</button>
+        </form>
+      </nav>`
+    : '';
+  return html`<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="app-version" content="${view.version}">
+  <title>${view.title} · Estimates demo</title>
+  <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="/static/app.css">
+</head>
+<body>
+  <header class="top"><a class="brand" href="/">Estimates demo</a>${nav}</header>
+  <main>${body}</main>
+  <footer class="foot">version <span data-testid="app-version">${view.version}</span> · ${view.environment}</footer>
+</body>
+</html>
+`.value;
+}
+
+export function errorPage(view: LayoutView, status: number, message: string): string {
+  return layout(
+    view,
+    html`<section class="card narrow">
+      <h1>${status === 500 ? 'Something went wrong' : `Error ${status}`}</h1>
+      <p role="alert" class="alert">${message}</p>
+      <p><a href="/">Back to the start</a></p>
+    </section>`,
+  );
+}

@@ -1,0 +1,26 @@
+import { html } from './html.ts';
+import { type LayoutView, layout } from './layout.ts';
+
+export interface LoginView {
+  csrf: string;
+  username?: string;
+  error?: string;
+}
+
+export function loginPage(base: LayoutView, view: LoginView): string {
+  return layout(
+    { ...base, title: 'Sign in' },
+    html`<section class="card narrow">
+      <h1>Sign in</h1>
+      ${view.error && html`<p role="alert" class="alert">${view.error}</p>`}
+      <form method="post" action="/login" class="stack">
+        <input type="hidden" name="_csrf" value="${view.csrf}">
+        <label for="username">Username</label>
+        <input id="username" name="username" autocomplete="username" required value="${view.username ?? ''}">
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <button type="submit">Sign in</button>
+      </form>
+    </section>`,
+  );
+}

@@ -1,0 +1,63 @@
+import { performance } from 'node:perf_hooks';
+import type { Route } from '../context.ts';
+import { sendJson } from '../http.ts';
+import { formatCents } from '../money.ts';
+import { currentSession } from '../session.ts';
+
+export const apiRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/simple-health',
+    // Liveness only: answers without touching the database, so a slow DB does not restart the app.
+    handler: (ctx) => sendJson(ctx.res, 200, { status: 'ok' }),
+  },
+  {
+    method: 'GET',
+    path: '/api/health',
+    async handler(ctx) {
+      const { store, version, environment } = ctx.deps;
+      const info = store.info();
+      const started = performance.now();
+      try {
+        await store.ping();
+        const latencyMs = Math.round((performance.now() - started) * 100) / 100;
+        const database = { status: 'ok', engine: info.engine, latencyMs, journalMode: info.journalMode };
+        sendJson(ctx.res, 200, { status: 'ok', version, environment, checks: { database } });
+      } catch (error) {
+        // The reason goes to stderr, not to the (possibly public) response.
+        process.stderr.write(`rollgate-demo: health check: database failed: ${(error as Error).message}\n`);
+        const database = { status: 'error', engine: info.engine, error: 'database query failed' };
+        sendJson(ctx.res, 503, { status: 'error', version, environment, checks: { database } });
+      }
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/version',
+    handler: (ctx) => sendJson(ctx.res, 200, { version: ctx.deps.version }),
+  },
+  {
+    method: 'GET',
+    path: '/api/metrics',
+    async handler(ctx) {
+      const { registry } = ctx.deps.metrics;
+      const body = await registry.metrics();
+      ctx.res.statusCode = 200;
+      ctx.res.setHeader('Content-Type', registry.contentType);
+      ctx.res.setHeader('Cache-Control', 'no-store');
+      ctx.res.end(body);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/estimates',
+    async handler(ctx) {
+      const session = await currentSession(ctx);
+      if (!session) return sendJson(ctx.res, 401, { error: 'unauthorized' });
+      const estimates = await ctx.deps.store.listEstimates(session.userId);
+      sendJson(ctx.res, 200, {
+        estimates: estimates.map((e) => ({ ...e, total: formatCents(e.totalCents) })),
+      });
+    },
+  },
+];

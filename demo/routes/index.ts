@@ -1,0 +1,22 @@
+import type { Route } from '../context.ts';
+import { apiRoutes } from './api.ts';
+import { authRoutes } from './auth.ts';
+import { estimateRoutes } from './estimates.ts';
+import { staticRoutes } from './static.ts';
+
+export type RouteMatch = { route: Route } | { allowed: string[]; path: string } | undefined;
+
+export function createRouter(): (method: string, path: string) => RouteMatch {
+  const routes = [...authRoutes, ...estimateRoutes, ...apiRoutes, ...staticRoutes()];
+  return (method, path) => {
+    const candidates = routes.filter((route) => route.path === path);
+    if (candidates.length === 0) return undefined;
+    // HEAD is answered by the GET handler; Node drops the body.
+    const wanted = method === 'HEAD' ? 'GET' : method;
+    const route = candidates.find((candidate) => candidate.method === wanted);
+    if (route) return { route };
+    const allowed: string[] = candidates.map((candidate) => candidate.method);
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    return { allowed, path };
+  };
+}

@@ -1,0 +1,40 @@
+import { defineConfig, devices } from '@playwright/test';
+import { findChromium, NO_BROWSER_HELP } from './src/config/browser.ts';
+
+/**
+ * Golden paths live in smoke/. The engine runs them with ROLLGATE_CONTEXT (base URL of the stage's
+ * target), ROLLGATE_PW_OUTPUT (evidence folder of the run) and its own reporter.
+ */
+const context = process.env.ROLLGATE_CONTEXT
+  ? (JSON.parse(process.env.ROLLGATE_CONTEXT) as { baseURL: string })
+  : undefined;
+const browser = findChromium();
+if (!browser && process.env.ROLLGATE_CONTEXT) throw new Error(NO_BROWSER_HELP);
+
+export default defineConfig({
+  testDir: 'smoke',
+  testMatch: '**/*.spec.ts',
+  outputDir: process.env.ROLLGATE_PW_OUTPUT ?? 'test-results',
+  fullyParallel: true,
+  workers: 2,
+  retries: Number(process.env.ROLLGATE_RETRIES ?? 0),
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: process.env.ROLLGATE_PW_REPORTER ? [[process.env.ROLLGATE_PW_REPORTER]] : [['list']],
+  use: {
+    baseURL: context?.baseURL ?? process.env.ROLLGATE_BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    actionTimeout: 5_000,
+    navigationTimeout: 10_000,
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: browser?.executablePath ? { executablePath: browser.executablePath } : {},
+      },
+    },
+  ],
+});

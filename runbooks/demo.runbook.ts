@@ -1,0 +1,67 @@
+import pkg from '../package.json' with { type: 'json' };
+import { defineRunbook } from '../src/config/define-runbook.ts';
+
+const preflight = 'runbooks/preflight.suite.ts';
+const probes = 'runbooks/probes.suite.ts';
+const goldenPaths = 'smoke/golden-paths.spec.ts';
+
+/**
+ * The demo app's rollout. Its target has no baseURL, so rollgate starts the demo itself on a free
+ * port with a fresh SQLite file in the run's folder; `--base-url` points any stage elsewhere.
+ */
+export default defineRunbook({
+  name: 'demo',
+  description: 'Estimates demo app: preflight checklist, probes and golden paths per stage',
+  targets: {
+    demo: {
+      versionPath: '/api/version',
+      health: { simple: '/api/simple-health', deep: '/api/health' },
+      environment: 'demo',
+      secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
+      requiredEnv: ['SESSION_SECRET', 'DEMO_DATABASE_URL'],
+      databaseUrlEnv: 'DEMO_DATABASE_URL',
+      allowMutations: true,
+      embedded: {
+        command: ['tsx', 'demo/main.ts'],
+        env: {
+          PORT: '0',
+          DEMO_DATABASE_URL: 'sqlite:{runDir}/demo.sqlite',
+          DEMO_ENVIRONMENT: 'demo',
+          SMOKE_USER: 'demo',
+          SMOKE_PASSWORD: 'demo-password',
+        },
+        readyPath: '/api/simple-health',
+        version: pkg.version,
+      },
+    },
+  },
+  stages: {
+    preflight: {
+      description: 'Before anything ships: configuration and environment',
+      target: 'demo',
+      suites: [preflight],
+      timeoutMs: 120_000,
+    },
+    staging: {
+      description: 'Full golden paths on staging',
+      target: 'demo',
+      suites: [preflight, probes],
+      smoke: { specs: [goldenPaths] },
+      timeoutMs: 300_000,
+    },
+    canary: {
+      description: 'Canary at 5-10% of traffic: preflight, probes, golden paths, deployed version',
+      target: 'demo',
+      suites: [preflight, probes],
+      smoke: { specs: [goldenPaths] },
+      timeoutMs: 300_000,
+    },
+    production: {
+      description: 'Full production rollout',
+      target: 'demo',
+      suites: [preflight, probes],
+      smoke: { specs: [goldenPaths] },
+      timeoutMs: 300_000,
+    },
+  },
+});

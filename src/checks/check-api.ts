@@ -1,0 +1,39 @@
+import type { Evidence } from '../model/evidence.ts';
+import type { Measurement } from '../model/measurement.ts';
+import { type BudgetSpec, describeMeasurement, evaluate } from './budget.ts';
+import { CheckFailure, ObservationError } from './errors.ts';
+import type { CheckRecord } from './record.ts';
+
+/** What a check body uses to report measurements and evidence; shared by vitest and Playwright. */
+export interface CheckApi {
+  /** Records a measurement against a budget and returns it, pass or fail. */
+  measure(spec: BudgetSpec, actual: number | string | null | undefined, samples?: number): Measurement;
+  /** Records a measurement and stops the check unless it passed: failed, or errored when there was no data. */
+  require(spec: BudgetSpec, actual: number | string | null | undefined, samples?: number): Measurement;
+  /** Attaches evidence: a body, or a file path. */
+  attach(name: string, contentType: string, content: { body: string } | { path: string }): void;
+}
+
+export function createCheckApi(record: CheckRecord): CheckApi {
+  const api: CheckApi = {
+    measure(spec, actual, samples = 1) {
+      const m = evaluate(spec, actual, samples);
+      record.measurements.push(m);
+      return m;
+    },
+    require(spec, actual, samples = 1) {
+      const m = api.measure(spec, actual, samples);
+      if (m.passed) return m;
+      // No data or too few samples means we could not observe: errored, never a pass or a plain fail.
+      if (m.actual === null || m.note?.startsWith('no data') || m.note?.startsWith('inconclusive')) {
+        throw new ObservationError(describeMeasurement(m), 'ROLLGATE_NO_DATA');
+      }
+      throw new CheckFailure(describeMeasurement(m));
+    },
+    attach(name, contentType, content) {
+      const ev: Evidence = { name, contentType, ...content };
+      record.evidence.push(ev);
+    },
+  };
+  return api;
+}

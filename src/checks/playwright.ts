@@ -1,0 +1,37 @@
+import { test as base } from '@playwright/test';
+import { type CheckApi, createCheckApi } from './check-api.ts';
+import { type CheckRecord, emptyRecord, RECORD_CONTENT_TYPE, RECORD_KEY } from './record.ts';
+import { type TargetContext, targetContext } from './target-context.ts';
+
+export interface PlaywrightCheckApi extends CheckApi {
+  context: TargetContext;
+  /** Declares the test not applicable here, with the reason; the only skip that passes. */
+  notApplicable(reason: string): void;
+}
+
+/**
+ * Playwright's `test` with a `check` fixture. The record rides to the engine as an attachment,
+ * written in the fixture's teardown so it is there whether the test passed or not.
+ */
+export const test = base.extend<{ check: PlaywrightCheckApi }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures must destructure their dependencies.
+  check: async ({}, use, testInfo) => {
+    const record: CheckRecord = emptyRecord();
+    const api: PlaywrightCheckApi = {
+      ...createCheckApi(record),
+      context: targetContext(),
+      notApplicable(reason: string) {
+        if (!reason.trim()) throw new Error('notApplicable() needs a reason');
+        record.notApplicable = reason;
+        testInfo.skip(true, reason);
+      },
+    };
+    try {
+      await use(api);
+    } finally {
+      await testInfo.attach(RECORD_KEY, { body: JSON.stringify(record), contentType: RECORD_CONTENT_TYPE });
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { RollgateError } from '../config/errors.ts';
+
+export const USAGE = `rollgate <command> [options]
+
+Commands:
+  gate <stage>      run a stage's suites and decide PROMOTE (exit 0) or HOLD (exit 1)
+  plan <stage>      print the checks, target and budgets a gate would use; runs nothing
+  validate          check a runbook; exit 2 with every problem when it is invalid
+  report            build reports/html/index.html (Allure, single file) from the latest run
+
+Options:
+  --runbook <file>      runbook module (default runbooks/demo.runbook.ts, env ROLLGATE_RUNBOOK)
+  --base-url <url>      point the stage at a deployment (env ROLLGATE_BASE_URL); needs --release
+  --release <version>   release under test (env ROLLGATE_RELEASE); defaults to the embedded app's version
+  --timeout <ms>        stage deadline (env ROLLGATE_TIMEOUT_MS)
+  --now <iso>           fix the clock (env ROLLGATE_NOW); recorded in the verdict
+  --json                machine-readable output (plan, validate)
+  --verbose             stream the runners' own output
+  -h, --help            this text
+
+Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).`;
+
+export interface Cli {
+  command: string;
+  positionals: string[];
+  values: {
+    runbook?: string;
+    'base-url'?: string;
+    release?: string;
+    timeout?: string;
+    now?: string;
+    json?: boolean;
+    verbose?: boolean;
+    help?: boolean;
+  };
+}
+
+export function parseCli(argv: string[]): Cli {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        runbook: { type: 'string' },
+        'base-url': { type: 'string' },
+        release: { type: 'string' },
+        timeout: { type: 'string' },
+        now: { type: 'string' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    const [command = 'help', ...rest] = positionals;
+    return { command, positionals: rest, values };
+  } catch (error) {
+    throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `${(error as Error).message}\n\n${USAGE}`);
+  }
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { createMasker } from '../config/mask.ts';
+import { resolveGate } from '../config/options.ts';
+import { type GateEvent, runGate } from '../engine/run-gate.ts';
+import { consoleReport } from '../reporters/console.ts';
+import { publish } from '../reporters/publish.ts';
+import type { Cli } from './args.ts';
+import { load, stageArg } from './common.ts';
+
+function describeEvent(e: GateEvent): string {
+  switch (e.type) {
+    case 'target':
+      return e.baseURL
+        ? `target ${e.baseURL}${e.embedded ? ' (embedded, started by rollgate)' : ''}`
+        : 'target did not start';
+    case 'planned':
+      return `planned ${e.checks} check(s)${e.problems ? `, ${e.problems} suite problem(s)` : ''}`;
+    case 'running':
+      return `running ${e.runners.join(' + ')}…`;
+    case 'interrupt':
+      return `stopping: ${e.reason}`;
+  }
+}
+
+export async function gateCommand(cli: Cli): Promise<number> {
+  const stage = stageArg(cli, 'gate');
+  const loaded = await load(cli);
+  const gate = resolveGate(loaded.runbook, stage, {
+    baseUrl: cli.values['base-url'],
+    release: cli.values.release,
+    timeoutMs: cli.values.timeout,
+    now: cli.values.now,
+  });
+  let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
+  const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
+  say(`rollgate: ${loaded.runbook.name}/${stage}, release ${gate.release} (${loaded.file})`);
+  const run = await runGate({
+    root: process.cwd(),
+    loaded,
+    gate,
+    onEvent: (e) => say(`  ${describeEvent(e)}`),
+    onRunnerOutput: cli.values.verbose ? (t) => process.stdout.write(mask(t)) : undefined,
+  });
+  mask = createMasker(run.secretValues);
+  let published: ReturnType<typeof publish>;
+  try {
+    published = publish({ verdict: run.verdict, runDir: run.runDir, reportsDir: gate.reportsDir, mask });
+  } catch (error) {
+    process.stderr.write(
+      mask(
+        `rollgate: could not write the verdict or the ledger: ${(error as Error).message}\nHOLD (nothing recorded)\n`,
+      ),
+    );
+    return 1;
+  }
+  process.stdout.write(mask(consoleReport(published.verdict, run.warnings)));
+  for (const e of published.reporterErrors) process.stderr.write(`rollgate: ${mask(e)}\n`);
+  say(`verdict: ${path.relative(process.cwd(), published.verdictFile)}`);
+  return published.verdict.verdict === 'promote' ? 0 : 1;
+}

@@ -1,0 +1,36 @@
+import { RollgateError } from '../config/errors.ts';
+import { parseCli, USAGE } from './args.ts';
+import { gateCommand } from './gate.ts';
+import { planCommand, validateCommand } from './plan.ts';
+import { reportCommand } from './report.ts';
+
+/** Entry point; returns the exit code (0 promote, 1 hold, 2 could not start). */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const cli = parseCli(argv);
+    if (cli.values.help || cli.command === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    switch (cli.command) {
+      case 'gate':
+        return await gateCommand(cli);
+      case 'plan':
+        return await planCommand(cli);
+      case 'validate':
+        return await validateCommand(cli);
+      case 'report':
+        return await reportCommand(cli);
+      default:
+        throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `unknown command "${cli.command}".\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof RollgateError) {
+      console.error(`rollgate: ${error.message}`);
+      console.error(`(${error.code}; nothing was run)`);
+      return 2;
+    }
+    console.error(`rollgate: unexpected error: ${(error as Error).stack ?? error}`);
+    return 2;
+  }
+}

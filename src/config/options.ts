@@ -1,0 +1,119 @@
+import type { Runbook, Stage, Target } from '../model/runbook.ts';
+import { type Clock, fixedClock, systemClock } from './clock.ts';
+import { RollgateError } from './errors.ts';
+import { reportsDir } from './paths.ts';
+
+/** What the CLI was given for a gate; undefined means "not given". */
+export interface GateFlags {
+  baseUrl?: string;
+  release?: string;
+  timeoutMs?: string;
+  now?: string;
+}
+
+export interface ResolvedGate {
+  stageName: string;
+  stage: Stage;
+  targetName: string;
+  target: Target;
+  /** Undefined: start the embedded app. */
+  baseURL?: string;
+  release: string;
+  timeoutMs: number;
+  reportsDir: string;
+  clock: Clock;
+  /** Where each value came from, for `rollgate plan`. */
+  sources: Record<'baseURL' | 'release' | 'timeoutMs', 'cli' | 'env' | 'runbook' | 'default'>;
+}
+
+function pick<T>(cli: T | undefined, env: T | undefined, file: T | undefined, dflt: T | undefined) {
+  if (cli !== undefined && cli !== '') return { value: cli, source: 'cli' as const };
+  if (env !== undefined && env !== '') return { value: env, source: 'env' as const };
+  if (file !== undefined) return { value: file, source: 'runbook' as const };
+  return { value: dflt, source: 'default' as const };
+}
+
+function parseUrl(value: string, from: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    return value.replace(/\/+$/, '');
+  } catch {
+    throw new RollgateError(
+      'ROLLGATE_BAD_ARGUMENT',
+      `${from}: "${value}" is not an http(s) URL. Example: --base-url https://canary.example.com`,
+    );
+  }
+}
+
+/** Resolves a stage's options with precedence CLI > environment > runbook file > default. */
+export function resolveGate(
+  runbook: Runbook,
+  stageName: string,
+  flags: GateFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedGate {
+  const stage = runbook.stages[stageName];
+  if (!stage) {
+    throw new RollgateError(
+      'ROLLGATE_UNKNOWN_STAGE',
+      `unknown stage "${stageName}". Stages in runbook "${runbook.name}": ${Object.keys(runbook.stages).join(', ')}`,
+    );
+  }
+  const target = runbook.targets[stage.target]!;
+  const base = pick(flags.baseUrl, env.ROLLGATE_BASE_URL, target.baseURL, undefined);
+  const baseURL = base.value
+    ? parseUrl(
+        base.value,
+        base.source === 'cli'
+          ? '--base-url'
+          : base.source === 'env'
+            ? 'ROLLGATE_BASE_URL'
+            : `targets.${stage.target}.baseURL`,
+      )
+    : undefined;
+  const rel = pick(
+    flags.release,
+    env.ROLLGATE_RELEASE,
+    undefined,
+    baseURL ? undefined : target.embedded?.version,
+  );
+  if (!rel.value) {
+    throw new RollgateError(
+      'ROLLGATE_RELEASE_REQUIRED',
+      `stage "${stageName}" points at ${baseURL ?? 'a target'}: say which release is under test with --release <version> or ROLLGATE_RELEASE.`,
+    );
+  }
+  const tmo = pick(flags.timeoutMs, env.ROLLGATE_TIMEOUT_MS, String(stage.timeoutMs), undefined);
+  const timeoutMs = Number(tmo.value);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new RollgateError(
+      'ROLLGATE_BAD_ARGUMENT',
+      `timeout "${tmo.value}" (${tmo.source}) must be a positive number of milliseconds.`,
+    );
+  }
+  const nowIso = flags.now || env.ROLLGATE_NOW;
+  let clock: Clock = systemClock;
+  if (nowIso) {
+    try {
+      clock = fixedClock(nowIso);
+    } catch {
+      throw new RollgateError(
+        'ROLLGATE_BAD_ARGUMENT',
+        `--now / ROLLGATE_NOW: "${nowIso}" is not an ISO date such as 2026-03-08T06:30:00Z.`,
+      );
+    }
+  }
+  return {
+    stageName,
+    stage,
+    targetName: stage.target,
+    target,
+    baseURL,
+    release: rel.value,
+    timeoutMs,
+    reportsDir: reportsDir(env),
+    clock,
+    sources: { baseURL: base.source, release: rel.source, timeoutMs: tmo.source },
+  };
+}

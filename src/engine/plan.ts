@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import type { PlannedCheck } from '../model/check-result.ts';
+import type { Stage } from '../model/runbook.ts';
+import { checkIdentity, matchesPattern } from './identity.ts';
+
+export interface Plan {
+  checks: PlannedCheck[];
+  /** Suites that could not be listed or that match no test: each becomes an errored check. */
+  problems: { suite: string; kind: 'vitest' | 'playwright'; message: string }[];
+  /** Key `file\u0000title path` → planned id, so runner results map back to the plan. */
+  keys: Map<string, string>;
+}
+
+export const key = (file: string, titlePath: readonly string[]) => `${file}\u0000${titlePath.join('\u0000')}`;
+
+interface Listed {
+  file: string;
+  titlePath: string[];
+}
+
+async function listVitest(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Listed[] | Error> {
+  const args = ['list', '--json', '--config', 'vitest.config.ts', '--project', 'runbooks', ...stage.suites];
+  if (stage.suiteFilter) args.push('-t', stage.suiteFilter);
+  const r = await execa('vitest', args, {
+    cwd: root,
+    env,
+    preferLocal: true,
+    reject: false,
+    stdin: 'ignore',
+  });
+  const start = r.stdout.indexOf('[');
+  if (r.exitCode !== 0 && start < 0) return new Error(firstLines(`${r.stderr}\n${r.stdout}`));
+  try {
+    const items = JSON.parse(r.stdout.slice(start)) as { name: string; file: string }[];
+    return items.map((i) => ({ file: path.relative(root, i.file), titlePath: i.name.split(' > ') }));
+  } catch {
+    return new Error(firstLines(`${r.stderr}\n${r.stdout}`));
+  }
+}
+
+interface PwSuite {
+  title: string;
+  file?: string;
+  specs?: { title: string; file: string }[];
+  suites?: PwSuite[];
+}
+
+function walk(suite: PwSuite, titles: string[], out: Listed[], testDir: string) {
+  for (const s of suite.specs ?? [])
+    out.push({ file: path.join(testDir, s.file), titlePath: [...titles, s.title] });
+  for (const child of suite.suites ?? [])
+    walk(child, child.file && child.title === child.file ? titles : [...titles, child.title], out, testDir);
+}
+
+async function listPlaywright(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Listed[] | Error> {
+  const smoke = stage.smoke!;
+  const args = ['test', '--list', '--reporter=json', ...smoke.specs];
+  if (smoke.grep) args.push('--grep', smoke.grep);
+  const r = await execa('playwright', args, {
+    cwd: root,
+    env,
+    preferLocal: true,
+    reject: false,
+    stdin: 'ignore',
+  });
+  try {
+    const report = JSON.parse(r.stdout) as {
+      suites: PwSuite[];
+      errors?: { message: string }[];
+      config: { rootDir: string };
+    };
+    if (report.errors?.length) return new Error(firstLines(report.errors.map((e) => e.message).join('\n')));
+    const out: Listed[] = [];
+    const testDir = path.relative(root, report.config.rootDir) || '.';
+    for (const s of report.suites) walk(s, [], out, testDir);
+    return out;
+  } catch {
+    return new Error(firstLines(`${r.stderr}\n${r.stdout}`));
+  }
+}
+
+function firstLines(text: string, n = 6): string {
+  return text.trim().split('\n').filter(Boolean).slice(0, n).join('\n') || 'no output';
+}
+
+/** Lists (without running) every check a stage must run. Nothing here touches the target. */
+export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Plan> {
+  const plan: Plan = { checks: [], problems: [], keys: new Map() };
+  const [vt, pw] = await Promise.all([
+    stage.suites.length ? listVitest(root, stage, env) : Promise.resolve([] as Listed[]),
+    stage.smoke ? listPlaywright(root, stage, env) : Promise.resolve([] as Listed[]),
+  ]);
+  const add = (
+    listed: Listed[] | Error,
+    kind: 'vitest' | 'playwright',
+    suites: string[],
+    filter?: string,
+  ) => {
+    if (listed instanceof Error) {
+      for (const s of suites)
+        plan.problems.push({ suite: s, kind, message: `could not list tests: ${listed.message}` });
+      return;
+    }
+    for (const s of suites) {
+      const n = listed.filter((l) => path.normalize(l.file) === path.normalize(s)).length;
+      if (n === 0)
+        plan.problems.push({
+          suite: s,
+          kind,
+          message: `ran no test: ${filter ? `filter "${filter}" matches no test in ${s}` : `${s} has no tests or does not exist`}`,
+        });
+    }
+    for (const l of listed) {
+      const ident = checkIdentity(l.file, l.titlePath);
+      let id = ident.id;
+      for (let i = 2; plan.checks.some((c) => c.id === id); i++) id = `${ident.id}#${i}`;
+      plan.keys.set(key(l.file, l.titlePath), id);
+      plan.checks.push({
+        id,
+        title: ident.title,
+        suite: l.file,
+        kind,
+        blocking: !stage.advisory.some((p) => matchesPattern(id, p)),
+      });
+    }
+  };
+  add(vt, 'vitest', stage.suites, stage.suiteFilter);
+  if (stage.smoke) add(pw, 'playwright', stage.smoke.specs, stage.smoke.grep);
+  return plan;
+}

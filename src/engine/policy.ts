@@ -1,0 +1,54 @@
+import { describeMeasurement } from '../checks/budget.ts';
+import type { CheckResult } from '../model/check-result.ts';
+import type { Stage } from '../model/runbook.ts';
+
+export interface Decision {
+  verdict: 'promote' | 'hold';
+  reasons: string[];
+  /** Advisory problems: shown, never deciding. */
+  warnings: string[];
+}
+
+/** Whether one check lets the stage promote. Fail closed: anything not known good is not ok. */
+export function checkIsOk(c: CheckResult, stage: Pick<Stage, 'flaky'>): boolean {
+  switch (c.status) {
+    case 'passed':
+    case 'waived':
+      return true;
+    case 'skipped':
+      return Boolean(c.notApplicable?.trim());
+    case 'flaky':
+      return stage.flaky === 'promote';
+    default:
+      return false;
+  }
+}
+
+/** One line saying why a check holds the stage, with the measurement that broke when there is one. */
+export function reasonFor(c: CheckResult): string {
+  const broken = c.measurements.find((m) => !m.passed);
+  const message = (c.message ?? '').split('\n').slice(0, 4).join('; ');
+  const detail =
+    broken && c.status !== 'errored'
+      ? describeMeasurement(broken)
+      : message || (broken ? describeMeasurement(broken) : '');
+  return `${c.id} ${c.status}${detail ? `: ${detail}` : ''}`;
+}
+
+/** The stage's policy: promote only when every blocking check is ok and something was checked. */
+export function decide(
+  checks: readonly CheckResult[],
+  stage: Pick<Stage, 'flaky'>,
+  interrupted?: string,
+): Decision {
+  const reasons: string[] = [];
+  const warnings: string[] = [];
+  if (interrupted) reasons.push(`interrupted: ${interrupted}`);
+  if (!checks.some((c) => c.blocking))
+    reasons.push('no blocking check ran: nothing proves this stage is safe');
+  for (const c of checks) {
+    if (checkIsOk(c, stage)) continue;
+    (c.blocking ? reasons : warnings).push(reasonFor(c));
+  }
+  return { verdict: reasons.length === 0 ? 'promote' : 'hold', reasons, warnings };
+}

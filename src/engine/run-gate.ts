@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { TargetContext } from '../checks/target-context.ts';
+import type { LoadedRunbook } from '../config/load-runbook.ts';
+import type { ResolvedGate } from '../config/options.ts';
+import { reportPaths } from '../config/paths.ts';
+import type { CheckResult } from '../model/check-result.ts';
+import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../model/verdict.ts';
+import { createChildSet } from './children.ts';
+import { collect, type RunnerOutcome } from './collect.ts';
+import { expandEnv, startEmbedded } from './embedded.ts';
+import { planStage } from './plan.ts';
+import { decide } from './policy.ts';
+import { runPlaywright, runVitest } from './runners.ts';
+
+export type GateEvent =
+  | { type: 'planned'; checks: number; problems: number }
+  | { type: 'target'; baseURL: string; embedded: boolean }
+  | { type: 'running'; runners: string[] }
+  | { type: 'interrupt'; reason: string };
+
+export interface GateRunOptions {
+  root: string;
+  loaded: LoadedRunbook;
+  gate: ResolvedGate;
+  env?: NodeJS.ProcessEnv;
+  onEvent?: (e: GateEvent) => void;
+  onRunnerOutput?: (text: string) => void;
+}
+
+export interface GateRunResult {
+  verdict: Verdict;
+  warnings: string[];
+  runDir: string;
+  /** Values to mask in every output: declared secrets and the ones the run generated. */
+  secretValues: string[];
+}
+
+function newRunId(now: Date): string {
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Runs one stage: plan, start the target if embedded, run the suites in parallel, collect, decide.
+ * Stops everything it started on deadline, SIGINT or SIGTERM and then decides HOLD (interrupted).
+ * Writing the verdict is the reporters' job; this returns it.
+ */
+export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
+  const { gate, loaded } = o;
+  const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env), FORCE_COLOR: '0' };
+  const started = gate.clock.now();
+  const startedMono = performance.now();
+  const runId = newRunId(started);
+  const paths = reportPaths(gate.reportsDir, runId);
+  rmSync(paths.latestDir, { recursive: true, force: true });
+  mkdirSync(path.join(paths.runDir, 'raw'), { recursive: true });
+  mkdirSync(path.join(paths.runDir, 'evidence'), { recursive: true });
+
+  const children = createChildSet(runId);
+  const abort = new AbortController();
+  let interrupted: string | undefined;
+  const stop = (reason: string) => {
+    if (interrupted) return;
+    interrupted = reason;
+    o.onEvent?.({ type: 'interrupt', reason });
+    abort.abort();
+    void children.stopAll();
+  };
+  const onSigint = () => stop('SIGINT received');
+  const onSigterm = () => stop('SIGTERM received');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const deadline = setTimeout(() => stop(`stage deadline of ${gate.timeoutMs} ms passed`), gate.timeoutMs);
+
+  // Secrets of an embedded target are generated when absent, so the demo runs on a fresh machine.
+  const embeddedEnv =
+    !gate.baseURL && gate.target.embedded
+      ? expandEnv(gate.target.embedded.env, { runDir: paths.runDir })
+      : {};
+  const secretEnv: Record<string, string> = {};
+  if (!gate.baseURL) {
+    for (const name of gate.target.secrets)
+      if (!env[name] && !embeddedEnv[name]) secretEnv[name] = randomBytes(24).toString('hex');
+  }
+  const secretValues = gate.target.secrets
+    .map((n) => env[n] || embeddedEnv[n] || secretEnv[n] || '')
+    .filter(Boolean);
+
+  let checks: CheckResult[] = [];
+  let baseURL = gate.baseURL ?? '';
+  try {
+    const planning = planStage(o.root, gate.stage, env);
+    let targetEnv: Record<string, string> = { ...secretEnv };
+    let startError: string | undefined;
+    if (!gate.baseURL && gate.target.embedded) {
+      const extraEnv = { ...embeddedEnv, ...secretEnv };
+      try {
+        const t = await startEmbedded(gate.target.embedded, children, {
+          cwd: o.root,
+          env,
+          extraEnv,
+          signal: abort.signal,
+        });
+        baseURL = t.baseURL;
+        targetEnv = t.env;
+      } catch (error) {
+        startError = `embedded target failed to start: ${(error as Error).message}`;
+      }
+    }
+    o.onEvent?.({ type: 'target', baseURL, embedded: !gate.baseURL });
+    const plan = await planning;
+    o.onEvent?.({ type: 'planned', checks: plan.checks.length, problems: plan.problems.length });
+
+    const context: TargetContext = {
+      baseURL,
+      release: gate.release,
+      stage: gate.stageName,
+      runId,
+      evidenceDir: path.join(paths.runDir, 'evidence'),
+      target: {
+        versionPath: gate.target.versionPath,
+        health: gate.target.health,
+        environment: gate.target.environment,
+        requiredEnv: gate.target.requiredEnv,
+        secrets: gate.target.secrets,
+        databaseUrlEnv: gate.target.databaseUrlEnv,
+        allowMutations: gate.target.allowMutations,
+      },
+    };
+    const runEnv = {
+      ...env,
+      ...targetEnv,
+      ROLLGATE_CONTEXT: JSON.stringify(context),
+      ROLLGATE_RUN_ID: runId,
+    };
+    let outcomes: RunnerOutcome[] = [];
+    if (startError || interrupted) {
+      const failure = startError ?? interrupted!;
+      outcomes = [
+        { kind: 'vitest', failure },
+        { kind: 'playwright', failure },
+      ];
+    } else {
+      const runOpts = {
+        root: o.root,
+        runDir: paths.runDir,
+        env: runEnv,
+        children,
+        onOutput: o.onRunnerOutput,
+      };
+      const runs: Promise<RunnerOutcome>[] = [];
+      if (gate.stage.suites.length) runs.push(runVitest(gate.stage, runOpts));
+      if (gate.stage.smoke) runs.push(runPlaywright(gate.stage, runOpts));
+      o.onEvent?.({
+        type: 'running',
+        runners:
+          runs.length === 2 ? ['vitest', 'playwright'] : gate.stage.smoke ? ['playwright'] : ['vitest'],
+      });
+      outcomes = await Promise.all(runs);
+    }
+    checks = collect(plan, outcomes, gate.stage, interrupted);
+  } finally {
+    clearTimeout(deadline);
+    await children.stopAll();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+
+  const decision = decide(checks, gate.stage, interrupted);
+  const finished = new Date(started.getTime() + (performance.now() - startedMono));
+  const verdict: Verdict = {
+    schemaVersion: VERDICT_SCHEMA_VERSION,
+    runId,
+    runbook: loaded.runbook.name,
+    stage: gate.stageName,
+    verdict: decision.verdict,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: Math.round(finished.getTime() - started.getTime()),
+    target: { baseURL, version: gate.release, embedded: !gate.baseURL },
+    checks,
+    summary: summarize(checks),
+    reasons: decision.reasons,
+    interrupted,
+    clock: gate.clock.fixed ? { fixed: true, now: started.toISOString() } : undefined,
+  };
+  return { verdict, warnings: decision.warnings, runDir: paths.runDir, secretValues };
+}

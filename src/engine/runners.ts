@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RawResults } from '../model/raw-result.ts';
+import type { Stage } from '../model/runbook.ts';
+import type { ChildSet } from './children.ts';
+import type { RunnerOutcome } from './collect.ts';
+
+const reporterPath = (name: string) => fileURLToPath(new URL(`../reporters/${name}`, import.meta.url));
+
+interface RunOptions {
+  root: string;
+  runDir: string;
+  env: NodeJS.ProcessEnv;
+  children: ChildSet;
+  /** Streams the runner's own output (for --verbose). */
+  onOutput?: (line: string) => void;
+}
+
+async function runChild(
+  kind: 'vitest' | 'playwright',
+  args: string[],
+  rawFile: string,
+  o: RunOptions,
+  extraEnv: Record<string, string>,
+): Promise<RunnerOutcome> {
+  const child = o.children.spawn(kind, args, {
+    cwd: o.root,
+    env: { ...o.env, ...extraEnv, ROLLGATE_RAW_FILE: rawFile },
+  });
+  if (o.onOutput) child.all?.on('data', (b: Buffer) => o.onOutput!(b.toString()));
+  const r = await child;
+  if (!existsSync(rawFile)) {
+    const tail = String(r.all ?? '')
+      .trim()
+      .split('\n')
+      .slice(-8)
+      .join('\n');
+    return {
+      kind,
+      failure: `${kind} exited with ${r.exitCode ?? r.signal} and reported nothing${tail ? `: ${tail}` : ''}`,
+    };
+  }
+  return { kind, raw: JSON.parse(readFileSync(rawFile, 'utf8')) as RawResults };
+}
+
+export function runVitest(stage: Stage, o: RunOptions): Promise<RunnerOutcome> {
+  const args = [
+    'run',
+    '--config',
+    'vitest.config.ts',
+    '--project',
+    'runbooks',
+    `--reporter=${reporterPath('vitest-reporter.ts')}`,
+    `--retry=${stage.retries}`,
+    ...stage.suites,
+  ];
+  if (stage.suiteFilter) args.push('-t', stage.suiteFilter);
+  return runChild('vitest', args, path.join(o.runDir, 'raw', 'vitest.json'), o, {});
+}
+
+export function runPlaywright(stage: Stage, o: RunOptions): Promise<RunnerOutcome> {
+  const smoke = stage.smoke!;
+  const args = ['test', ...smoke.specs];
+  if (smoke.grep) args.push('--grep', smoke.grep);
+  return runChild('playwright', args, path.join(o.runDir, 'raw', 'playwright.json'), o, {
+    ROLLGATE_PW_REPORTER: reporterPath('playwright-reporter.ts'),
+    ROLLGATE_PW_OUTPUT: path.join(o.runDir, 'playwright'),
+    ROLLGATE_RETRIES: String(stage.retries),
+  });
+}

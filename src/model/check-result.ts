@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Evidence } from './evidence.ts';
+import { Measurement } from './measurement.ts';
+
+/**
+ * passed; failed = observed and a rule broke; errored = could not observe;
+ * skipped = declared not applicable (with a reason); flaky = passed on retry; waived = accepted by a person.
+ */
+export const CheckStatus = z.enum(['passed', 'failed', 'errored', 'skipped', 'flaky', 'waived']);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+export const CheckKind = z.enum(['vitest', 'playwright', 'load', 'manual', 'harness']);
+export type CheckKind = z.infer<typeof CheckKind>;
+
+export const CheckResult = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  suite: z.string().min(1),
+  kind: CheckKind,
+  status: CheckStatus,
+  blocking: z.boolean(),
+  durationMs: z.number().nonnegative(),
+  measurements: z.array(Measurement),
+  evidence: z.array(Evidence),
+  message: z.string().optional(),
+  /** Set on skipped checks: why the check does not apply. */
+  notApplicable: z.string().optional(),
+  retries: z.number().int().nonnegative().default(0),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+/** A check the engine expects a stage to run, known before anything runs. */
+export interface PlannedCheck {
+  id: string;
+  title: string;
+  suite: string;
+  kind: CheckKind;
+  blocking: boolean;
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** One line of reports/ledger.jsonl: enough to answer "what passed, for which version, when". */
+export const LedgerEntry = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  runbook: z.string(),
+  stage: z.string(),
+  release: z.string(),
+  verdict: z.enum(['promote', 'hold']),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  summary: z.record(z.string(), z.number()),
+  reasons: z.array(z.string()),
+  interrupted: z.string().optional(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Comparison a budget applies: `actual <operator> expected` must hold. */
+export const Operator = z.enum(['<', '<=', '>', '>=', '==', '!=']);
+export type Operator = z.infer<typeof Operator>;
+
+/**
+ * What a check saw against its budget, and on how much data.
+ * `actual` is null when nothing could be measured: such a measurement never passes.
+ */
+export const Measurement = z.object({
+  name: z.string().min(1),
+  actual: z.union([z.number(), z.string(), z.null()]),
+  operator: Operator,
+  expected: z.union([z.number(), z.string()]),
+  unit: z.string().optional(),
+  samples: z.number().int().nonnegative(),
+  passed: z.boolean(),
+  /** Why it did not pass when the reason is not the comparison itself (no data, too few samples). */
+  note: z.string().optional(),
+});
+export type Measurement = z.infer<typeof Measurement>;

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { Operator } from './measurement.ts';
+
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as API_TOKEN');
+
+/** A limit a measurement must respect. */
+export const Budget = z.strictObject({
+  /** @example 'p95-latency' */
+  name: z.string().min(1),
+  operator: Operator,
+  /** @example 500 */
+  value: z.number(),
+  /** @example 'ms' */
+  unit: z.string().optional(),
+  /** Fewer samples than this is inconclusive (never a pass). @example 30 */
+  minSamples: z.number().int().positive().optional(),
+});
+export type Budget = z.infer<typeof Budget>;
+
+/** How to start the app when a target has no URL: the embedded default target. */
+export const Embedded = z.strictObject({
+  /** @example ['tsx', 'demo/main.ts'] */
+  command: z.array(z.string().min(1)).min(1),
+  /** Environment for the app; `{runDir}` is replaced by the run's directory. @example { DEMO_DATABASE_URL: 'sqlite:{runDir}/demo.sqlite' } */
+  env: z.record(envName, z.string()).default({}),
+  /** Line the app prints when ready; its first capture group is the base URL. */
+  readyPattern: z.string().default('listening on (http://\\S+)'),
+  /** Path that answers 200 when the app is ready. @example '/api/simple-health' */
+  readyPath: z.string().startsWith('/').default('/'),
+  /** Version the embedded app reports; the default release under test. @example '0.1.0' */
+  version: z.string().min(1),
+  /** Giving up on start-up after this long is an error, not a pass. */
+  startTimeoutMs: z.number().int().positive().default(30_000),
+});
+export type Embedded = z.infer<typeof Embedded>;
+
+/** Where a stage points. */
+export const Target = z.strictObject({
+  /** Base URL of a real deployment; omit to start the embedded app. @example 'https://canary.example.com' */
+  baseURL: z.string().url().optional(),
+  /** Version endpoint answering JSON with a `version` field. @example '/api/version' */
+  versionPath: z.string().startsWith('/').default('/api/version'),
+  /** Health endpoints: simple (process up) and deep (dependencies reachable). */
+  health: z.strictObject({ simple: z.string().startsWith('/'), deep: z.string().startsWith('/') }).optional(),
+  /** Environment label the deployment reports. @example 'production' */
+  environment: z.string().optional(),
+  /** Names (never values) of secrets this target needs; their values are masked in every output. @example ['SESSION_SECRET'] */
+  secrets: z.array(envName).default([]),
+  /** Environment variables that must be present for the stage to make sense. @example ['DATABASE_URL'] */
+  requiredEnv: z.array(envName).default([]),
+  /** Database the app uses, as an environment variable name holding its URL. @example 'DATABASE_URL' */
+  databaseUrlEnv: envName.optional(),
+  /** May checks that create or change records run against this target? */
+  allowMutations: z.boolean().default(false),
+  /** How to start the app when there is no baseURL. */
+  embedded: Embedded.optional(),
+});
+export type Target = z.infer<typeof Target>;
+
+/** A suite filter for Playwright golden paths. */
+export const SmokeSelection = z.strictObject({
+  /** Spec files under smoke/. @example ['smoke/golden-paths.spec.ts'] */
+  specs: z.array(z.string().min(1)).min(1),
+  /** Only tests whose title matches (Playwright --grep), typically a stage tag. @example '@canary' */
+  grep: z.string().optional(),
+});
+
+/** A step of the rollout and the suites that gate it. */
+export const Stage = z.strictObject({
+  /** @example 'Canary at 5% of traffic' */
+  description: z.string().optional(),
+  /** Name of a target in `targets`. @example 'canary' */
+  target: z.string().min(1),
+  /** Vitest suites under runbooks/. @example ['runbooks/preflight.suite.ts'] */
+  suites: z.array(z.string().min(1)).default([]),
+  /** Only vitest tests whose name matches (vitest -t). */
+  suiteFilter: z.string().optional(),
+  /** Playwright golden paths. */
+  smoke: SmokeSelection.optional(),
+  /** Check ids (or `prefix*` patterns) whose failure does not hold the stage. @example ['golden-paths/*'] */
+  advisory: z.array(z.string().min(1)).default([]),
+  /** Retries per check; a pass on retry is `flaky`. */
+  retries: z.number().int().min(0).max(5).default(0),
+  /** What a flaky blocking check does to the verdict. */
+  flaky: z.enum(['hold', 'promote']).default('hold'),
+  /** Deadline for the whole stage; past it the run stops and holds. @example 600000 */
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
+  /** Budgets the stage's checks evaluate, by measurement name. */
+  budgets: z.array(Budget).default([]),
+});
+export type Stage = z.infer<typeof Stage>;
+
+export const Runbook = z
+  .strictObject({
+    /** @example 'paintbox' */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
+    description: z.string().optional(),
+    targets: z.record(z.string(), Target),
+    stages: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'stage names are lower-case words'), Stage),
+  })
+  .superRefine((rb, ctx) => {
+    for (const [name, stage] of Object.entries(rb.stages)) {
+      if (!rb.targets[stage.target]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', name, 'target'],
+          message: `names target "${stage.target}", which is not declared; declare it under targets or use one of: ${Object.keys(rb.targets).join(', ') || '(none)'}`,
+        });
+      }
+      if (stage.suites.length === 0 && !stage.smoke) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', name],
+          message: 'gates nothing: list suites or smoke specs',
+        });
+      }
+    }
+    for (const [name, target] of Object.entries(rb.targets)) {
+      if (!target.baseURL && !target.embedded) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', name],
+          message: 'needs a baseURL or an embedded app to start',
+        });
+      }
+    }
+  });
+export type Runbook = z.infer<typeof Runbook>;
+export type RunbookInput = z.input<typeof Runbook>;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { CheckResult, CheckStatus } from './check-result.ts';
+
+export const VERDICT_SCHEMA_VERSION = 1;
+
+export const Summary = z.object(
+  Object.fromEntries([
+    ...CheckStatus.options.map((s) => [s, z.number().int().nonnegative()]),
+    ['total', z.number().int().nonnegative()],
+  ]) as Record<CheckStatus | 'total', z.ZodNumber>,
+);
+export type Summary = Record<CheckStatus | 'total', number>;
+
+export const Verdict = z.object({
+  schemaVersion: z.literal(VERDICT_SCHEMA_VERSION),
+  runId: z.string().min(1),
+  runbook: z.string().min(1),
+  stage: z.string().min(1),
+  verdict: z.enum(['promote', 'hold']),
+  startedAt: z.string().datetime(),
+  finishedAt: z.string().datetime(),
+  durationMs: z.number().nonnegative(),
+  target: z.object({ baseURL: z.string(), version: z.string(), embedded: z.boolean() }),
+  checks: z.array(CheckResult),
+  summary: Summary,
+  /** One line each: why the verdict is hold. Empty on promote. */
+  reasons: z.array(z.string()),
+  /** Set when the run stopped early (deadline, SIGINT, SIGTERM). */
+  interrupted: z.string().optional(),
+  /** Present when the clock was fixed (tests, replays), so nobody mistakes it for wall time. */
+  clock: z.object({ fixed: z.literal(true), now: z.string().datetime() }).optional(),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+export function summarize(checks: readonly { status: CheckStatus }[]): Summary {
+  const summary = Object.fromEntries([...CheckStatus.options, 'total'].map((k) => [k, 0])) as Summary;
+  for (const c of checks) summary[c.status] += 1;
+  summary.total = checks.length;
+  return summary;
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { FullResult, Reporter, TestCase, TestError, TestResult } from '@playwright/test/reporter';
+import type { CheckRecord } from '../checks/record.ts';
+import { RECORD_KEY } from '../checks/record.ts';
+import type { Evidence } from '../model/evidence.ts';
+import type { RawResults } from '../model/raw-result.ts';
+import { writeRaw } from './write-raw.ts';
+
+function toRawError(e: TestError) {
+  return { message: e.message ?? e.value ?? 'unknown error' };
+}
+
+/** Runs in Playwright's runner process; keeps the final attempt of each test and its evidence. */
+export default class RollgatePlaywrightReporter implements Reporter {
+  private results: RawResults = { runner: 'playwright', tests: [], moduleErrors: [], runErrors: [] };
+  private root = process.cwd();
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    // Retries call onTestEnd once per attempt; only the last attempt decides.
+    if (result.retry < test.retries && result.status !== 'passed' && result.status !== 'skipped') return;
+    let record: CheckRecord | undefined;
+    const evidence: Evidence[] = [];
+    for (const a of result.attachments) {
+      if (a.name === RECORD_KEY && a.body) record = JSON.parse(a.body.toString('utf8')) as CheckRecord;
+      else if (a.path || a.body)
+        evidence.push({
+          name: a.name,
+          contentType: a.contentType,
+          path: a.path,
+          body: a.body?.toString('utf8'),
+        });
+    }
+    if (evidence.length)
+      record = { measurements: [], ...record, evidence: [...(record?.evidence ?? []), ...evidence] };
+    const skip = test.annotations.find((a) => a.type === 'skip');
+    const status = result.status;
+    this.results.tests.push({
+      file: path.relative(this.root, test.location.file),
+      titlePath: test.titlePath().slice(3),
+      state: status === 'timedOut' ? 'timedOut' : status === 'interrupted' ? 'interrupted' : status,
+      flaky: status === 'passed' && result.retry > 0,
+      retries: result.retry,
+      durationMs: result.duration,
+      errors: result.errors.map(toRawError),
+      skipNote: status === 'skipped' ? skip?.description : undefined,
+      record,
+    });
+  }
+
+  onError(error: TestError): void {
+    const file = error.location?.file;
+    if (file)
+      this.results.moduleErrors.push({
+        file: path.relative(this.root, file),
+        message: toRawError(error).message,
+      });
+    else this.results.runErrors.push(toRawError(error).message);
+  }
+
+  onEnd(_result: FullResult): void {
+    writeRaw(this.results);
+  }
+}

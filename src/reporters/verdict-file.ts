@@ -1,0 +1,53 @@
+import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { RollgateError } from '../config/errors.ts';
+import type { LedgerEntry } from '../model/ledger-entry.ts';
+import { Verdict } from '../model/verdict.ts';
+
+/** Masks a whole value by its JSON text, so no field (message, body, URL) escapes the masker. */
+export function maskValue<T>(value: T, mask: (s: string) => string): T {
+  return JSON.parse(mask(JSON.stringify(value))) as T;
+}
+
+/** Validates and writes verdict.json for the run and for `latest/`. A bad verdict is never written. */
+export function writeVerdict(verdict: Verdict, runDir: string, latestDir: string): string {
+  const parsed = Verdict.safeParse(verdict);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new RollgateError(
+      'ROLLGATE_WRITE_FAILED',
+      `verdict failed its schema at ${first.path.join('.')}: ${first.message}`,
+    );
+  }
+  const file = path.join(runDir, 'verdict.json');
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(parsed.data, null, 2)}\n`);
+  mkdirSync(latestDir, { recursive: true });
+  cpSync(file, path.join(latestDir, 'verdict.json'));
+  return file;
+}
+
+export function ledgerEntry(v: Verdict): LedgerEntry {
+  return {
+    schemaVersion: 1,
+    runId: v.runId,
+    runbook: v.runbook,
+    stage: v.stage,
+    release: v.target.version,
+    verdict: v.verdict,
+    startedAt: v.startedAt,
+    finishedAt: v.finishedAt,
+    summary: v.summary,
+    reasons: v.reasons,
+    interrupted: v.interrupted,
+  };
+}
+
+/**
+ * Appends one line to the ledger with a single O_APPEND write: concurrent runs never interleave
+ * inside a line, and earlier lines are never rewritten.
+ */
+export function appendLedger(ledgerFile: string, entry: LedgerEntry): void {
+  mkdirSync(path.dirname(ledgerFile), { recursive: true });
+  appendFileSync(ledgerFile, `${JSON.stringify(entry)}\n`, { flag: 'a' });
+}
