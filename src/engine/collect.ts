@@ -101,7 +101,10 @@ export function collect(
     };
   };
   const results = plan.checks.map((c) => byId.get(c.id) ?? missing(c));
-  for (const r of byId.values()) if (!plan.checks.some((c) => c.id === r.id)) results.push(r);
+  for (const r of byId.values()) {
+    // A skipped test nobody planned was filtered out by the stage (-t, --grep): not part of the gate.
+    if (!plan.checks.some((c) => c.id === r.id) && r.status !== 'skipped') results.push(r);
+  }
   for (const p of plan.problems) {
     results.push({
       id: `suite:${p.suite}`,

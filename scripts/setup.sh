@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for rollgate: npm packages (with better-sqlite3 built) and a
+# Chromium for the golden paths. Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*"; }
+
+major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$major" -lt 20 ]; then
+  say "Node $(node --version) is too old: rollgate needs Node 20.19 or newer." >&2
+  exit 1
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci; better-sqlite3 may build from source, about 2 minutes)"
+  npm ci --no-audit --no-fund
+fi
+if ! node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null; then
+  say "better-sqlite3 is not built; rebuilding it"
+  npm rebuild better-sqlite3
+fi
+
+find_browser() {
+  if [ -n "${ROLLGATE_CHROMIUM:-}" ] && [ -x "$ROLLGATE_CHROMIUM" ]; then return 0; fi
+  if compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium-*/chrome-linux*/chrome" >/dev/null; then return 0; fi
+  [ -x /usr/lib/chromium/chromium ] || [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ]
+}
+
+if find_browser; then
+  say "browser found"
+elif command -v apt-get >/dev/null; then
+  # Debian's chromium: Playwright's own browser download is blocked on many CI networks.
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  say "no Chromium found; installing Debian's chromium with apt-get"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  find_browser || { say "chromium installed but not found at /usr/lib/chromium/chromium" >&2; exit 1; }
+else
+  say "no Chromium found and no apt-get: install Chromium, or set ROLLGATE_CHROMIUM to its binary." >&2
+  exit 1
+fi
+say "ready"

@@ -1,0 +1,99 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { Verdict } from '../../src/model/verdict.ts';
+import { check, readVerdict, rollgate, tempReports } from './helpers.ts';
+
+/** One end-to-end gate per fault family, against the embedded demo. */
+describe('gate canary end to end', () => {
+  test('healthy demo PROMOTEs with every check passed and all reports written', async () => {
+    const reports = tempReports();
+    const r = await rollgate(['gate', 'canary'], { ROLLGATE_REPORTS_DIR: reports });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/^PROMOTE demo\/canary/m);
+    const v = readVerdict(reports);
+    expect(Verdict.safeParse(v).success).toBe(true);
+    expect(v.verdict).toBe('promote');
+    expect(v.stage).toBe('canary');
+    expect(v.checks.length).toBeGreaterThanOrEqual(5);
+    expect(v.checks.filter((c) => c.status !== 'passed')).toEqual([]);
+    expect(v.checks.some((c) => c.kind === 'playwright')).toBe(true);
+    expect(check(v, 'probes/version-matches').measurements[0]).toMatchObject({
+      name: 'version',
+      actual: '0.1.0',
+      passed: true,
+    });
+    const ledger = readFileSync(path.join(reports, 'ledger.jsonl'), 'utf8').trim().split('\n');
+    expect(ledger).toHaveLength(1);
+    expect(JSON.parse(ledger[0]!)).toMatchObject({
+      runId: v.runId,
+      stage: 'canary',
+      verdict: 'promote',
+      release: '0.1.0',
+    });
+    expect(readFileSync(path.join(reports, 'latest', 'junit.xml'), 'utf8')).toContain(
+      `tests="${v.checks.length}" failures="0" errors="0"`,
+    );
+    const allure = readdirSync(path.join(reports, 'latest', 'allure-results')).filter((f) =>
+      f.endsWith('-result.json'),
+    );
+    expect(allure).toHaveLength(v.checks.length);
+    expect(existsSync(path.join(reports, 'runs', v.runId, 'verdict.json'))).toBe(true);
+  });
+
+  test('DEMO_FAULTS=server-errors HOLDs with failed (not errored) checks named with their messages', async () => {
+    const reports = tempReports();
+    const r = await rollgate(['gate', 'canary'], {
+      ROLLGATE_REPORTS_DIR: reports,
+      DEMO_FAULTS: 'server-errors',
+    });
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.stdout).toMatch(/^HOLD demo\/canary/m);
+    const v = readVerdict(reports);
+    expect(v.verdict).toBe('hold');
+    for (const id of ['probes/health-simple', 'probes/health-deep', 'golden/login']) {
+      expect(check(v, id).status).toBe('failed');
+      expect(check(v, id).message).toMatch(/500/);
+      expect(r.stdout).toContain(`${id} failed`);
+    }
+    expect(v.checks.filter((c) => c.status === 'errored')).toEqual([]);
+  });
+
+  test('DEMO_FAULTS=wrong-version HOLDs on the version check, actual against expected', async () => {
+    const reports = tempReports();
+    const r = await rollgate(['gate', 'canary'], {
+      ROLLGATE_REPORTS_DIR: reports,
+      DEMO_FAULTS: 'wrong-version',
+    });
+    expect(r.exitCode, r.all).toBe(1);
+    const v = readVerdict(reports);
+    const c = check(v, 'probes/version-matches');
+    expect(c.status).toBe('failed');
+    expect(c.measurements[0]).toMatchObject({
+      name: 'version',
+      actual: '0.1.0-wrong',
+      operator: '==',
+      expected: '0.1.0',
+      passed: false,
+    });
+    expect(v.reasons.join('\n')).toContain('version: 0.1.0-wrong violates == 0.1.0');
+    expect(v.checks.filter((x) => x.status !== 'passed').map((x) => x.id)).toEqual([
+      'probes/version-matches',
+    ]);
+  });
+
+  test('an unreachable --base-url HOLDs with errored checks saying the target is unreachable', async () => {
+    const reports = tempReports();
+    const r = await rollgate(['gate', 'canary', '--base-url', 'http://127.0.0.1:9', '--release', '1.0.0'], {
+      ROLLGATE_REPORTS_DIR: reports,
+    });
+    expect(r.exitCode, r.all).toBe(1);
+    const v = readVerdict(reports);
+    expect(v.target).toMatchObject({ baseURL: 'http://127.0.0.1:9', version: '1.0.0', embedded: false });
+    expect(v.checks.filter((c) => c.status === 'passed' || c.status === 'failed')).toEqual([]);
+    for (const id of ['probes/health-simple', 'probes/version-matches', 'golden/login']) {
+      expect(check(v, id).status).toBe('errored');
+      expect(check(v, id).message).toMatch(/target unreachable/);
+    }
+  });
+});
