@@ -13,8 +13,10 @@ if [ "$major" -lt 20 ]; then
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing npm packages (npm ci; better-sqlite3 may build from source, about 2 minutes)"
-  npm ci --no-audit --no-fund
+  say "installing npm packages from package-lock.json (better-sqlite3 may build from source, about 2 minutes)"
+  # Not `npm ci`: npm 11 writes lockfiles without other platforms' optional packages (biome's) and
+  # then refuses them in `npm ci`. `npm install --no-save` installs the locked versions all the same.
+  npm install --no-save --no-audit --no-fund
 fi
 if ! node -e "new (require('better-sqlite3'))(':memory:').close()" 2>/dev/null; then
   say "better-sqlite3 is not built; rebuilding it"
