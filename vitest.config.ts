@@ -18,7 +18,8 @@ export default defineConfig({
       {
         test: {
           name: 'runbooks',
-          include: ['runbooks/**/*.suite.ts'],
+          // Runbook suites, and the harness's fixture suites that exercise the engine's policy.
+          include: ['runbooks/**/*.suite.ts', 'test/fixtures/suites/**/*.suite.ts'],
           testTimeout: 30_000,
         },
       },

@@ -14,9 +14,11 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseLoca
     const engine = u.protocol.startsWith('postgres') ? 'postgres' : 'mysql';
     return { engine, host: u.hostname, database: u.pathname.replace(/^\//, '') };
   }
-  let file = trimmed.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:/i, '');
-  const memory = file === ':memory:' || file === '' || /mode=memory/.test(file);
-  file = file.split('?')[0]!;
+  const [file = '', query = ''] = trimmed
+    .replace(/^sqlite:(\/\/)?/i, '')
+    .replace(/^file:/i, '')
+    .split('?');
+  const memory = file === ':memory:' || file === '' || /(^|&)mode=memory(&|$)/.test(query);
   return { engine: 'sqlite', file: memory ? ':memory:' : path.resolve(cwd, file), memory };
 }
 

@@ -1,5 +1,24 @@
-/** Credentials inside URLs: scheme://user:password@host or scheme://:password@host. */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]+)@/gi;
+/**
+ * Credentials inside URLs: scheme://user:password@host or scheme://:password@host. The password
+ * runs to the last `@` before the host, as drivers read it, so an unencoded `@` in it is masked too.
+ */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^\s/]*)@(?=[^@\s/]*(?:[/?#\s"'`]|$))/gi;
+
+/** Intervals of `text` covered by any of `secrets`, merged, so overlapping secrets leave no fragment. */
+function covered(text: string, secrets: readonly string[]): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const s of secrets) {
+    for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + 1)) spans.push([i, i + s.length]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const span of spans) {
+    const last = merged.at(-1);
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged;
+}
 
 /**
  * Replaces declared secrets' values and credentials in URLs with `***`.
@@ -7,14 +26,16 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]+)@/gi;
  * @example createMasker(['s3cret'])('postgres://app:s3cret@db/app') // 'postgres://app:***@db/app'
  */
 export function createMasker(values: Iterable<string | undefined>): (text: string) => string {
-  // Longest first, so a secret that contains another is masked whole.
-  const secrets = [
-    ...new Set([...values].filter((v): v is string => typeof v === 'string' && v.length > 0)),
-  ].sort((a, b) => b.length - a.length);
+  const secrets = [...new Set([...values].filter((v): v is string => typeof v === 'string' && v.length > 0))];
   return (text: string) => {
-    let out = text.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
-    for (const s of secrets) out = out.split(s).join('***');
-    return out;
+    let out = '';
+    let at = 0;
+    for (const [from, to] of covered(text, secrets)) {
+      out += `${text.slice(at, from)}***`;
+      at = to;
+    }
+    out += text.slice(at);
+    return out.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:***@`);
   };
 }
 
@@ -24,4 +45,14 @@ export function maskerFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): (text: string) => string {
   return createMasker(names.map((n) => env[n]));
+}
+
+/** Masks every string inside a value (keys included), so escaping in JSON cannot hide a secret. */
+export function maskDeep<T>(value: T, mask: (s: string) => string): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [mask(k), maskDeep(v, mask)])) as T;
+  }
+  return value;
 }

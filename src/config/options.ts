@@ -3,6 +3,9 @@ import { type Clock, fixedClock, systemClock } from './clock.ts';
 import { RollgateError } from './errors.ts';
 import { reportsDir } from './paths.ts';
 
+/** A stage without a declared deadline gets this one. */
+export const DEFAULT_STAGE_TIMEOUT_MS = 15 * 60_000;
+
 /** What the CLI was given for a gate; undefined means "not given". */
 export interface GateFlags {
   baseUrl?: string;
@@ -84,7 +87,12 @@ export function resolveGate(
       `stage "${stageName}" points at ${baseURL ?? 'a target'}: say which release is under test with --release <version> or ROLLGATE_RELEASE.`,
     );
   }
-  const tmo = pick(flags.timeoutMs, env.ROLLGATE_TIMEOUT_MS, String(stage.timeoutMs), undefined);
+  const tmo = pick(
+    flags.timeoutMs,
+    env.ROLLGATE_TIMEOUT_MS,
+    stage.timeoutMs?.toString(),
+    String(DEFAULT_STAGE_TIMEOUT_MS),
+  );
   const timeoutMs = Number(tmo.value);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     throw new RollgateError(

@@ -40,6 +40,13 @@ function statusOf(t: RawTest): { status: CheckStatus; message?: string; notAppli
   }
 }
 
+/** Whether a vitest test's full name matches the stage's `-t` filter (vitest joins names with spaces). */
+function selectedByFilter(t: RawTest, stage: Stage): boolean {
+  if (!stage.suiteFilter) return true;
+  const re = new RegExp(stage.suiteFilter);
+  return re.test(t.titlePath.join(' ')) || re.test(t.titlePath.join(' > '));
+}
+
 export interface RunnerOutcome {
   kind: 'vitest' | 'playwright';
   raw?: RawResults;
@@ -59,12 +66,14 @@ export function collect(
 ): CheckResult[] {
   const byId = new Map<string, CheckResult>();
   const moduleErrors = new Map<string, string>();
+  const rawById = new Map<string, RawTest>();
   for (const o of outcomes) {
     for (const m of o.raw?.moduleErrors ?? []) moduleErrors.set(m.file, m.message);
     for (const t of o.raw?.tests ?? []) {
       const id = plan.keys.get(key(t.file, t.titlePath)) ?? checkIdentity(t.file, t.titlePath).id;
       const planned = plan.checks.find((c) => c.id === id);
       const s = statusOf(t);
+      rawById.set(id, t);
       byId.set(id, {
         id,
         title: planned?.title ?? checkIdentity(t.file, t.titlePath).title,
@@ -101,9 +110,11 @@ export function collect(
     };
   };
   const results = plan.checks.map((c) => byId.get(c.id) ?? missing(c));
-  for (const r of byId.values()) {
-    // A skipped test nobody planned was filtered out by the stage (-t, --grep): not part of the gate.
-    if (!plan.checks.some((c) => c.id === r.id) && r.status !== 'skipped') results.push(r);
+  for (const [id, r] of byId) {
+    if (plan.checks.some((c) => c.id === id)) continue;
+    // `vitest list` leaves out `test.skip`; a skipped test counts unless the stage's filter excluded it.
+    if (r.status === 'skipped' && !selectedByFilter(rawById.get(id)!, stage)) continue;
+    results.push(r);
   }
   for (const p of plan.problems) {
     results.push({

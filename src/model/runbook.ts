@@ -85,12 +85,8 @@ export const Stage = z.strictObject({
   retries: z.number().int().min(0).max(5).default(0),
   /** What a flaky blocking check does to the verdict. */
   flaky: z.enum(['hold', 'promote']).default('hold'),
-  /** Deadline for the whole stage; past it the run stops and holds. @example 600000 */
-  timeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .default(15 * 60_000),
+  /** Deadline for the whole stage; past it the run stops and holds (default 15 minutes). @example 600000 */
+  timeoutMs: z.number().int().positive().optional(),
   /** Budgets the stage's checks evaluate, by measurement name. */
   budgets: z.array(Budget).default([]),
 });

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMeasurement } from '../checks/budget.ts';
+import { maskDeep } from '../config/mask.ts';
 import type { CheckResult, CheckStatus } from '../model/check-result.ts';
 import type { Evidence } from '../model/evidence.ts';
 import type { Verdict } from '../model/verdict.ts';
@@ -27,7 +28,10 @@ const EXT: Record<string, string> = {
 
 function attach(dir: string, ev: Evidence, mask: (s: string) => string) {
   const source = `${randomUUID()}-attachment${EXT[ev.contentType] ?? path.extname(ev.path ?? '') ?? '.txt'}`;
+  const textual = /^text\/|json|xml|svg/.test(ev.contentType);
   if (ev.body !== undefined) writeFileSync(path.join(dir, source), mask(ev.body));
+  else if (ev.path && existsSync(ev.path) && textual)
+    writeFileSync(path.join(dir, source), mask(readFileSync(ev.path, 'utf8')));
   else if (ev.path && existsSync(ev.path)) copyFileSync(ev.path, path.join(dir, source));
   else return undefined;
   return { name: ev.name, source, type: ev.contentType };
@@ -83,7 +87,7 @@ export function writeAllure(v: Verdict, runDir: string, mask: (s: string) => str
   mkdirSync(dir, { recursive: true });
   for (const c of v.checks) {
     const r = result(v, c, dir, mask);
-    writeFileSync(path.join(dir, `${r.uuid}-result.json`), mask(JSON.stringify(r)));
+    writeFileSync(path.join(dir, `${r.uuid}-result.json`), JSON.stringify(maskDeep(r, mask)));
   }
   const env = [
     `runbook=${v.runbook}`,

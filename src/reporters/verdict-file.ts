@@ -1,12 +1,13 @@
 import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RollgateError } from '../config/errors.ts';
+import { maskDeep } from '../config/mask.ts';
 import type { LedgerEntry } from '../model/ledger-entry.ts';
 import { Verdict } from '../model/verdict.ts';
 
-/** Masks a whole value by its JSON text, so no field (message, body, URL) escapes the masker. */
+/** Masks every string of a value, so no field (message, body, URL) escapes the masker. */
 export function maskValue<T>(value: T, mask: (s: string) => string): T {
-  return JSON.parse(mask(JSON.stringify(value))) as T;
+  return maskDeep(value, mask);
 }
 
 /** Validates and writes verdict.json for the run and for `latest/`. A bad verdict is never written. */

@@ -1,0 +1,148 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMasker } from '../../src/config/mask.ts';
+import { writeAllure } from '../../src/reporters/allure.ts';
+import { makeCheck, makeMeasurement, makeVerdict, tempDirs } from './helpers.ts';
+
+const dirs = tempDirs('rollgate-allure-');
+afterAll(() => dirs.cleanup());
+
+interface AllureResult {
+  name: string;
+  fullName: string;
+  status: string;
+  historyId: string;
+  statusDetails: { message: string; flaky: boolean; known: boolean };
+  start: number;
+  stop: number;
+  labels: { name: string; value: string }[];
+  steps: { name: string; status: string }[];
+  attachments: { name: string; source: string; type: string }[];
+}
+
+function readResults(dir: string): Map<string, AllureResult> {
+  const out = new Map<string, AllureResult>();
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('-result.json'))) {
+    const r = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as AllureResult;
+    out.set(r.labels.find((l) => l.name === 'AS_ID')!.value, r);
+  }
+  return out;
+}
+
+const mask = createMasker(['s3cret-token']);
+
+function run(checks = defaultChecks()) {
+  const runDir = dirs.make();
+  const dir = writeAllure(makeVerdict(checks, { verdict: 'hold' }), runDir, mask);
+  return { dir, runDir, results: readResults(dir) };
+}
+
+function defaultChecks() {
+  return [
+    makeCheck({ id: 'ok', durationMs: 250 }),
+    makeCheck({
+      id: 'slow',
+      status: 'failed',
+      message: 'too slow',
+      measurements: [makeMeasurement({ name: 'fine' }), makeMeasurement({ actual: 812, passed: false })],
+    }),
+    makeCheck({
+      id: 'down',
+      status: 'errored',
+      message: 'Authorization s3cret-token refused',
+      evidence: [{ name: 'response', contentType: 'text/plain', body: 'HTTP/1.1 401\nBearer s3cret-token' }],
+    }),
+    makeCheck({ id: 'na', status: 'skipped', notApplicable: 'no backups' }),
+    makeCheck({ id: 'retry', status: 'flaky' }),
+    makeCheck({ id: 'ok-by-person', status: 'waived' }),
+  ];
+}
+
+describe('writeAllure', () => {
+  it('writes one result file per check into allure-results', () => {
+    const { dir, runDir, results } = run();
+    expect(dir).toBe(path.join(runDir, 'allure-results'));
+    expect(readdirSync(dir).filter((f) => f.endsWith('-result.json'))).toHaveLength(6);
+    expect([...results.keys()].sort()).toEqual(['down', 'na', 'ok', 'ok-by-person', 'retry', 'slow']);
+  });
+
+  it('maps statuses: errored → broken, flaky → passed (flagged), waived → skipped (known)', () => {
+    const { results } = run();
+    const status = Object.fromEntries([...results].map(([id, r]) => [id, r.status]));
+    expect(status).toEqual({
+      ok: 'passed',
+      slow: 'failed',
+      down: 'broken',
+      na: 'skipped',
+      retry: 'passed',
+      'ok-by-person': 'skipped',
+    });
+    expect(results.get('retry')!.statusDetails.flaky).toBe(true);
+    expect(results.get('ok-by-person')!.statusDetails.known).toBe(true);
+    expect(results.get('na')!.statusDetails.message).toBe('not applicable: no backups');
+  });
+
+  it('names results by runbook, stage and check, with timing from the verdict', () => {
+    const r = run().results.get('ok')!;
+    expect(r.fullName).toBe('demo/canary/ok');
+    expect(r.start).toBe(Date.parse('2026-03-08T06:30:00.000Z'));
+    expect(r.stop - r.start).toBe(250);
+  });
+
+  it('keeps a stable historyId per runbook, stage and check across runs', () => {
+    expect(run().results.get('slow')!.historyId).toBe(run().results.get('slow')!.historyId);
+    expect(run().results.get('slow')!.historyId).not.toBe(run().results.get('ok')!.historyId);
+  });
+
+  it('turns measurements into steps, failed where the budget broke', () => {
+    const steps = run().results.get('slow')!.steps;
+    expect(steps.map((s) => s.status)).toEqual(['passed', 'failed']);
+    expect(steps[1]!.name).toBe('p95-latency: 812 ms violates <= 500 ms (1200 samples)');
+  });
+
+  it('attaches an evidence body as a file, masked, and masks the result itself', () => {
+    const { dir, results } = run();
+    const r = results.get('down')!;
+    expect(r.attachments).toHaveLength(1);
+    expect(r.attachments[0]).toMatchObject({ name: 'response', type: 'text/plain' });
+    expect(r.attachments[0]!.source).toMatch(/-attachment\.txt$/);
+    expect(readFileSync(path.join(dir, r.attachments[0]!.source), 'utf8')).toBe('HTTP/1.1 401\nBearer ***');
+    expect(r.statusDetails.message).toBe('Authorization *** refused');
+    for (const f of readdirSync(dir))
+      expect(readFileSync(path.join(dir, f), 'utf8')).not.toContain('s3cret-token');
+  });
+
+  it('copies an evidence file given by path, and skips one that does not exist', () => {
+    const shot = path.join(dirs.make(), 'shot.png');
+    writeFileSync(shot, Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const { dir, results } = run([
+      makeCheck({
+        id: 'with-files',
+        evidence: [
+          { name: 'screenshot', contentType: 'image/png', path: shot },
+          { name: 'gone', contentType: 'image/png', path: '/nonexistent/rollgate/shot.png' },
+        ],
+      }),
+    ]);
+    const attachments = results.get('with-files')!.attachments;
+    expect(attachments).toHaveLength(1);
+    expect(attachments[0]!.name).toBe('screenshot');
+    expect(readFileSync(path.join(dir, attachments[0]!.source)).equals(readFileSync(shot))).toBe(true);
+  });
+
+  it('writes environment.properties with the verdict, masked', () => {
+    const runDir = dirs.make();
+    const dir = writeAllure(
+      makeVerdict([makeCheck()], {
+        target: { baseURL: 'http://u:pw@127.0.0.1:1', version: '1.2.3', embedded: false },
+      }),
+      runDir,
+      mask,
+    );
+    const env = readFileSync(path.join(dir, 'environment.properties'), 'utf8');
+    expect(env).toContain('verdict=PROMOTE\n');
+    expect(env).toContain('release=1.2.3\n');
+    expect(env).toContain('target=http://u:***@127.0.0.1:1\n');
+  });
+});

@@ -1,0 +1,311 @@
+import { describe, expect, it } from 'vitest';
+import { collect, type RunnerOutcome } from '../../src/engine/collect.ts';
+import { key, type Plan } from '../../src/engine/plan.ts';
+import type { PlannedCheck } from '../../src/model/check-result.ts';
+import type { RawResults, RawTest } from '../../src/model/raw-result.ts';
+import { Stage } from '../../src/model/runbook.ts';
+import { makeMeasurement, makeRawTest } from './helpers.ts';
+
+const SUITE = 'runbooks/probes.suite.ts';
+const stage = Stage.parse({ target: 'demo', suites: [SUITE], advisory: ['golden/*'] });
+
+/** A plan over (titlePath, id) pairs in SUITE, keyed the way planStage keys them. */
+function planOf(
+  tests: {
+    titlePath: string[];
+    id: string;
+    blocking?: boolean;
+    suite?: string;
+    kind?: 'vitest' | 'playwright';
+  }[],
+  problems: Plan['problems'] = [],
+): Plan {
+  const checks: PlannedCheck[] = tests.map((t) => ({
+    id: t.id,
+    title: t.titlePath.join(' › '),
+    suite: t.suite ?? SUITE,
+    kind: t.kind ?? 'vitest',
+    blocking: t.blocking ?? true,
+  }));
+  const keys = new Map(tests.map((t) => [key(t.suite ?? SUITE, t.titlePath), t.id]));
+  return { checks, problems, keys };
+}
+
+function vitest(tests: RawTest[], more: Partial<RawResults> = {}): RunnerOutcome {
+  return { kind: 'vitest', raw: { runner: 'vitest', tests, moduleErrors: [], runErrors: [], ...more } };
+}
+
+const health = { titlePath: ['probes', 'health answers'], id: 'probes/health' };
+const version = { titlePath: ['probes', 'version matches'], id: 'version-matches' };
+
+describe('collect', () => {
+  it('maps a planned test to its planned id and keeps its record', () => {
+    const m = makeMeasurement();
+    const [r, ...rest] = collect(
+      planOf([health]),
+      [
+        vitest([
+          makeRawTest({
+            titlePath: health.titlePath,
+            durationMs: 12.6,
+            record: { measurements: [m], evidence: [] },
+          }),
+        ]),
+      ],
+      stage,
+    );
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({
+      id: 'probes/health',
+      title: 'probes › health answers',
+      suite: SUITE,
+      kind: 'vitest',
+      status: 'passed',
+      blocking: true,
+      durationMs: 13,
+      measurements: [m],
+    });
+  });
+
+  it('makes a planned check without a result errored with "no result"', () => {
+    const results = collect(
+      planOf([health, version]),
+      [vitest([makeRawTest({ titlePath: health.titlePath })])],
+      stage,
+    );
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['probes/health', 'passed'],
+      ['version-matches', 'errored'],
+    ]);
+    expect(results[1]!.message).toBe('no result: the runner finished without a result for it');
+    expect(results[1]!.blocking).toBe(true);
+  });
+
+  it('explains missing results with the module error of their suite', () => {
+    const [r] = collect(
+      planOf([health]),
+      [
+        vitest([], {
+          moduleErrors: [{ file: SUITE, message: "Error: Cannot find module './nope.ts'\n    at x" }],
+        }),
+      ],
+      stage,
+    );
+    expect(r!.status).toBe('errored');
+    expect(r!.message).toBe("no result: Cannot find module './nope.ts'\n    at x");
+  });
+
+  it('explains missing results with the runner failure, or the interruption first', () => {
+    const failed: RunnerOutcome = { kind: 'vitest', failure: 'vitest exited with code 1 before reporting' };
+    expect(collect(planOf([health]), [failed], stage)[0]!.message).toBe(
+      'no result: vitest exited with code 1 before reporting',
+    );
+    expect(collect(planOf([health]), [failed], stage, 'SIGTERM received')[0]!.message).toBe(
+      'no result: SIGTERM received',
+    );
+  });
+
+  it('explains missing results with run errors outside any test', () => {
+    const [r] = collect(planOf([health]), [vitest([], { runErrors: ['Unhandled rejection: boom'] })], stage);
+    expect(r!.message).toBe('no result: Unhandled rejection: boom');
+  });
+
+  it('turns plan problems into blocking errored suite:<file> checks', () => {
+    const results = collect(
+      planOf(
+        [],
+        [
+          {
+            suite: 'runbooks/empty.suite.ts',
+            kind: 'vitest',
+            message: 'ran no test: runbooks/empty.suite.ts has no tests or does not exist',
+          },
+        ],
+      ),
+      [vitest([])],
+      stage,
+    );
+    expect(results).toEqual([
+      expect.objectContaining({
+        id: 'suite:runbooks/empty.suite.ts',
+        suite: 'runbooks/empty.suite.ts',
+        status: 'errored',
+        blocking: true,
+        message: 'ran no test: runbooks/empty.suite.ts has no tests or does not exist',
+      }),
+    ]);
+  });
+
+  it('makes a skip with a note skipped + notApplicable, and one without a reason a plain skip with a message', () => {
+    const results = collect(
+      planOf([health, version]),
+      [
+        vitest([
+          makeRawTest({
+            titlePath: health.titlePath,
+            state: 'skipped',
+            record: { measurements: [], evidence: [], notApplicable: 'no database here' },
+          }),
+          makeRawTest({ titlePath: version.titlePath, state: 'skipped' }),
+        ]),
+      ],
+      stage,
+    );
+    expect(results[0]).toMatchObject({ status: 'skipped', notApplicable: 'no database here' });
+    expect(results[0]!.message).toBeUndefined();
+    expect(results[1]!.status).toBe('skipped');
+    expect(results[1]!.notApplicable).toBeUndefined();
+    expect(results[1]!.message).toContain('without a declared reason');
+  });
+
+  it('uses the runner skip note (Playwright annotation) as the reason', () => {
+    const [r] = collect(
+      planOf([health]),
+      [
+        vitest([
+          makeRawTest({
+            titlePath: health.titlePath,
+            state: 'skipped',
+            skipNote: 'no mutations on production',
+          }),
+        ]),
+      ],
+      stage,
+    );
+    expect(r).toMatchObject({ status: 'skipped', notApplicable: 'no mutations on production' });
+  });
+
+  it('marks a pass on retry as flaky, saying which retry', () => {
+    const [r] = collect(
+      planOf([health]),
+      [vitest([makeRawTest({ titlePath: health.titlePath, flaky: true, retries: 2 })])],
+      stage,
+    );
+    expect(r).toMatchObject({ status: 'flaky', retries: 2, message: 'passed only on retry 2' });
+  });
+
+  it('makes a timed-out test errored', () => {
+    const [r] = collect(
+      planOf([health]),
+      [
+        vitest([
+          makeRawTest({
+            titlePath: health.titlePath,
+            state: 'timedOut',
+            errors: [{ message: 'Test timeout of 30000ms exceeded.' }],
+          }),
+        ]),
+      ],
+      stage,
+    );
+    expect(r).toMatchObject({ status: 'errored', message: 'Test timeout of 30000ms exceeded.' });
+  });
+
+  it('makes an interrupted test errored', () => {
+    const [r] = collect(
+      planOf([health]),
+      [vitest([makeRawTest({ titlePath: health.titlePath, state: 'interrupted' })])],
+      stage,
+    );
+    expect(r!.status).toBe('errored');
+  });
+
+  it('classifies failures: assertion → failed, refused connection → errored with "target unreachable"', () => {
+    const results = collect(
+      planOf([health, version]),
+      [
+        vitest([
+          makeRawTest({
+            titlePath: health.titlePath,
+            state: 'failed',
+            errors: [{ name: 'AssertionError', message: 'expected 500 to be 200' }],
+          }),
+          makeRawTest({
+            titlePath: version.titlePath,
+            state: 'failed',
+            errors: [
+              {
+                name: 'Error',
+                message:
+                  'Error: page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:1/\nCall log:\n  - navigating',
+              },
+            ],
+          }),
+        ]),
+      ],
+      stage,
+    );
+    expect(results[0]).toMatchObject({ status: 'failed', message: 'expected 500 to be 200' });
+    expect(results[1]!.status).toBe('errored');
+    expect(results[1]!.message).toMatch(/^target unreachable \(net::ERR_CONNECTION_REFUSED\)/);
+    expect(results[1]!.message).not.toContain('Call log');
+  });
+
+  it('strips ANSI colours from messages', () => {
+    const [r] = collect(
+      planOf([health]),
+      [
+        vitest([
+          makeRawTest({
+            titlePath: health.titlePath,
+            state: 'failed',
+            errors: [{ name: 'AssertionError', message: '\u001b[31mexpected\u001b[39m 1 to be 2' }],
+          }),
+        ]),
+      ],
+      stage,
+    );
+    expect(r!.message).toBe('expected 1 to be 2');
+  });
+
+  it('still includes a result nobody planned, with a derived id and the advisory rule of the stage', () => {
+    const results = collect(
+      planOf([health]),
+      [
+        vitest([
+          makeRawTest({ titlePath: health.titlePath }),
+          makeRawTest({
+            titlePath: ['probes', 'surprise'],
+            state: 'failed',
+            errors: [{ name: 'AssertionError', message: 'no' }],
+          }),
+        ]),
+        {
+          kind: 'playwright',
+          raw: {
+            runner: 'playwright',
+            tests: [
+              makeRawTest({ file: 'smoke/golden.spec.ts', titlePath: ['login @canary [golden/login]'] }),
+            ],
+            moduleErrors: [],
+            runErrors: [],
+          },
+        },
+      ],
+      stage,
+    );
+    expect(results.map((r) => [r.id, r.status, r.blocking, r.kind])).toEqual([
+      ['probes/health', 'passed', true, 'vitest'],
+      ['probes/probes-surprise', 'failed', true, 'vitest'],
+      ['golden/login', 'passed', false, 'playwright'],
+    ]);
+    expect(results[2]!.title).toBe('login');
+  });
+
+  it('keeps the planned blocking flag and title', () => {
+    const [r] = collect(
+      planOf([{ ...health, blocking: false }]),
+      [
+        vitest([
+          makeRawTest({
+            titlePath: health.titlePath,
+            state: 'failed',
+            errors: [{ name: 'AssertionError', message: 'x' }],
+          }),
+        ]),
+      ],
+      stage,
+    );
+    expect(r).toMatchObject({ blocking: false, title: 'probes › health answers', status: 'failed' });
+  });
+});

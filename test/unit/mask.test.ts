@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createMasker, maskerFromEnv } from '../../src/config/mask.ts';
+
+describe('createMasker', () => {
+  it('masks every occurrence of each declared value', () => {
+    const mask = createMasker(['s3cret-token', 'hunter2']);
+    expect(mask('Authorization: Bearer s3cret-token; again s3cret-token; pw=hunter2')).toBe(
+      'Authorization: Bearer ***; again ***; pw=***',
+    );
+  });
+
+  it('leaves text without secrets unchanged', () => {
+    expect(createMasker(['s3cret'])('nothing to hide here')).toBe('nothing to hide here');
+  });
+
+  it.each([
+    ['postgres://app:s3cret@db/app', 'postgres://app:***@db/app'],
+    [
+      'postgresql://app:s3cret@db.internal:5432/app?sslmode=require',
+      'postgresql://app:***@db.internal:5432/app?sslmode=require',
+    ],
+    ['mysql://root:pw@127.0.0.1:3306/shop', 'mysql://root:***@127.0.0.1:3306/shop'],
+    ['redis://:pw@h', 'redis://:***@h'],
+    ['redis://default:pw@cache:6379/0', 'redis://default:***@cache:6379/0'],
+    [
+      'DATABASE_URL=postgres://app:x@db/app and REDIS_URL=redis://:y@cache',
+      'DATABASE_URL=postgres://app:***@db/app and REDIS_URL=redis://:***@cache',
+    ],
+  ])('masks URL credentials, keeping the user: %s', (input, expected) => {
+    expect(createMasker([])(input)).toBe(expected);
+  });
+
+  it('leaves URLs without a password alone', () => {
+    const mask = createMasker([]);
+    expect(mask('postgres://app@db/app')).toBe('postgres://app@db/app');
+    expect(mask('https://example.com:8443/path')).toBe('https://example.com:8443/path');
+  });
+
+  // Regression (src/config/mask.ts URL_CREDENTIALS, fixed): the password part `[^@/\s]+` stops at the first '@', so an
+  // unencoded '@' in a password (which WHATWG URL and pg/mysql drivers accept: the userinfo ends at the
+  // last '@') leaves the rest of the password in the output: 'postgres://app:***@ss@db/app'.
+  it('masks the whole password when it contains an unencoded @', () => {
+    const masked = createMasker([])('postgres://app:p@ss@db/app');
+    expect(masked).not.toContain('ss@db');
+    expect(masked).toBe('postgres://app:***@db/app');
+  });
+
+  it.each([[''], [undefined]])('masks nothing for an empty value (%j)', (empty) => {
+    expect(createMasker([empty])('plain text')).toBe('plain text');
+    expect(createMasker([empty, 'real'])('plain text with real')).toBe('plain text with ***');
+  });
+
+  it('masks a secret that contains another secret whole, whichever order they were declared in', () => {
+    for (const values of [
+      ['abc', 'abcdef'],
+      ['abcdef', 'abc'],
+    ]) {
+      expect(createMasker(values)('token=abcdef and abc')).toBe('token=*** and ***');
+    }
+  });
+
+  // Regression (src/config/mask.ts, fixed): secrets are masked one after the other, longest first; when two secrets
+  // overlap without one containing the other ('abcd' and 'cdef' in 'abcdef'), masking the first one
+  // breaks the second and its tail 'ef' stays visible: 'xx ***ef yy'.
+  it('masks partially overlapping secrets without leaving a fragment of either', () => {
+    const masked = createMasker(['abcd', 'cdef'])('xx abcdef yy');
+    expect(masked).toBe('xx *** yy');
+  });
+});
+
+describe('maskerFromEnv', () => {
+  it('masks the values of the named variables, ignoring unset ones', () => {
+    const mask = maskerFromEnv(['SESSION_SECRET', 'MISSING'], { SESSION_SECRET: 'xyz123', OTHER: 'visible' });
+    expect(mask('session xyz123 other visible')).toBe('session *** other visible');
+  });
+});
