@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Verdict } from '../../src/model/verdict.ts';
 import { check, readVerdict, rollgate, tempReports } from './helpers.ts';
+import { expectReportShows } from './offline-page.ts';
 
 /** One end-to-end gate per fault family, against the embedded demo. */
 describe('gate canary end to end', () => {
@@ -39,6 +40,14 @@ describe('gate canary end to end', () => {
     );
     expect(allure).toHaveLength(v.checks.length);
     expect(existsSync(path.join(reports, 'runs', v.runId, 'verdict.json'))).toBe(true);
+    // Traces are kept only on failure.
+    expect(v.checks.flatMap((c) => c.evidence).filter((e) => e.name === 'trace')).toEqual([]);
+
+    const report = await rollgate(['report'], { ROLLGATE_REPORTS_DIR: reports });
+    expect(report.exitCode, report.all).toBe(0);
+    const html = path.join(reports, 'html', 'index.html');
+    expect(readdirSync(path.join(reports, 'html'))).toEqual(['index.html']);
+    await expectReportShows(html, [v.runId, 'demo / canary', 'runbooks/probes.suite.ts', 'probes › deployed version equals the release under test']);
   });
 
   test('DEMO_FAULTS=server-errors HOLDs with failed (not errored) checks named with their messages', async () => {
@@ -57,6 +66,10 @@ describe('gate canary end to end', () => {
       expect(r.stdout).toContain(`${id} failed`);
     }
     expect(v.checks.filter((c) => c.status === 'errored')).toEqual([]);
+    // A failed golden path keeps its Playwright trace and screenshot as evidence.
+    const evidence = check(v, 'golden/login').evidence;
+    expect(evidence.map((e) => e.name)).toEqual(expect.arrayContaining(['trace', 'screenshot']));
+    for (const e of evidence.filter((x) => x.path)) expect(existsSync(e.path!)).toBe(true);
   });
 
   test('DEMO_FAULTS=wrong-version HOLDs on the version check, actual against expected', async () => {
