@@ -26,6 +26,12 @@ export const test = base.extend<{ check: PlaywrightCheckApi }>({
         testInfo.skip(true, reason);
       },
     };
+    // Golden paths tagged @mutates create records: only where the target allows it.
+    if (testInfo.tags.includes('@mutates') && !api.context.target.allowMutations) {
+      api.notApplicable(
+        'changes data on the target, and target does not allow mutating checks (allowMutations: false)',
+      );
+    }
     try {
       await use(api);
     } finally {

@@ -13,6 +13,11 @@ export interface CheckOptions {
   /** Stable id; without it the id is derived from suite and title. */
   id?: string;
   timeout?: number;
+  /**
+   * The check creates or changes data on the target (records, switches, rate-limit counters). It
+   * runs only where the target allows mutations; elsewhere it is not applicable, with that reason.
+   */
+  mutates?: boolean;
 }
 
 /**
@@ -40,6 +45,11 @@ export function check(
         throw new Error('unreachable');
       },
     };
+    if (options.mutates && !api.context.target.allowMutations) {
+      api.notApplicable(
+        `changes data on the target, and target does not allow mutating checks (allowMutations: false)`,
+      );
+    }
     await body(api);
   });
 }

@@ -47,7 +47,12 @@ describe('gate canary end to end', () => {
     expect(report.exitCode, report.all).toBe(0);
     const html = path.join(reports, 'html', 'index.html');
     expect(readdirSync(path.join(reports, 'html'))).toEqual(['index.html']);
-    await expectReportShows(html, [v.runId, 'demo / canary', 'runbooks/probes.suite.ts', 'probes › deployed version equals the release under test']);
+    await expectReportShows(html, [
+      v.runId,
+      'demo / canary',
+      'runbooks/probes.suite.ts',
+      'probes › deployed version equals the release under test',
+    ]);
   });
 
   test('DEMO_FAULTS=server-errors HOLDs with failed (not errored) checks named with their messages', async () => {

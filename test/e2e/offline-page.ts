@@ -16,7 +16,8 @@ export async function expectReportShows(file: string, texts: string[]): Promise<
     const blocked: string[] = [];
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      if (url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:'))
+        return route.continue();
       blocked.push(url);
       return route.abort();
     });
