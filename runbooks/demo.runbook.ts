@@ -1,5 +1,5 @@
 import pkg from '../package.json' with { type: 'json' };
-import { defineRunbook } from '../src/config/define-runbook.ts';
+import { defineRunbook, manual } from '../src/config/define-runbook.ts';
 
 const preflight = 'runbooks/preflight.suite.ts';
 const probes = 'runbooks/probes.suite.ts';
@@ -57,11 +57,16 @@ export default defineRunbook({
       timeoutMs: 300_000,
     },
     production: {
-      description: 'Full production rollout',
+      description: 'Full production rollout, after staging and canary promoted the same release',
       target: 'demo',
       suites: [preflight, probes],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
+      requires: { stages: [{ stage: 'staging' }, { stage: 'canary' }] },
     },
   },
+  signoffs: [
+    manual('Security team approval', { stage: 'production', role: 'security' }),
+    manual('Operations team approval', { stage: 'production', role: 'operations' }),
+  ],
 });

@@ -10,6 +10,11 @@ export interface CheckApi {
   measure(spec: BudgetSpec, actual: number | string | null | undefined, samples?: number): Measurement;
   /** Records a measurement and stops the check unless it passed: failed, or errored when there was no data. */
   require(spec: BudgetSpec, actual: number | string | null | undefined, samples?: number): Measurement;
+  /**
+   * Records a measurement judged by a rule rather than one comparison (a header's value against an
+   * allowed set, a CSP without 'unsafe-inline'); such rules come from the checks library.
+   */
+  record(measurement: Measurement): Measurement;
   /** Attaches evidence: a body, or a file path. */
   attach(name: string, contentType: string, content: { body: string } | { path: string }): void;
 }
@@ -29,6 +34,10 @@ export function createCheckApi(record: CheckRecord): CheckApi {
         throw new ObservationError(describeMeasurement(m), 'ROLLGATE_NO_DATA');
       }
       throw new CheckFailure(describeMeasurement(m));
+    },
+    record(measurement) {
+      record.measurements.push(measurement);
+      return measurement;
     },
     attach(name, contentType, content) {
       const ev: Evidence = { name, contentType, ...content };

@@ -17,7 +17,7 @@ export interface ProbeOptions {
 }
 
 /** Why a request could not be observed, in words a release manager understands. */
-function explain(error: unknown, url: string, timeoutMs: number): ObservationError {
+export function explain(error: unknown, url: string, timeoutMs: number): ObservationError {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') {
     return new ObservationError(`no answer from ${url} within ${timeoutMs} ms (timeout)`, 'ROLLGATE_TIMEOUT');

@@ -8,6 +8,10 @@ Commands:
   plan <stage>      print the checks, target and budgets a gate would use; runs nothing
   validate          check a runbook; exit 2 with every problem when it is invalid
   report            build reports/html/index.html (Allure, single file) from the latest run
+  sign <stage> "<title>" --by <name> [--note <text>]
+                    attest a manual checklist item for the release under test
+  waive <stage> <check-id> --reason <text> --by <name> --expires <date>
+                    accept one failing blocking check for this release until a date
 
 Options:
   --runbook <file>      runbook module (default runbooks/demo.runbook.ts, env ROLLGATE_RUNBOOK)
@@ -17,6 +21,7 @@ Options:
   --now <iso>           fix the clock (env ROLLGATE_NOW); recorded in the verdict
   --json                machine-readable output (plan, validate)
   --verbose             stream the runners' own output
+  --override-window <reason>  run outside the stage's deployment window (recorded)
   -h, --help            this text
 
 Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).`;
@@ -32,6 +37,11 @@ export interface Cli {
     now?: string;
     json?: boolean;
     verbose?: boolean;
+    'override-window'?: string;
+    by?: string;
+    note?: string;
+    reason?: string;
+    expires?: string;
     help?: boolean;
   };
 }
@@ -49,6 +59,11 @@ export function parseCli(argv: string[]): Cli {
         now: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
+        'override-window': { type: 'string' },
+        by: { type: 'string' },
+        note: { type: 'string' },
+        reason: { type: 'string' },
+        expires: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

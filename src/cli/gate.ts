@@ -1,7 +1,10 @@
 import path from 'node:path';
+import type { LoadedRunbook } from '../config/load-runbook.ts';
 import { createMasker } from '../config/mask.ts';
-import { resolveGate } from '../config/options.ts';
+import { type ResolvedGate, resolveGate } from '../config/options.ts';
 import { type GateEvent, runGate } from '../engine/run-gate.ts';
+import { openStore } from '../engine/store/open-store.ts';
+import type { Store } from '../engine/store/store.ts';
 import { consoleReport } from '../reporters/console.ts';
 import { publish } from '../reporters/publish.ts';
 import type { Cli } from './args.ts';
@@ -31,20 +34,44 @@ export async function gateCommand(cli: Cli): Promise<number> {
     timeoutMs: cli.values.timeout,
     now: cli.values.now,
   });
+  const store = await openStore(gate.reportsDir);
+  try {
+    return await gateWithStore(cli, loaded, gate, store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function gateWithStore(
+  cli: Cli,
+  loaded: LoadedRunbook,
+  gate: ResolvedGate,
+  store: Store,
+): Promise<number> {
   let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
   const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
-  say(`rollgate: ${loaded.runbook.name}/${stage}, release ${gate.release} (${loaded.file})`);
+  say(
+    `rollgate: ${loaded.runbook.name}/${gate.stageName}, release ${gate.release} (${loaded.file}); history in ${store.description}`,
+  );
   const run = await runGate({
     root: process.cwd(),
     loaded,
     gate,
+    store,
+    overrideWindow: cli.values['override-window'],
     onEvent: (e) => say(`  ${describeEvent(e)}`),
     onRunnerOutput: cli.values.verbose ? (t) => process.stdout.write(mask(t)) : undefined,
   });
   mask = createMasker(run.secretValues);
-  let published: ReturnType<typeof publish>;
+  let published: Awaited<ReturnType<typeof publish>>;
   try {
-    published = publish({ verdict: run.verdict, runDir: run.runDir, reportsDir: gate.reportsDir, mask });
+    published = await publish({
+      verdict: run.verdict,
+      runDir: run.runDir,
+      reportsDir: gate.reportsDir,
+      mask,
+      store,
+    });
   } catch (error) {
     process.stderr.write(
       mask(

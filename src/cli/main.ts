@@ -1,5 +1,6 @@
 import { RollgateError } from '../config/errors.ts';
 import { parseCli, USAGE } from './args.ts';
+import { signCommand, waiveCommand } from './attest.ts';
 import { gateCommand } from './gate.ts';
 import { planCommand, validateCommand } from './plan.ts';
 import { reportCommand } from './report.ts';
@@ -19,6 +20,10 @@ export async function main(argv: string[]): Promise<number> {
         return await planCommand(cli);
       case 'validate':
         return await validateCommand(cli);
+      case 'sign':
+        return await signCommand(cli);
+      case 'waive':
+        return await waiveCommand(cli);
       case 'report':
         return await reportCommand(cli);
       default:

@@ -1,3 +1,4 @@
+import type { SignoffItem } from '../model/governance.ts';
 import type { RunbookInput } from '../model/runbook.ts';
 
 /**
@@ -12,4 +13,13 @@ import type { RunbookInput } from '../model/runbook.ts';
  */
 export function defineRunbook<const T extends RunbookInput>(runbook: T): T {
   return runbook;
+}
+
+/**
+ * Declares a checklist item only a person can attest; a gate of `stage` holds until it is signed
+ * for the release with `rollgate sign <stage> "<title>" --by <name>`.
+ * @example signoffs: [manual('Security team approval', { stage: 'production', role: 'security' })]
+ */
+export function manual(title: string, options: { stage: string; role?: string }): SignoffItem {
+  return { title, stage: options.stage, role: options.role };
 }

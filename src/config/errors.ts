@@ -6,7 +6,9 @@ export type RollgateErrorCode =
   | 'ROLLGATE_UNKNOWN_STAGE'
   | 'ROLLGATE_BAD_ARGUMENT'
   | 'ROLLGATE_RELEASE_REQUIRED'
-  | 'ROLLGATE_WRITE_FAILED';
+  | 'ROLLGATE_WRITE_FAILED'
+  | 'ROLLGATE_STORE_UNAVAILABLE'
+  | 'ROLLGATE_SIGNOFF_UNKNOWN';
 
 /** An error that means "the run could not start": exit code 2, nothing executed. */
 export class RollgateError extends Error {

@@ -10,9 +10,11 @@ import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../model/verdic
 import { createChildSet } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
 import { expandEnv, startEmbedded } from './embedded.ts';
+import { applyWaivers, governanceChecks } from './governance.ts';
 import { planStage } from './plan.ts';
 import { decide } from './policy.ts';
 import { runPlaywright, runVitest } from './runners.ts';
+import type { Store } from './store/store.ts';
 
 export type GateEvent =
   | { type: 'planned'; checks: number; problems: number }
@@ -27,6 +29,9 @@ export interface GateRunOptions {
   env?: NodeJS.ProcessEnv;
   onEvent?: (e: GateEvent) => void;
   onRunnerOutput?: (text: string) => void;
+  store: Store;
+  /** Reason to run outside the stage's deployment window; recorded in the verdict and ledger. */
+  overrideWindow?: string;
 }
 
 export interface GateRunResult {
@@ -90,6 +95,16 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     .map((n) => env[n] || embeddedEnv[n] || secretEnv[n] || '')
     .filter(Boolean);
 
+  const governance = await governanceChecks({
+    runbook: loaded.runbook,
+    runbookFile: loaded.file,
+    stageName: gate.stageName,
+    stage: gate.stage,
+    release: gate.release,
+    now: started,
+    store: o.store,
+    overrideWindow: o.overrideWindow,
+  });
   let checks: CheckResult[] = [];
   let baseURL = gate.baseURL ?? '';
   try {
@@ -170,6 +185,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     process.off('SIGTERM', onSigterm);
   }
 
+  const waivers = await o.store.waivers(loaded.runbook.name, gate.stageName, gate.release);
+  checks = applyWaivers([...governance.checks, ...checks], waivers, gate.clock.now());
   const decision = decide(checks, gate.stage, interrupted);
   const finished = new Date(started.getTime() + (performance.now() - startedMono));
   const verdict: Verdict = {
@@ -186,6 +203,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     summary: summarize(checks),
     reasons: decision.reasons,
     interrupted,
+    signoffs: governance.signoffs.map(({ title, role, by, at, note }) => ({ title, role, by, at, note })),
+    windowOverride: governance.windowOverride,
     clock: gate.clock.fixed ? { fixed: true, now: started.toISOString() } : undefined,
   };
   return { verdict, warnings: decision.warnings, runDir: paths.runDir, secretValues };

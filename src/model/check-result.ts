@@ -26,6 +26,8 @@ export const CheckResult = z.object({
   /** Set on skipped checks: why the check does not apply. */
   notApplicable: z.string().optional(),
   retries: z.number().int().nonnegative().default(0),
+  /** Set on waived checks: who accepted the failure, why, and until when. */
+  waiver: z.object({ by: z.string(), reason: z.string(), expires: z.string(), at: z.string() }).optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 

@@ -13,5 +13,6 @@ export const LedgerEntry = z.object({
   summary: z.record(z.string(), z.number()),
   reasons: z.array(z.string()),
   interrupted: z.string().optional(),
+  windowOverride: z.string().optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { Operator } from './measurement.ts';
 
 const envName = z
@@ -89,6 +90,10 @@ export const Stage = z.strictObject({
   timeoutMs: z.number().int().positive().optional(),
   /** Budgets the stage's checks evaluate, by measurement name. */
   budgets: z.array(Budget).default([]),
+  /** When the stage may run; outside every window it holds unless overridden with a reason. */
+  windows: z.array(DeployWindow).default([]),
+  /** Earlier stages (same release) and drills this stage needs, read from the ledger. */
+  requires: Requirements.optional(),
 });
 export type Stage = z.infer<typeof Stage>;
 
@@ -99,6 +104,8 @@ export const Runbook = z
     description: z.string().optional(),
     targets: z.record(z.string(), Target),
     stages: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'stage names are lower-case words'), Stage),
+    /** Items only a person can attest, declared with `manual()`. */
+    signoffs: z.array(SignoffItem).default([]),
   })
   .superRefine((rb, ctx) => {
     for (const [name, stage] of Object.entries(rb.stages)) {
@@ -115,6 +122,26 @@ export const Runbook = z
           path: ['stages', name],
           message: 'gates nothing: list suites or smoke specs',
         });
+      }
+    }
+    rb.signoffs.forEach((item, i) => {
+      if (!rb.stages[item.stage]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['signoffs', i, 'stage'],
+          message: `names stage "${item.stage}", which is not declared`,
+        });
+      }
+    });
+    for (const [name, stage] of Object.entries(rb.stages)) {
+      for (const [i, req] of (stage.requires?.stages ?? []).entries()) {
+        if (!rb.stages[req.stage]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stages', name, 'requires', 'stages', i, 'stage'],
+            message: `names stage "${req.stage}", which is not declared`,
+          });
+        }
       }
     }
     for (const [name, target] of Object.entries(rb.targets)) {

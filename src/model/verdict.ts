@@ -27,6 +27,20 @@ export const Verdict = z.object({
   reasons: z.array(z.string()),
   /** Set when the run stopped early (deadline, SIGINT, SIGTERM). */
   interrupted: z.string().optional(),
+  /** Sign-offs this stage needed and got: who, when, note. */
+  signoffs: z
+    .array(
+      z.object({
+        title: z.string(),
+        role: z.string().optional(),
+        by: z.string(),
+        at: z.string(),
+        note: z.string().optional(),
+      }),
+    )
+    .default([]),
+  /** Set when the gate ran outside its deployment window on purpose: the reason given. */
+  windowOverride: z.string().optional(),
   /** Present when the clock was fixed (tests, replays), so nobody mistakes it for wall time. */
   clock: z.object({ fixed: z.literal(true), now: z.string().datetime() }).optional(),
 });

@@ -1,16 +1,18 @@
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Store } from '../engine/store/store.ts';
 import type { Verdict } from '../model/verdict.ts';
 import { writeAllure } from './allure.ts';
 import { writeJunit } from './junit.ts';
 import { writeMarkdown } from './markdown.ts';
-import { appendLedger, ledgerEntry, maskValue, writeVerdict } from './verdict-file.ts';
+import { ledgerEntry, maskValue, writeVerdict } from './verdict-file.ts';
 
 export interface PublishInput {
   verdict: Verdict;
   runDir: string;
   reportsDir: string;
   mask: (s: string) => string;
+  store: Store;
 }
 
 export interface PublishResult {
@@ -25,11 +27,11 @@ export interface PublishResult {
  * throws, so the CLI exits non-zero); JUnit, Allure and markdown are isolated like Playwright's
  * reporter multiplexer: one crashing does not stop the others nor change the verdict.
  */
-export function publish(input: PublishInput): PublishResult {
+export async function publish(input: PublishInput): Promise<PublishResult> {
   const verdict = maskValue(input.verdict, input.mask);
   const latestDir = path.join(input.reportsDir, 'latest');
   const verdictFile = writeVerdict(verdict, input.runDir, latestDir);
-  appendLedger(path.join(input.reportsDir, 'ledger.jsonl'), ledgerEntry(verdict));
+  await input.store.appendLedger(ledgerEntry(verdict));
   const reporterErrors: string[] = [];
   const optional: [string, () => void][] = [
     ['junit', () => writeJunit(verdict, input.runDir)],

@@ -41,6 +41,7 @@ export function ledgerEntry(v: Verdict): LedgerEntry {
     summary: v.summary,
     reasons: v.reasons,
     interrupted: v.interrupted,
+    windowOverride: v.windowOverride,
   };
 }
 

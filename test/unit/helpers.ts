@@ -55,6 +55,7 @@ export function makeVerdict(
     checks,
     summary: summarize(checks),
     reasons: [],
+    signoffs: [],
     ...overrides,
   };
 }

@@ -1,0 +1,73 @@
+import { describe } from 'vitest';
+import { effectiveConfigPath } from '../demo/effective-config.ts';
+import { CheckFailure, ObservationError } from '../src/checks/errors.ts';
+import { databasePersistence, secretsPresent, sqliteWal } from '../src/checks/runtime-config.ts';
+import { describeFinding, scanSecrets } from '../src/checks/secret-scan.ts';
+import { check } from '../src/checks/vitest.ts';
+
+/**
+ * Config files the demo's deployments ship with: the repository's deploy files, and the effective
+ * config the running demo wrote at start-up (where the `leaky-config` fault puts its URL).
+ * Becomes the target's `configFiles` once the runbook declares them.
+ */
+const CONFIG_FILES = ['demo/deploy/*', effectiveConfigPath(process.env)];
+
+/** Accepted findings, each with its reason (none for the demo). Becomes `target.secretAllowlist`. */
+const SECRET_ALLOWLIST: unknown[] = [];
+
+/** The demo's SQLite must run in WAL mode (readers never block the writer). */
+const REQUIRE_SQLITE_WAL = true;
+
+/** Secret hygiene and runtime configuration: what a deployment must get right before traffic. */
+describe('hygiene', () => {
+  check(
+    'no credentials in the config files the deployment ships with',
+    async ({ measure, attach }) => {
+      const scan = await scanSecrets({ files: CONFIG_FILES, allowlist: SECRET_ALLOWLIST });
+      measure(
+        { name: 'secret-findings', operator: '==', expected: 0 },
+        scan.findings.length,
+        scan.files.length,
+      );
+      // Findings carry masked messages and excerpts only; the values were never copied out.
+      const { files, findings, allowed } = scan;
+      attach('secret-scan.json', 'application/json', { body: JSON.stringify({ files, findings, allowed }, null, 2) });
+      if (findings.length) {
+        throw new CheckFailure(
+          `${findings.length} credential${findings.length === 1 ? '' : 's'} in config files ` +
+            `(values masked; move them to the secret store):\n${findings.map(describeFinding).join('\n')}`,
+        );
+      }
+    },
+    { id: 'hygiene/secret-scan' },
+  );
+
+  check(
+    'runtime configuration: secrets present, database persistent, SQLite in WAL mode',
+    ({ context, measure, notApplicable }) => {
+      const { secrets, databaseUrlEnv } = context.target;
+      if (!secrets.length && !databaseUrlEnv) notApplicable('the target declares no secrets and no databaseUrlEnv');
+      const problems: string[] = [];
+      if (secrets.length) {
+        // Names only: presence is tested, values are never read into output.
+        const s = secretsPresent(secrets);
+        measure({ name: 'missing-secrets', operator: '==', expected: 0 }, s.missing.length, secrets.length);
+        if (s.missing.length) problems.push(`secrets not set: ${s.missing.join(', ')}`);
+      }
+      if (databaseUrlEnv) {
+        const url = process.env[databaseUrlEnv];
+        if (!url) throw new ObservationError(`environment incomplete: ${databaseUrlEnv} is not set for this gate`);
+        const db = databasePersistence(url, databaseUrlEnv);
+        measure({ name: 'database-persistent', operator: '==', expected: 'yes' }, db.persistent ? 'yes' : 'no', 1);
+        if (db.problem) problems.push(`${db.problem}: data would be lost on restart`);
+        const wal = REQUIRE_SQLITE_WAL && db.persistent ? sqliteWal(url) : undefined;
+        if (wal?.applicable) {
+          const m = measure(wal.measurement, wal.measurement.actual, 1);
+          if (!m.passed) problems.push(`${db.location} runs in ${m.actual} journal mode, not WAL`);
+        }
+      }
+      if (problems.length) throw new CheckFailure(problems.join('; '));
+    },
+    { id: 'hygiene/runtime-config' },
+  );
+});

@@ -1,0 +1,185 @@
+import { ABSENT, type Assessment, assessment, type RuleResult } from './assessment.ts';
+import { probe } from './http.ts';
+import type { Requester } from './http-target.ts';
+
+/**
+ * Response security policy with the values published by the Mozilla HTTP Observatory and the
+ * OWASP Secure Headers project. Pure functions over headers, so any suite (or a captured response)
+ * can be assessed the same way.
+ */
+
+/** 180 days: the Observatory's minimum for HSTS to count. */
+export const HSTS_MIN_MAX_AGE = 15_552_000;
+
+/** Referrer policies that never send a path cross-origin nor anything over a downgrade. */
+export const SAFE_REFERRER_POLICIES = [
+  'no-referrer',
+  'same-origin',
+  'strict-origin',
+  'strict-origin-when-cross-origin',
+];
+const KNOWN_REFERRER_POLICIES = new Set([
+  ...SAFE_REFERRER_POLICIES,
+  'no-referrer-when-downgrade',
+  'origin',
+  'origin-when-cross-origin',
+  'unsafe-url',
+]);
+
+/** Script sources that let an attacker's script run: inline, eval, any host, any scheme, data:. */
+const UNSAFE_SCRIPT_SOURCES = new Set(["'unsafe-inline'", "'unsafe-eval'", '*', 'http:', 'https:', 'data:']);
+
+export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+
+function getter(headers: HeaderSource): (name: string) => string | undefined {
+  if (headers instanceof Headers) return (name) => headers.get(name) ?? undefined;
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return (name) => {
+    const v = lower.get(name.toLowerCase());
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
+}
+
+/** One policy's directives, by lower-case name; the first occurrence wins, as browsers do. */
+export function parseCsp(policy: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of policy.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name && !directives.has(name.toLowerCase()))
+      directives.set(
+        name.toLowerCase(),
+        sources.map((s) => s.toLowerCase()),
+      );
+  }
+  return directives;
+}
+
+/** Unsafe sources of one policy's effective script-src; 'unsafe-inline' is ignored beside a nonce or hash. */
+function unsafeScriptSources(policy: Map<string, string[]>): string[] | undefined {
+  const sources = policy.get('script-src') ?? policy.get('default-src');
+  if (!sources) return undefined;
+  const nonceOrHash = sources.some((s) => /^'(nonce|sha256|sha384|sha512)-/.test(s));
+  return sources.filter((s) => UNSAFE_SCRIPT_SOURCES.has(s) && !(nonceOrHash && s === "'unsafe-inline'"));
+}
+
+function assessCsp(csp: string | undefined): RuleResult[] {
+  const expected =
+    "script-src (or default-src) without 'unsafe-inline', 'unsafe-eval', *, http:, https: or data:";
+  if (!csp) {
+    return [{ rule: 'Content-Security-Policy', passed: false, seen: ABSENT, expected }];
+  }
+  // Several policies (comma-joined headers) all apply: a script runs only if every one allows it.
+  const verdicts = csp.split(',').map((p) => unsafeScriptSources(parseCsp(p)));
+  const safe = verdicts.some((v) => v !== undefined && v.length === 0);
+  const unsafe = [...new Set(verdicts.flatMap((v) => v ?? []))];
+  const seen = unsafe.length > 0 ? `script sources ${unsafe.join(' ')}` : 'no script-src or default-src';
+  return [
+    { rule: 'Content-Security-Policy', passed: safe, seen: safe ? 'restricts scripts' : seen, expected },
+  ];
+}
+
+function frameAncestors(csp: string | undefined): string | undefined {
+  for (const p of (csp ?? '').split(',')) {
+    const fa = parseCsp(p).get('frame-ancestors');
+    if (fa && fa.length > 0 && !fa.includes('*')) return `frame-ancestors ${fa.join(' ')}`;
+  }
+  return undefined;
+}
+
+function hstsMaxAge(value: string): number | undefined {
+  const m = /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?\s*(?:;|$)/i.exec(value);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Assesses a response's security headers; one rule result per header. HSTS is declared not
+ * applicable on a plain-HTTP target, since browsers ignore it there.
+ * @example assessHeaders(res.headers, { https: false }).filter((r) => !r.passed && !r.notApplicable)
+ */
+export function assessHeaders(headers: HeaderSource, options: { https: boolean }): RuleResult[] {
+  const get = getter(headers);
+  const rules: RuleResult[] = [];
+
+  const hsts = get('strict-transport-security');
+  const hstsRule = {
+    rule: 'Strict-Transport-Security max-age',
+    operator: '>=' as const,
+    expected: HSTS_MIN_MAX_AGE,
+  };
+  if (!options.https) {
+    rules.push({
+      ...hstsRule,
+      passed: true,
+      seen: hsts ?? ABSENT,
+      notApplicable: 'HSTS applies to HTTPS targets only; this target is plain HTTP',
+    });
+  } else {
+    const maxAge = hsts === undefined ? undefined : hstsMaxAge(hsts);
+    rules.push({
+      ...hstsRule,
+      passed: maxAge !== undefined && maxAge >= HSTS_MIN_MAX_AGE,
+      seen: maxAge ?? (hsts === undefined ? ABSENT : `"${hsts}"`),
+      ...(hsts !== undefined && maxAge === undefined ? { reason: 'no max-age' } : {}),
+    });
+  }
+
+  const csp = get('content-security-policy');
+  rules.push(...assessCsp(csp));
+
+  const xfo = get('x-frame-options')?.trim();
+  const ancestors = frameAncestors(csp);
+  const xfoOk = xfo !== undefined && /^(deny|sameorigin)$/i.test(xfo);
+  rules.push({
+    rule: 'X-Frame-Options',
+    passed: xfoOk || ancestors !== undefined,
+    seen: xfoOk || !ancestors ? (xfo ?? ABSENT) : ancestors,
+    expected: 'DENY or SAMEORIGIN, or CSP frame-ancestors',
+  });
+
+  const xcto = get('x-content-type-options')?.trim();
+  rules.push({
+    rule: 'X-Content-Type-Options',
+    passed: xcto?.toLowerCase() === 'nosniff',
+    seen: xcto ?? ABSENT,
+    expected: 'nosniff',
+  });
+
+  // A comma list is a fallback chain: the last policy the browser knows is the one it applies.
+  const rp = get('referrer-policy');
+  const effective = rp
+    ?.split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => KNOWN_REFERRER_POLICIES.has(p))
+    .at(-1);
+  rules.push({
+    rule: 'Referrer-Policy',
+    passed: effective !== undefined && SAFE_REFERRER_POLICIES.includes(effective),
+    seen: rp ?? ABSENT,
+    expected: `one of ${SAFE_REFERRER_POLICIES.join(', ')}`,
+  });
+  return rules;
+}
+
+/**
+ * Renders headers for evidence, one per line. Cookie values are withheld: a session id in a
+ * report would be a live credential.
+ */
+export function headerDump(status: number, url: string, headers: Headers): string {
+  const lines = [...headers.entries()].filter(([k]) => k !== 'set-cookie').map(([k, v]) => `${k}: ${v}`);
+  const cookies = headers
+    .getSetCookie()
+    .map((c) => `set-cookie: ${c.replace(/^([^=;]*)=[^;]*/, '$1=<withheld>')}`);
+  return [`${status} ${url}`, ...lines, ...cookies].join('\n');
+}
+
+/** GETs `url` and assesses its security headers; HTTPS-only rules follow the URL's scheme. */
+export async function checkSecurityHeaders(
+  url: string,
+  options: { request?: Requester; timeoutMs?: number } = {},
+): Promise<Assessment> {
+  const res = await (options.request ?? probe)(url, { timeoutMs: options.timeoutMs ?? 10_000 });
+  const rules = assessHeaders(res.headers, { https: url.startsWith('https:') });
+  return assessment(`security headers of ${url}`, rules, [
+    { name: 'response headers', contentType: 'text/plain', body: headerDump(res.status, url, res.headers) },
+  ]);
+}

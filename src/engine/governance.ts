@@ -1,0 +1,191 @@
+import { assessWindows } from '../checks/window.ts';
+import type { CheckResult } from '../model/check-result.ts';
+import type { Signoff, Waiver } from '../model/governance.ts';
+import type { Runbook, Stage } from '../model/runbook.ts';
+import { slug } from './identity.ts';
+import type { Store } from './store/store.ts';
+
+export interface GovernanceInput {
+  runbook: Runbook;
+  runbookFile: string;
+  stageName: string;
+  stage: Stage;
+  release: string;
+  now: Date;
+  store: Store;
+  overrideWindow?: string;
+}
+
+export interface GovernanceResult {
+  checks: CheckResult[];
+  signoffs: (Signoff & { role?: string })[];
+  windowOverride?: string;
+}
+
+function harness(
+  id: string,
+  title: string,
+  kind: 'manual' | 'harness',
+  file: string,
+  partial: Partial<CheckResult>,
+): CheckResult {
+  return {
+    id,
+    title,
+    suite: file,
+    kind,
+    status: 'passed',
+    blocking: true,
+    durationMs: 0,
+    measurements: [],
+    evidence: [],
+    retries: 0,
+    ...partial,
+  };
+}
+
+const quote = (s: string) => `"${s.replace(/(["\\$`])/g, '\\$1')}"`;
+
+/** The command a person runs to sign an item, printed for every pending sign-off. */
+export function signCommand(stage: string, title: string, runbookFile: string, release: string): string {
+  const rb = runbookFile === 'runbooks/demo.runbook.ts' ? '' : ` --runbook ${runbookFile}`;
+  return `npm run rollgate -- sign ${stage} ${quote(title)} --by <name> --release ${release}${rb}`;
+}
+
+const ago = (ms: number) => (ms >= 3600e3 ? `${(ms / 3600e3).toFixed(1)} h` : `${Math.round(ms / 60e3)} min`);
+
+/**
+ * Checks no test runner can make: sign-offs, the deployment window and the stage order, read from
+ * the store. They are ordinary blocking checks in the verdict, so a HOLD names them like any other.
+ */
+export async function governanceChecks(g: GovernanceInput): Promise<GovernanceResult> {
+  const checks: CheckResult[] = [];
+  const file = g.runbookFile;
+  const signed = await g.store.signoffs(g.runbook.name, g.stageName, g.release);
+  const signoffs: GovernanceResult['signoffs'] = [];
+  for (const item of g.runbook.signoffs.filter((s) => s.stage === g.stageName)) {
+    const s = signed.filter((x) => x.title === item.title).at(-1);
+    if (s) signoffs.push({ ...s, role: item.role });
+    checks.push(
+      harness(
+        `signoff/${slug(item.title)}`,
+        `sign-off: ${item.title}${item.role ? ` (${item.role})` : ''}`,
+        'manual',
+        file,
+        s
+          ? { message: `signed by ${s.by} at ${s.at}${s.note ? `: ${s.note}` : ''}` }
+          : {
+              status: 'failed',
+              message: `not signed for release ${g.release}; sign with: ${signCommand(g.stageName, item.title, file, g.release)}`,
+            },
+      ),
+    );
+  }
+
+  if (g.stage.windows.length) {
+    const w = assessWindows(g.now, g.stage.windows);
+    const base = { id: 'window/deployment-window', title: `deployment window (${w.windows})` };
+    if (w.inside)
+      checks.push(harness(base.id, base.title, 'harness', file, { message: `inside the window: ${w.now}` }));
+    else if (g.overrideWindow)
+      checks.push(
+        harness(base.id, base.title, 'harness', file, {
+          status: 'waived',
+          message: `outside the window (${w.now}); overridden: ${g.overrideWindow}`,
+        }),
+      );
+    else {
+      checks.push(
+        harness(base.id, base.title, 'harness', file, {
+          status: 'failed',
+          message: `outside the deployment window: now ${w.now}, allowed ${w.windows}. To deploy anyway: --override-window "<reason>"`,
+        }),
+      );
+    }
+  }
+
+  const needs = g.stage.requires;
+  if (needs && (needs.stages.length || needs.drill)) {
+    const ledger = await g.store.ledger(g.runbook.name);
+    for (const req of needs.stages) {
+      const id = `requires/${req.stage}`;
+      const title = `${req.stage} promoted release ${g.release}${req.soak ? ` at least ${ago(req.soak)} ago` : ''}`;
+      const promoted = ledger
+        .filter((e) => e.stage === req.stage && e.release === g.release && e.verdict === 'promote')
+        .at(0);
+      if (!promoted) {
+        checks.push(
+          harness(id, title, 'harness', file, {
+            status: 'failed',
+            message: `no PROMOTE of ${req.stage} for release ${g.release} in the ledger: run the ${req.stage} gate first`,
+          }),
+        );
+        continue;
+      }
+      const age = g.now.getTime() - Date.parse(promoted.finishedAt);
+      const measurements = req.soak
+        ? [
+            {
+              name: `${req.stage}-soak`,
+              actual: Math.round(age / 1000),
+              operator: '>=' as const,
+              expected: Math.round(req.soak / 1000),
+              unit: 's',
+              samples: 1,
+              passed: age >= req.soak,
+            },
+          ]
+        : [];
+      const soaked = !req.soak || age >= req.soak;
+      checks.push(
+        harness(id, title, 'harness', file, {
+          status: soaked ? 'passed' : 'failed',
+          measurements,
+          message: soaked
+            ? `promoted by run ${promoted.runId} at ${promoted.finishedAt}`
+            : `${req.stage} promoted ${ago(age)} ago (run ${promoted.runId}); the soak needs ${ago(req.soak!)}`,
+        }),
+      );
+    }
+    if (needs.drill) {
+      const drill = ledger.filter((e) => e.stage === needs.drill!.stage && e.verdict === 'promote').at(-1);
+      const age = drill ? g.now.getTime() - Date.parse(drill.finishedAt) : Number.POSITIVE_INFINITY;
+      const ok = age <= needs.drill.within;
+      checks.push(
+        harness(
+          'requires/drill',
+          `a passing ${needs.drill.stage} drill within ${ago(needs.drill.within)}`,
+          'harness',
+          file,
+          {
+            status: ok ? 'passed' : 'failed',
+            message: drill
+              ? `last passing drill ${ago(age)} ago (run ${drill.runId})`
+              : `no passing ${needs.drill.stage} drill in the ledger`,
+          },
+        ),
+      );
+    }
+  }
+  return {
+    checks,
+    signoffs,
+    windowOverride:
+      g.overrideWindow && checks.some((c) => c.status === 'waived') ? g.overrideWindow : undefined,
+  };
+}
+
+/** Turns failed blocking checks into `waived` where a named person accepted them, until the waiver expires. */
+export function applyWaivers(checks: CheckResult[], waivers: readonly Waiver[], now: Date): CheckResult[] {
+  return checks.map((c) => {
+    if (c.status !== 'failed') return c;
+    const w = waivers.filter((x) => x.checkId === c.id && Date.parse(x.expires) > now.getTime()).at(-1);
+    if (!w) return c;
+    return {
+      ...c,
+      status: 'waived',
+      waiver: { by: w.by, reason: w.reason, expires: w.expires, at: w.at },
+      message: `waived by ${w.by} until ${w.expires}: ${w.reason} (was: ${c.message ?? 'failed'})`,
+    };
+  });
+}

@@ -1,0 +1,18 @@
+import type { Signoff, Waiver } from '../../model/governance.ts';
+import type { LedgerEntry } from '../../model/ledger-entry.ts';
+
+/**
+ * Where the history lives: ledger, sign-offs and waivers, in one place. Append-only: nothing is
+ * ever rewritten, so the history a verdict was based on can be read again later.
+ */
+export interface Store {
+  readonly description: string;
+  appendLedger(entry: LedgerEntry): Promise<void>;
+  /** Ledger entries of one runbook, oldest first. */
+  ledger(runbook: string): Promise<LedgerEntry[]>;
+  addSignoff(s: Signoff): Promise<void>;
+  signoffs(runbook: string, stage: string, release: string): Promise<Signoff[]>;
+  addWaiver(w: Waiver): Promise<void>;
+  waivers(runbook: string, stage: string, release: string): Promise<Waiver[]>;
+  close(): Promise<void>;
+}
