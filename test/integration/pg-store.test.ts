@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openStore } from '../../src/engine/store/open-store.ts';
+import { LedgerEntry } from '../../src/model/ledger-entry.ts';
+import { rollgate, tempReports } from '../e2e/helpers.ts';
+
+const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
+const db = `rollgate_test_ledger_${randomBytes(4).toString('hex')}`;
+const url = `postgres://postgres@127.0.0.1:5432/${db}`;
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: ADMIN });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The shared store on the real PostgreSQL server of this machine. */
+describe('PostgreSQL store (ROLLGATE_LEDGER_URL)', () => {
+  beforeAll(() => admin(`CREATE DATABASE ${db}`));
+  afterAll(() => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
+
+  test('two gates appending at once leave two intact ledger entries', async () => {
+    const env = { ROLLGATE_LEDGER_URL: url };
+    const args = [
+      'gate',
+      'fails',
+      '--runbook',
+      'test/fixtures/runbooks/policy.runbook.ts',
+      '--release',
+      '2.0.0',
+    ];
+    const [a, b] = await Promise.all([
+      rollgate(args, { ...env, ROLLGATE_REPORTS_DIR: tempReports() }),
+      rollgate(args, { ...env, ROLLGATE_REPORTS_DIR: tempReports() }),
+    ]);
+    expect([a.exitCode, b.exitCode], `${a.all}\n${b.all}`).toEqual([1, 1]);
+    const store = await openStore(tempReports(), { ROLLGATE_LEDGER_URL: url });
+    try {
+      const entries = await store.ledger('policy');
+      expect(entries).toHaveLength(2);
+      for (const e of entries) expect(LedgerEntry.safeParse(e).success).toBe(true);
+      expect(new Set(entries.map((e) => e.runId)).size).toBe(2);
+      expect(entries.map((e) => e.verdict)).toEqual(['hold', 'hold']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('sign-offs and waivers round-trip, bound to runbook, stage and release', async () => {
+    const store = await openStore(tempReports(), { ROLLGATE_LEDGER_URL: url });
+    try {
+      const at = '2026-11-22T03:00:00.000Z';
+      await store.addSignoff({
+        runbook: 'demo',
+        stage: 'production',
+        release: '1.0.0',
+        title: 'Security team approval',
+        by: 'alice',
+        at,
+      });
+      await store.addWaiver({
+        runbook: 'demo',
+        stage: 'canary',
+        release: '1.0.0',
+        checkId: 'security/cors',
+        by: 'bob',
+        reason: 'legacy',
+        at,
+        expires: '2026-12-01T00:00:00.000Z',
+      });
+      expect(await store.signoffs('demo', 'production', '1.0.0')).toEqual([
+        {
+          runbook: 'demo',
+          stage: 'production',
+          release: '1.0.0',
+          title: 'Security team approval',
+          by: 'alice',
+          at,
+        },
+      ]);
+      expect(await store.signoffs('demo', 'production', '1.0.1')).toEqual([]);
+      expect((await store.waivers('demo', 'canary', '1.0.0')).map((w) => w.checkId)).toEqual([
+        'security/cors',
+      ]);
+      expect(await store.waivers('demo', 'production', '1.0.0')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('an unreachable ledger server is an error before anything runs (exit 2), password masked', async () => {
+    const reports = tempReports();
+    const r = await rollgate(
+      ['gate', 'fails', '--runbook', 'test/fixtures/runbooks/policy.runbook.ts', '--release', '2.0.0'],
+      {
+        ROLLGATE_REPORTS_DIR: reports,
+        ROLLGATE_LEDGER_URL: 'postgres://app:hunter2-secret@127.0.0.1:1/ledger',
+      },
+    );
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('postgres://app:***@127.0.0.1:1/ledger');
+    expect(r.all).not.toContain('hunter2-secret');
+  });
+});
