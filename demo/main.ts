@@ -4,6 +4,8 @@
  * Everything else goes to stderr. Exit 2 when it cannot start (bad config, unknown fault, refused DB).
  */
 import { readDemoConfig } from './config.ts';
+import { effectiveConfigPath, removeEffectiveConfig, writeEffectiveConfig } from './effective-config.ts';
+import { resolveFaults } from './faults.ts';
 import { type DemoServer, startDemo } from './server.ts';
 
 function fail(error: unknown): never {
@@ -12,8 +14,16 @@ function fail(error: unknown): never {
 }
 
 let demo: DemoServer;
+let configFile: string | undefined;
 try {
-  demo = await startDemo(readDemoConfig(process.env));
+  const config = readDemoConfig(process.env);
+  demo = await startDemo(config);
+  // Written before the ready line, so a gate's hygiene suite always finds this start's config.
+  configFile = writeEffectiveConfig(effectiveConfigPath(process.env), {
+    environment: config.environment ?? 'demo',
+    version: config.version ?? '',
+    faults: resolveFaults(config.faults),
+  });
 } catch (error) {
   fail(error);
 }
@@ -27,6 +37,7 @@ function stop(signal: NodeJS.Signals): void {
     process.exit(130);
   }
   stopping = true;
+  if (configFile) removeEffectiveConfig(configFile);
   demo.close().then(
     () => process.exit(0),
     (error: unknown) => {

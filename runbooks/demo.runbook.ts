@@ -3,6 +3,7 @@ import { defineRunbook, manual } from '../src/config/define-runbook.ts';
 
 const preflight = 'runbooks/preflight.suite.ts';
 const probes = 'runbooks/probes.suite.ts';
+const hygiene = 'runbooks/hygiene.suite.ts';
 const goldenPaths = 'smoke/golden-paths.spec.ts';
 
 /**
@@ -39,27 +40,27 @@ export default defineRunbook({
     preflight: {
       description: 'Before anything ships: configuration and environment',
       target: 'demo',
-      suites: [preflight],
+      suites: [preflight, hygiene],
       timeoutMs: 120_000,
     },
     staging: {
       description: 'Full golden paths on staging',
       target: 'demo',
-      suites: [preflight, probes],
+      suites: [preflight, hygiene, probes],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
     },
     canary: {
       description: 'Canary at 5-10% of traffic: preflight, probes, golden paths, deployed version',
       target: 'demo',
-      suites: [preflight, probes],
+      suites: [preflight, hygiene, probes],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
     },
     production: {
       description: 'Full production rollout, after staging and canary promoted the same release',
       target: 'demo',
-      suites: [preflight, probes],
+      suites: [preflight, hygiene, probes],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
       requires: { stages: [{ stage: 'staging' }, { stage: 'canary' }] },

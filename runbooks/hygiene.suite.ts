@@ -1,8 +1,15 @@
 import { describe } from 'vitest';
 import { effectiveConfigPath } from '../demo/effective-config.ts';
 import { CheckFailure, ObservationError } from '../src/checks/errors.ts';
-import { databasePersistence, secretsPresent, sqliteWal } from '../src/checks/runtime-config.ts';
-import { describeFinding, scanSecrets } from '../src/checks/secret-scan.ts';
+import {
+  DATABASE_PERSISTENT,
+  databasePersistence,
+  JOURNAL_MODE,
+  MISSING_SECRETS,
+  secretsPresent,
+  sqliteWal,
+} from '../src/checks/runtime-config.ts';
+import { describeFinding, SECRET_FINDINGS, scanSecrets } from '../src/checks/secret-scan.ts';
 import { check } from '../src/checks/vitest.ts';
 
 /**
@@ -24,14 +31,12 @@ describe('hygiene', () => {
     'no credentials in the config files the deployment ships with',
     async ({ measure, attach }) => {
       const scan = await scanSecrets({ files: CONFIG_FILES, allowlist: SECRET_ALLOWLIST });
-      measure(
-        { name: 'secret-findings', operator: '==', expected: 0 },
-        scan.findings.length,
-        scan.files.length,
-      );
+      measure(SECRET_FINDINGS, scan.findings.length, scan.files.length);
       // Findings carry masked messages and excerpts only; the values were never copied out.
       const { files, findings, allowed } = scan;
-      attach('secret-scan.json', 'application/json', { body: JSON.stringify({ files, findings, allowed }, null, 2) });
+      attach('secret-scan.json', 'application/json', {
+        body: JSON.stringify({ files, findings, allowed }, null, 2),
+      });
       if (findings.length) {
         throw new CheckFailure(
           `${findings.length} credential${findings.length === 1 ? '' : 's'} in config files ` +
@@ -46,24 +51,27 @@ describe('hygiene', () => {
     'runtime configuration: secrets present, database persistent, SQLite in WAL mode',
     ({ context, measure, notApplicable }) => {
       const { secrets, databaseUrlEnv } = context.target;
-      if (!secrets.length && !databaseUrlEnv) notApplicable('the target declares no secrets and no databaseUrlEnv');
+      if (!secrets.length && !databaseUrlEnv)
+        notApplicable('the target declares no secrets and no databaseUrlEnv');
       const problems: string[] = [];
       if (secrets.length) {
         // Names only: presence is tested, values are never read into output.
         const s = secretsPresent(secrets);
-        measure({ name: 'missing-secrets', operator: '==', expected: 0 }, s.missing.length, secrets.length);
+        measure(MISSING_SECRETS, s.missing.length, secrets.length);
         if (s.missing.length) problems.push(`secrets not set: ${s.missing.join(', ')}`);
       }
       if (databaseUrlEnv) {
         const url = process.env[databaseUrlEnv];
-        if (!url) throw new ObservationError(`environment incomplete: ${databaseUrlEnv} is not set for this gate`);
+        if (!url)
+          throw new ObservationError(`environment incomplete: ${databaseUrlEnv} is not set for this gate`);
         const db = databasePersistence(url, databaseUrlEnv);
-        measure({ name: 'database-persistent', operator: '==', expected: 'yes' }, db.persistent ? 'yes' : 'no', 1);
+        measure(DATABASE_PERSISTENT, db.persistent ? 'yes' : 'no', 1);
         if (db.problem) problems.push(`${db.problem}: data would be lost on restart`);
         const wal = REQUIRE_SQLITE_WAL && db.persistent ? sqliteWal(url) : undefined;
         if (wal?.applicable) {
-          const m = measure(wal.measurement, wal.measurement.actual, 1);
-          if (!m.passed) problems.push(`${db.location} runs in ${m.actual} journal mode, not WAL`);
+          measure(JOURNAL_MODE, wal.mode, 1);
+          if (!wal.measurement.passed)
+            problems.push(`${db.location} runs in ${wal.mode} journal mode, not WAL`);
         }
       }
       if (problems.length) throw new CheckFailure(problems.join('; '));

@@ -1,8 +1,16 @@
 import { statSync } from 'node:fs';
 import type { Measurement } from '../model/measurement.ts';
-import { evaluate } from './budget.ts';
+import { type BudgetSpec, evaluate } from './budget.ts';
 import { type DatabaseLocation, parseDatabaseUrl, sqliteJournalMode } from './database.ts';
 import { ObservationError } from './errors.ts';
+
+export const MISSING_SECRETS: BudgetSpec = { name: 'missing-secrets', operator: '==', expected: 0 };
+export const DATABASE_PERSISTENT: BudgetSpec = {
+  name: 'database-persistent',
+  operator: '==',
+  expected: 'yes',
+};
+export const JOURNAL_MODE: BudgetSpec = { name: 'journal-mode', operator: '==', expected: 'wal' };
 
 /**
  * Which of the named variables are set. Names only: a value is tested for presence and never
@@ -15,11 +23,7 @@ export function secretsPresent(
 ): { present: string[]; missing: string[]; measurement: Measurement } {
   const missing = names.filter((n) => !env[n]?.trim());
   const present = names.filter((n) => !missing.includes(n));
-  const measurement = evaluate(
-    { name: 'missing-secrets', operator: '==', expected: 0 },
-    missing.length,
-    names.length,
-  );
+  const measurement = evaluate(MISSING_SECRETS, missing.length, names.length);
   return { present, missing, measurement };
 }
 
@@ -54,16 +58,13 @@ export function databasePersistence(
 export function sqliteWal(
   url: string,
   cwd = process.cwd(),
-): { applicable: false; reason: string } | { applicable: true; measurement: Measurement } {
+): { applicable: false; reason: string } | { applicable: true; mode: string; measurement: Measurement } {
   const db = parseDatabaseUrl(url, cwd);
   if (db.engine !== 'sqlite')
     return { applicable: false, reason: `the database is ${db.engine}, not SQLite` };
   if (db.memory) return { applicable: false, reason: 'in-memory database (reported as not persistent)' };
   const mode = sqliteJournalMode(db.file);
-  return {
-    applicable: true,
-    measurement: evaluate({ name: 'journal-mode', operator: '==', expected: 'wal' }, mode, 1),
-  };
+  return { applicable: true, mode, measurement: evaluate(JOURNAL_MODE, mode, 1) };
 }
 
 export interface DbClientInvocation {

@@ -4,7 +4,7 @@ import { creator as recommended } from '@secretlint/secretlint-rule-preset-recom
 import type { SecretLintCoreResultMessage } from '@secretlint/types';
 import { createMasker } from '../config/mask.ts';
 import type { Measurement } from '../model/measurement.ts';
-import { evaluate } from './budget.ts';
+import { type BudgetSpec, evaluate } from './budget.ts';
 import { ObservationError } from './errors.ts';
 import { displayPath, expandGlobs } from './glob.ts';
 import { allowedBy, parseAllowlist, type SecretAllowlistEntry } from './secret-allowlist.ts';
@@ -47,6 +47,8 @@ export interface SecretScanOptions {
 /** Config files are small; a huge one is more likely a mistake in the globs than a config. */
 const MAX_BYTES = 2 * 1024 * 1024;
 const EXCERPT_CHARS = 60;
+
+export const SECRET_FINDINGS: BudgetSpec = { name: 'secret-findings', operator: '==', expected: 0 };
 
 const RULES = [
   { id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended },
@@ -156,11 +158,7 @@ export async function scanSecrets(opts: SecretScanOptions): Promise<SecretScanRe
     result.findings.push(...r.findings);
     result.allowed.push(...r.allowed);
   }
-  result.measurement = evaluate(
-    { name: 'secret-findings', operator: '==', expected: 0 },
-    result.findings.length,
-    result.files.length,
-  );
+  result.measurement = evaluate(SECRET_FINDINGS, result.findings.length, result.files.length);
   return result;
 }
 

@@ -28,11 +28,15 @@ export function checkIsOk(c: CheckResult, stage: Pick<Stage, 'flaky'>): boolean 
 export function reasonFor(c: CheckResult): string {
   const broken = c.measurements.find((m) => !m.passed);
   const message = (c.message ?? '').split('\n').slice(0, 4).join('; ');
-  const detail =
-    broken && c.status !== 'errored'
-      ? describeMeasurement(broken)
-      : message || (broken ? describeMeasurement(broken) : '');
-  return `${c.id} ${c.status}${detail ? `: ${detail}` : ''}`;
+  if (!broken || (c.status === 'errored' && message)) return `${c.id} ${c.status}${message ? `: ${message}` : ''}`;
+  const measured = describeMeasurement(broken);
+  // The measurement says how bad; the message's first telling line says where (file, header,
+  // endpoint). Generic assertion text and headings add nothing.
+  const where = (c.message ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l && !l.endsWith(':') && !/^(AssertionError|expected )/.test(l) && !l.includes(measured) && !measured.includes(l));
+  return `${c.id} ${c.status}: ${measured}${where ? `; ${where}` : ''}`;
 }
 
 /** The stage's policy: promote only when every blocking check is ok and something was checked. */
