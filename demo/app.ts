@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDeps, RequestContext } from './context.ts';
+import { applyCors } from './cors.ts';
 import { HttpError, sendHtml, sendJson } from './http.ts';
 import { errorPage } from './pages/layout.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { createRouter } from './routes/index.ts';
 import { applySecurityHeaders, isHttps } from './security.ts';
 
@@ -16,14 +18,17 @@ const UNMATCHED_ROUTE = 'unmatched';
  */
 export function createRequestListener(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const route = createRouter();
+  // One limiter per server: counters live as long as the process, as in a single-node deployment.
+  const limiter = createRateLimiter();
   return (req, res) => {
-    void handle(deps, route, req, res);
+    void handle(deps, route, limiter, req, res);
   };
 }
 
 async function handle(
   deps: AppDeps,
   route: ReturnType<typeof createRouter>,
+  limiter: RateLimiter,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -43,9 +48,16 @@ async function handle(
   try {
     if (deps.faults.minDelayMs > 0) await delayUntil(started + deps.faults.minDelayMs);
     if (deps.faults.forceServerError) throw new HttpError(500, 'Internal Server Error');
+    if (applyCors(req, res, deps.faults.corsReflect)) return;
     if (!match) throw new HttpError(404, 'Page not found.');
     if (!('route' in match))
       throw new HttpError(405, 'Method not allowed.', { Allow: match.allowed.join(', ') });
+    if (deps.faults.rateLimit) {
+      // Keyed by the socket's address, never a client-supplied header, and by route.
+      const decision = limiter.hit(req.socket.remoteAddress ?? 'unknown', method, match.route.path);
+      if (!decision.allowed)
+        throw new HttpError(429, 'Too many requests.', { 'Retry-After': String(decision.retryAfterSeconds) });
+    }
     const ctx: RequestContext = { req, res, url, deps, https };
     await match.route.handler(ctx);
   } catch (error) {

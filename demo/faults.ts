@@ -17,6 +17,14 @@ export interface FaultEffects {
   readonly securityHeaders: boolean;
   /** Appended to the version everywhere it is reported, so it no longer matches the release. */
   readonly versionSuffix: string;
+  /** The effective config written at start-up carries a credentialed database URL (`effective-config.ts`). */
+  readonly leakyConfig: boolean;
+  /** Reflect any Origin with Access-Control-Allow-Credentials: true (`cors.ts`). */
+  readonly corsReflect: boolean;
+  /** Enforce the per-client, per-route rate limits (`rate-limit.ts`). */
+  readonly rateLimit: boolean;
+  /** Refuse state-changing forms without the session's CSRF token (`session.ts`). */
+  readonly csrfProtection: boolean;
 }
 
 export interface FaultPlan extends FaultEffects {
@@ -34,6 +42,10 @@ const HEALTHY: FaultEffects = {
   minDelayMs: 0,
   securityHeaders: true,
   versionSuffix: '',
+  leakyConfig: false,
+  corsReflect: false,
+  rateLimit: true,
+  csrfProtection: true,
 };
 
 /** Slow enough to break any sane p95 budget, short enough to keep tests quick. */
@@ -55,6 +67,22 @@ const FAULTS = {
   'wrong-version': {
     description: 'the reported version is "<version>-wrong", not the release under test',
     apply: (plan) => ({ ...plan, versionSuffix: '-wrong' }),
+  },
+  'leaky-config': {
+    description: 'the effective config file written at start-up carries a credentialed database URL',
+    apply: (plan) => ({ ...plan, leakyConfig: true }),
+  },
+  'cors-reflect': {
+    description: 'any Origin is reflected in Access-Control-Allow-Origin with Allow-Credentials: true',
+    apply: (plan) => ({ ...plan, corsReflect: true }),
+  },
+  'no-rate-limit': {
+    description: 'rate limits are off: /api/rate-probe never answers 429',
+    apply: (plan) => ({ ...plan, rateLimit: false }),
+  },
+  'no-csrf': {
+    description: 'CSRF tokens are not enforced: forms without the session token are accepted',
+    apply: (plan) => ({ ...plan, csrfProtection: false }),
   },
 } as const satisfies Record<string, FaultDefinition>;
 

@@ -13,7 +13,7 @@ export interface DemoOptions {
   port?: number;
   /** A loopback address only; default 127.0.0.1. */
   host?: string;
-  /** `sqlite:<path>`, `sqlite:///<absolute path>` or a `*.sqlite` / `*.db` path; `:memory:` is refused. */
+  /** `sqlite:<path>`, `sqlite:///<abs>`, a `*.sqlite` / `*.db` path, `postgres://…` or `mysql://…` / `mariadb://…`; `:memory:` is refused. */
   databaseUrl: string;
   /** Default: the `version` of rollgate's package.json. */
   version?: string;

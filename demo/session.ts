@@ -45,6 +45,7 @@ export function requireCsrf(
   form: URLSearchParams,
   binding: { session: SessionRecord } | { presession: string | undefined },
 ): void {
+  if (!ctx.deps.faults.csrfProtection) return; // the `no-csrf` fault: tokens are not enforced
   const key =
     'session' in binding
       ? `session:${binding.session.id}`

@@ -14,6 +14,26 @@ export default defineRunbook({
   name: 'demo',
   description: 'Estimates demo app: preflight checklist, probes and golden paths per stage',
   targets: {
+    restored: {
+      versionPath: '/api/version',
+      health: { simple: '/api/simple-health', deep: '/api/health' },
+      environment: 'dr-drill',
+      secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
+      allowMutations: true,
+      embedded: {
+        command: ['tsx', 'demo/main.ts'],
+        // The demo boots on the copy the drill restored (a scratch database or a temporary file).
+        env: {
+          PORT: '0',
+          DEMO_DATABASE_URL: '{restoredDatabaseUrl}',
+          DEMO_ENVIRONMENT: 'dr-drill',
+          SMOKE_USER: 'demo',
+          SMOKE_PASSWORD: 'demo-password',
+        },
+        readyPath: '/api/simple-health',
+        version: pkg.version,
+      },
+    },
     demo: {
       versionPath: '/api/version',
       health: { simple: '/api/simple-health', deep: '/api/health' },
@@ -37,6 +57,15 @@ export default defineRunbook({
     },
   },
   stages: {
+    dr: {
+      description: 'Nightly disaster-recovery drill: newest backup → verify → restore → boot → golden paths',
+      target: 'restored',
+      suites: [probes],
+      smoke: { specs: [goldenPaths] },
+      timeoutMs: 600_000,
+      // Budgets from the Paintbox plan: RPO 1 hour, RTO 30 minutes.
+      drill: { backups: { dir: '.demo-data/backups', pattern: '*' }, rpo: '1h', rto: '30m' },
+    },
     preflight: {
       description: 'Before anything ships: configuration and environment',
       target: 'demo',

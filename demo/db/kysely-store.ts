@@ -67,12 +67,12 @@ export function createKyselyStore(db: Kysely<DemoDatabase>, info: StoreInfo): St
     async createEstimate(userId, title, items) {
       const createdAt = new Date().toISOString();
       return db.transaction().execute(async (trx) => {
-        // `returning` works on SQLite and PostgreSQL; MariaDB will need `insertId` instead.
-        const { id } = await trx
-          .insertInto('estimates')
-          .values({ user_id: userId, title, created_at: createdAt })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const insert = trx.insertInto('estimates').values({ user_id: userId, title, created_at: createdAt });
+        // Kysely's MySQL dialect has no RETURNING; the driver's insertId is the same id there.
+        const id =
+          info.engine === 'mysql'
+            ? Number((await insert.executeTakeFirstOrThrow()).insertId)
+            : (await insert.returning('id').executeTakeFirstOrThrow()).id;
         if (items.length > 0) {
           await trx
             .insertInto('line_items')

@@ -1,11 +1,13 @@
+import { openMysqlStore } from './mysql.ts';
+import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
-import { DatabaseUrlError, maskDatabaseUrl, parseDatabaseUrl } from './url.ts';
+import { parseDatabaseUrl } from './url.ts';
 
 /**
- * Opens the store a database URL names. Dialect selection lives here and only here:
- * PostgreSQL (`kysely` PostgresDialect + `pg`) and MariaDB (MysqlDialect + `mysql2`) slot into
- * their branches, reusing `createKyselyStore`.
+ * Opens the store a database URL names. Dialect selection lives here and only here: SQLite
+ * (better-sqlite3), PostgreSQL (`pg` pool) and MariaDB/MySQL (`mysql2` pool), all behind the
+ * same Kysely store.
  */
 export async function openStore(databaseUrl: string): Promise<Store> {
   const target = parseDatabaseUrl(databaseUrl);
@@ -13,9 +15,8 @@ export async function openStore(databaseUrl: string): Promise<Store> {
     case 'sqlite':
       return openSqliteStore(target.path);
     case 'postgres':
+      return openPostgresStore(target.url);
     case 'mysql':
-      throw new DatabaseUrlError(
-        `"${maskDatabaseUrl(target.url)}": ${target.engine} is not supported yet by the demo; use sqlite:<path>`,
-      );
+      return openMysqlStore(target.url);
   }
 }

@@ -1,6 +1,6 @@
-import type { Generated, Kysely } from 'kysely';
+import type { ColumnDataType, Generated, Kysely } from 'kysely';
 import { hashPassword } from './password.ts';
-import { DEMO_USER } from './store.ts';
+import { DEMO_USER, type Engine } from './store.ts';
 
 /** Table types for Kysely. Timestamps are ISO-8601 UTC text: portable and sortable as strings. */
 export interface DemoDatabase {
@@ -17,24 +17,32 @@ export interface DemoDatabase {
   };
 }
 
-/**
- * Creates the tables when missing (idempotent, so two demos may start on one file).
- * Written for SQLite; PostgreSQL will need `serial`/identity ids and MariaDB bounded `varchar`
- * for unique text columns, which is where an `engine` parameter belongs.
- */
-export async function ensureSchema(db: Kysely<DemoDatabase>): Promise<void> {
+/** Column types per engine: the portable subset, with the two spots where engines disagree. */
+function types(engine: Engine): { id: ColumnDataType; key: ColumnDataType } {
+  // PostgreSQL has no AUTOINCREMENT keyword (serial makes the sequence); MariaDB cannot index an
+  // unbounded TEXT column, so unique and primary-key text is a bounded varchar there.
+  if (engine === 'postgres') return { id: 'serial', key: 'text' };
+  if (engine === 'mysql') return { id: 'integer', key: 'varchar(255)' };
+  return { id: 'integer', key: 'text' };
+}
+
+/** Creates the tables when missing (idempotent, so two demos may start on one database). */
+export async function ensureSchema(db: Kysely<DemoDatabase>, engine: Engine = 'sqlite'): Promise<void> {
+  const t = types(engine);
+  // `serial` already implies the sequence; the others need AUTOINCREMENT / AUTO_INCREMENT.
+  const auto = engine !== 'postgres';
   await db.schema
     .createTable('users')
     .ifNotExists()
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('username', 'text', (c) => c.notNull().unique())
+    .addColumn('id', t.id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('username', t.key, (c) => c.notNull().unique())
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema
     .createTable('sessions')
     .ifNotExists()
-    .addColumn('id_hash', 'text', (c) => c.primaryKey())
+    .addColumn('id_hash', t.key, (c) => c.primaryKey())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
@@ -42,7 +50,7 @@ export async function ensureSchema(db: Kysely<DemoDatabase>): Promise<void> {
   await db.schema
     .createTable('estimates')
     .ifNotExists()
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', t.id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
@@ -50,7 +58,7 @@ export async function ensureSchema(db: Kysely<DemoDatabase>): Promise<void> {
   await db.schema
     .createTable('line_items')
     .ifNotExists()
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', t.id, (c) => (auto ? c.primaryKey().autoIncrement() : c.primaryKey()))
     .addColumn('estimate_id', 'integer', (c) => c.notNull().references('estimates.id').onDelete('cascade'))
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull())
@@ -67,21 +75,20 @@ export async function ensureSchema(db: Kysely<DemoDatabase>): Promise<void> {
 }
 
 /** Adds the `demo` user once; an existing user (and a changed password) is left alone. */
-export async function seedDemoUser(db: Kysely<DemoDatabase>): Promise<void> {
+export async function seedDemoUser(db: Kysely<DemoDatabase>, engine: Engine = 'sqlite'): Promise<void> {
   const existing = await db
     .selectFrom('users')
     .select('id')
     .where('username', '=', DEMO_USER.username)
     .executeTakeFirst();
   if (existing) return;
-  await db
-    .insertInto('users')
-    .values({
-      username: DEMO_USER.username,
-      password_hash: await hashPassword(DEMO_USER.password),
-      created_at: new Date().toISOString(),
-    })
-    // Another demo on the same file may have seeded between our check and this insert.
-    .onConflict((oc) => oc.column('username').doNothing())
-    .execute();
+  const insert = db.insertInto('users').values({
+    username: DEMO_USER.username,
+    password_hash: await hashPassword(DEMO_USER.password),
+    created_at: new Date().toISOString(),
+  });
+  // Another demo on the same database may have seeded between our check and this insert.
+  // MariaDB has no ON CONFLICT; INSERT IGNORE is its spelling of "do nothing on a duplicate".
+  if (engine === 'mysql') await insert.ignore().execute();
+  else await insert.onConflict((oc) => oc.column('username').doNothing()).execute();
 }

@@ -29,8 +29,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
 
   const db = new Kysely<DemoDatabase>({ dialect: new SqliteDialect({ database: connection }) });
   try {
-    await ensureSchema(db);
-    await seedDemoUser(db);
+    await ensureSchema(db, 'sqlite');
+    await seedDemoUser(db, 'sqlite');
   } catch (error) {
     await db.destroy();
     throw error;

@@ -1,9 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 
 /**
- * The one place that maps a database URL to an engine. A later change adds PostgreSQL and MariaDB
- * by implementing their branch in `open-store.ts`; parsing already recognises their schemes so the
- * error says "not supported yet" rather than "unrecognised".
+ * The one place that maps a database URL to an engine; `open-store.ts` opens the matching store.
  */
 export type DatabaseTarget =
   | { engine: 'sqlite'; path: string }

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Route } from '../context.ts';
-import { sendJson } from '../http.ts';
+import { readForm, sendJson } from '../http.ts';
 import { formatCents } from '../money.ts';
-import { currentSession } from '../session.ts';
+import { currentSession, requireCsrf } from '../session.ts';
 
 export const apiRoutes: Route[] = [
   {
@@ -46,6 +46,23 @@ export const apiRoutes: Route[] = [
       ctx.res.setHeader('Content-Type', registry.contentType);
       ctx.res.setHeader('Cache-Control', 'no-store');
       ctx.res.end(body);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/rate-probe',
+    // Rate limited (see rate-limit.ts) and called by nothing but the harness's rate-limit probe.
+    handler: (ctx) => sendJson(ctx.res, 200, { status: 'ok' }),
+  },
+  {
+    method: 'POST',
+    path: '/api/preferences/noop',
+    // CSRF-protected like every form, and its success changes nothing: a safe target for the CSRF probe.
+    async handler(ctx) {
+      const session = await currentSession(ctx);
+      if (!session) return sendJson(ctx.res, 401, { error: 'unauthorized' });
+      requireCsrf(ctx, await readForm(ctx.req), { session });
+      sendJson(ctx.res, 200, { status: 'ok', changed: false });
     },
   },
   {

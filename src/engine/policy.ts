@@ -28,14 +28,22 @@ export function checkIsOk(c: CheckResult, stage: Pick<Stage, 'flaky'>): boolean 
 export function reasonFor(c: CheckResult): string {
   const broken = c.measurements.find((m) => !m.passed);
   const message = (c.message ?? '').split('\n').slice(0, 4).join('; ');
-  if (!broken || (c.status === 'errored' && message)) return `${c.id} ${c.status}${message ? `: ${message}` : ''}`;
+  if (!broken || (c.status === 'errored' && message))
+    return `${c.id} ${c.status}${message ? `: ${message}` : ''}`;
   const measured = describeMeasurement(broken);
   // The measurement says how bad; the message's first telling line says where (file, header,
   // endpoint). Generic assertion text and headings add nothing.
   const where = (c.message ?? '')
     .split('\n')
     .map((l) => l.trim())
-    .find((l) => l && !l.endsWith(':') && !/^(AssertionError|expected )/.test(l) && !l.includes(measured) && !measured.includes(l));
+    .find(
+      (l) =>
+        l &&
+        !l.endsWith(':') &&
+        !/^(AssertionError|expected )/.test(l) &&
+        !l.includes(measured) &&
+        !measured.includes(l),
+    );
   return `${c.id} ${c.status}: ${measured}${where ? `; ${where}` : ''}`;
 }
 

@@ -9,6 +9,7 @@ import type { CheckResult } from '../model/check-result.ts';
 import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../model/verdict.ts';
 import { createChildSet } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
+import { drillBudgets, prepareDrill } from './drill.ts';
 import { expandEnv, startEmbedded } from './embedded.ts';
 import { applyWaivers, governanceChecks } from './governance.ts';
 import { planStage } from './plan.ts';
@@ -81,20 +82,6 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   process.on('SIGTERM', onSigterm);
   const deadline = setTimeout(() => stop(`stage deadline of ${gate.timeoutMs} ms passed`), gate.timeoutMs);
 
-  // Secrets of an embedded target are generated when absent, so the demo runs on a fresh machine.
-  const embeddedEnv =
-    !gate.baseURL && gate.target.embedded
-      ? expandEnv(gate.target.embedded.env, { runDir: paths.runDir })
-      : {};
-  const secretEnv: Record<string, string> = {};
-  if (!gate.baseURL) {
-    for (const name of gate.target.secrets)
-      if (!env[name] && !embeddedEnv[name]) secretEnv[name] = randomBytes(24).toString('hex');
-  }
-  const secretValues = gate.target.secrets
-    .map((n) => env[n] || embeddedEnv[n] || secretEnv[n] || '')
-    .filter(Boolean);
-
   const governance = await governanceChecks({
     runbook: loaded.runbook,
     runbookFile: loaded.file,
@@ -105,13 +92,32 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     store: o.store,
     overrideWindow: o.overrideWindow,
   });
+  // A drill restores the newest backup first; the app then boots on the restored copy.
+  const drillStarted = performance.now();
+  const drill = gate.stage.drill
+    ? await prepareDrill(gate.stage.drill, { root: o.root, runId, env })
+    : undefined;
+  const vars = { runDir: paths.runDir, restoredDatabaseUrl: drill?.restoredUrl ?? '' };
+  // Secrets of an embedded target are generated when absent, so the demo runs on a fresh machine.
+  const embeddedEnv = !gate.baseURL && gate.target.embedded ? expandEnv(gate.target.embedded.env, vars) : {};
+  const secretEnv: Record<string, string> = {};
+  if (!gate.baseURL) {
+    for (const name of gate.target.secrets)
+      if (!env[name] && !embeddedEnv[name]) secretEnv[name] = randomBytes(24).toString('hex');
+  }
+  const secretValues = [
+    ...gate.target.secrets.map((n) => env[n] || embeddedEnv[n] || secretEnv[n] || ''),
+    ...(drill?.secrets ?? []),
+  ].filter(Boolean);
+
   let checks: CheckResult[] = [];
   let baseURL = gate.baseURL ?? '';
   try {
     const planning = planStage(o.root, gate.stage, env);
     let targetEnv: Record<string, string> = { ...secretEnv };
-    let startError: string | undefined;
-    if (!gate.baseURL && gate.target.embedded) {
+    let startError: string | undefined =
+      drill && !drill.restoredUrl ? 'drill: no restored database to boot the app on' : undefined;
+    if (!startError && !gate.baseURL && gate.target.embedded) {
       const extraEnv = { ...embeddedEnv, ...secretEnv };
       try {
         const t = await startEmbedded(gate.target.embedded, children, {
@@ -178,7 +184,20 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       outcomes = await Promise.all(runs);
     }
     checks = collect(plan, outcomes, gate.stage, interrupted);
+    if (drill) {
+      const elapsed = performance.now() - drillStarted;
+      checks = [
+        ...drill.checks,
+        ...checks,
+        ...drillBudgets(gate.stage.drill!, drill, checks, gate.clock.now(), elapsed),
+      ];
+    }
   } finally {
+    await drill
+      ?.cleanup()
+      .catch((e: Error) =>
+        process.stderr.write(`rollgate: could not drop the drill's scratch copy: ${e.message}\n`),
+      );
     clearTimeout(deadline);
     await children.stopAll();
     process.off('SIGINT', onSigint);

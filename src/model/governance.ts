@@ -66,7 +66,8 @@ export const DeployWindow = z.strictObject({
 });
 export type DeployWindow = z.infer<typeof DeployWindow>;
 
-const duration = z
+/** A duration such as `30m`, `24h`, `2d`, as milliseconds. */
+export const Duration = z
   .string()
   .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'use a duration such as 30m, 24h or 2d')
   .transform((s) => {
@@ -80,12 +81,12 @@ export const StageRequirement = z.strictObject({
   /** @example 'staging' */
   stage: z.string().min(1),
   /** The PROMOTE must be at least this old. @example '24h' */
-  soak: duration.optional(),
+  soak: Duration.optional(),
 });
 
 export const Requirements = z.strictObject({
   stages: z.array(StageRequirement).default([]),
   /** The last passing drill of this stage must be at most this old (any release). @example { stage: 'dr', within: '7d' } */
-  drill: z.strictObject({ stage: z.string().default('dr'), within: duration }).optional(),
+  drill: z.strictObject({ stage: z.string().default('dr'), within: Duration }).optional(),
 });
 export type Requirements = z.infer<typeof Requirements>;

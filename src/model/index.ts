@@ -1,4 +1,5 @@
 export * from './check-result.ts';
+export * from './drill.ts';
 export * from './evidence.ts';
 export * from './governance.ts';
 export * from './ledger-entry.ts';

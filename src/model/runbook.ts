@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DrillSpec } from './drill.ts';
 import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { Operator } from './measurement.ts';
 
@@ -94,6 +95,8 @@ export const Stage = z.strictObject({
   windows: z.array(DeployWindow).default([]),
   /** Earlier stages (same release) and drills this stage needs, read from the ledger. */
   requires: Requirements.optional(),
+  /** Makes the stage a disaster-recovery drill on the newest backup. */
+  drill: DrillSpec.optional(),
 });
 export type Stage = z.infer<typeof Stage>;
 

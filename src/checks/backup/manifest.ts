@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { CheckFailure, ObservationError } from '../errors.ts';
+
+export const BackupEngine = z.enum(['sqlite', 'postgres', 'mysql']);
+export type BackupEngine = z.infer<typeof BackupEngine>;
+
+/** How the backup is stored; decides which verifier reads it. */
+export const BackupFormat = z.enum(['sqlite', 'pg-custom', 'pg-directory', 'pg-plain', 'mariadb-sql']);
+export type BackupFormat = z.infer<typeof BackupFormat>;
+
+export const ENGINE_OF: Record<BackupFormat, BackupEngine> = {
+  sqlite: 'sqlite',
+  'pg-custom': 'postgres',
+  'pg-directory': 'postgres',
+  'pg-plain': 'postgres',
+  'mariadb-sql': 'mysql',
+};
+
+/**
+ * What was taken, written beside the backup as `<backup>.manifest.json` when it was taken. The
+ * verifiers compare the backup with it: a checksum proves the file is the one taken, the row counts
+ * prove the content is complete (a WAL copy without its -wal, a dump cut short).
+ */
+export const BackupManifest = z
+  .strictObject({
+    manifestVersion: z.literal(1),
+    engine: BackupEngine,
+    format: BackupFormat,
+    /** File (or directory) name of the backup, without its folder. */
+    file: z
+      .string()
+      .min(1)
+      .refine((f) => !/[\\/]/.test(f), 'a bare file name, no folder'),
+    sizeBytes: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** The moment the data is from: RPO is measured from here. At or just before the snapshot. */
+    consistentAt: z.iso.datetime(),
+    /** How the consistent point was obtained, in words. */
+    consistency: z.string().min(1),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    /** Rows per table at the consistent point; `schema.table` outside PostgreSQL's `public`. */
+    tables: z.record(z.string().min(1), z.number().int().nonnegative()),
+    /** Database name and host the backup came from; never credentials. */
+    source: z.strictObject({ database: z.string(), host: z.string().optional() }),
+    /** The tool that wrote it, with its version (`pg_dump (PostgreSQL) 15.20`). */
+    tool: z.string().min(1),
+    rollgateVersion: z.string().min(1),
+  })
+  .refine((m) => ENGINE_OF[m.format] === m.engine, { message: 'format does not belong to engine' });
+export type BackupManifest = z.infer<typeof BackupManifest>;
+
+export function manifestPathFor(backupPath: string): string {
+  return `${backupPath}.manifest.json`;
+}
+
+let version: string | undefined;
+export function rollgateVersion(): string {
+  version ??= (
+    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  return version;
+}
+
+/**
+ * Reads and validates the manifest beside `backupPath`. Missing or invalid is a `CheckFailure`:
+ * the backup process did not leave the proof it owes. Unreadable for another reason (permissions,
+ * I/O) is an `ObservationError`.
+ */
+export async function readManifest(backupPath: string): Promise<BackupManifest> {
+  const path = manifestPathFor(backupPath);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CheckFailure(`manifest missing: no ${basename(path)} beside the backup`);
+    throw new ObservationError(`cannot read manifest ${path}: ${code ?? (error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CheckFailure(`manifest invalid: ${basename(path)} is not JSON`);
+  }
+  const parsed = BackupManifest.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CheckFailure(
+      `manifest invalid: ${basename(path)}: ${issue?.path.join('.') || '(root)'} ${issue?.message}`,
+    );
+  }
+  if (parsed.data.file !== basename(backupPath)) {
+    throw new CheckFailure(
+      `manifest invalid: ${basename(path)} describes "${parsed.data.file}", not "${basename(backupPath)}"`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Writes the manifest atomically (temporary file, then rename): readers never see half of it. */
+export async function writeManifest(backupPath: string, manifest: BackupManifest): Promise<string> {
+  const path = manifestPathFor(backupPath);
+  const valid = BackupManifest.parse(manifest);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o644 });
+  await rename(`${path}.tmp`, path);
+  return path;
+}

@@ -1,0 +1,86 @@
+import { execa, type Options } from 'execa';
+import { ObservationError } from '../errors.ts';
+
+export interface ToolResult {
+  exitCode: number;
+  stderr: string;
+  /** The first line that says what went wrong (`pg_restore: error: …`), else the last stderr line. */
+  errorLine: string;
+}
+
+const ERROR_LINE = /(^|:\s)(error|fatal|ERROR|FATAL)\b|^ERROR\s\d+/;
+
+export function firstErrorLine(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.find((l) => ERROR_LINE.test(l)) ?? lines.at(-1) ?? '';
+}
+
+/**
+ * Runs a database tool. A missing binary is an ObservationError that says what to install. A
+ * non-zero exit is returned, not thrown: whether it means "bad backup" or "could not observe" is
+ * the caller's call. The environment is merged, never logged (it may carry PGPASSWORD/MYSQL_PWD).
+ */
+export async function runTool(
+  file: string,
+  args: string[],
+  options: {
+    env?: NodeJS.ProcessEnv;
+    signal?: AbortSignal;
+    inputFile?: string;
+    onLine?: (line: string) => void;
+  } = {},
+): Promise<ToolResult> {
+  const execaOptions = {
+    env: options.env,
+    reject: false,
+    stdin: options.inputFile ? { file: options.inputFile } : 'ignore',
+    stdout: options.onLine ? 'pipe' : 'ignore',
+    buffer: { stdout: false, stderr: true },
+    stripFinalNewline: true,
+    cancelSignal: options.signal,
+    // A tool stuck on a lock must not outlive the run that started it.
+    cleanup: true,
+    forceKillAfterDelay: 2000,
+  } satisfies Options;
+  const child = execa(file, args, execaOptions);
+  if (options.onLine) {
+    try {
+      for await (const line of child.iterable({ from: 'stdout' })) options.onLine(String(line));
+    } catch {
+      // The child failed to start or was stopped; its result below says which.
+    }
+  }
+  const result = await child;
+  if ((result as { code?: string }).code === 'ENOENT') {
+    throw new ObservationError(
+      `${file} not found on PATH: install the client tools (${toolPackage(file)})`,
+      'ROLLGATE_TOOL_MISSING',
+    );
+  }
+  if (result.isCanceled) throw options.signal?.reason ?? new Error(`${file} was cancelled`);
+  const stderr = String(result.stderr ?? '').slice(-8000);
+  return { exitCode: result.exitCode ?? -1, stderr, errorLine: firstErrorLine(stderr) };
+}
+
+function toolPackage(file: string): string {
+  return /^(pg_|psql)/.test(file)
+    ? 'postgresql-client'
+    : /^(mariadb|mysql)/.test(file)
+      ? 'mariadb-client'
+      : file;
+}
+
+/** First line of a tool's version output, for the manifest. */
+export async function toolVersion(file: string): Promise<string> {
+  const result = await execa(file, ['--version'], { reject: false });
+  if (result.exitCode !== 0) {
+    throw new ObservationError(
+      `${file} not found on PATH: install the client tools (${toolPackage(file)})`,
+      'ROLLGATE_TOOL_MISSING',
+    );
+  }
+  return String(result.stdout).split('\n')[0]?.trim() || file;
+}

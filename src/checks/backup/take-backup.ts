@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { parseDatabaseUrl } from '../database.ts';
+import { ObservationError } from '../errors.ts';
+import { parseServerUrl } from './connection.ts';
+import { digestPath } from './digest.ts';
+import {
+  type BackupFormat,
+  type BackupManifest,
+  ENGINE_OF,
+  manifestPathFor,
+  rollgateVersion,
+  writeManifest,
+} from './manifest.ts';
+import { takeMariadb } from './take-mariadb.ts';
+import { takePostgres } from './take-postgres.ts';
+import { takeSqlite } from './take-sqlite.ts';
+import type { TakeResult } from './take-types.ts';
+
+export interface TakeBackupOptions {
+  /** `sqlite:<path>`, `postgres://…`, `mysql://…` / `mariadb://…` (credentials go to tools by environment). */
+  databaseUrl: string;
+  /** Folder the backup and its manifest are written to (created when missing). */
+  dir: string;
+  /** Default: `sqlite`, `pg-custom` or `mariadb-sql` by engine. */
+  format?: BackupFormat;
+  /** File name stem; default the database's name. The file is `<name>-<UTC stamp><extension>`. */
+  name?: string;
+  /** Stops the dump tool (it is killed) and removes the partial file. */
+  signal?: AbortSignal;
+}
+
+export interface TakenBackup {
+  /** The backup file, or folder for `pg-directory`. */
+  path: string;
+  manifestPath: string;
+  manifest: BackupManifest;
+  durationMs: number;
+}
+
+export const EXTENSION: Record<BackupFormat, string> = {
+  sqlite: '.sqlite',
+  'pg-custom': '.pgdump',
+  'pg-directory': '.pgdir',
+  'pg-plain': '.pg.sql',
+  'mariadb-sql': '.mariadb.sql',
+};
+
+const DEFAULT_FORMAT = { sqlite: 'sqlite', postgres: 'pg-custom', mysql: 'mariadb-sql' } as const;
+
+/** `20260122T101500123Z`: sorts by time, no characters that need quoting in a shell. */
+export function backupStamp(at: Date): string {
+  return at.toISOString().replace(/[-:.]/g, '');
+}
+
+/**
+ * Takes a consistent backup and writes its manifest beside it. The backup is written as
+ * `<file>.tmp` and renamed only when complete and described (manifest first, then the backup), so
+ * a reader never mistakes a partial file for a backup. Errors are ObservationErrors (the backup
+ * could not be taken); the partial file is removed.
+ * @example await takeBackup({ databaseUrl: 'sqlite:.demo-data/demo.sqlite', dir: '.demo-data/backups' })
+ */
+export async function takeBackup(opts: TakeBackupOptions): Promise<TakenBackup> {
+  const started = new Date();
+  const t0 = performance.now();
+  const location = parseDatabaseUrl(opts.databaseUrl);
+  const engine = location.engine;
+  const format = opts.format ?? DEFAULT_FORMAT[engine];
+  if (ENGINE_OF[format] !== engine)
+    throw new ObservationError(`format ${format} cannot hold a ${engine} database`);
+  if (location.engine === 'sqlite' && location.memory) {
+    throw new ObservationError('an in-memory SQLite database has nothing on disk to back up');
+  }
+  const server = engine === 'sqlite' ? undefined : parseServerUrl(opts.databaseUrl);
+  const dbName =
+    location.engine === 'sqlite'
+      ? basename(location.file, extname(location.file))
+      : server!.database || 'database';
+  const stem = (opts.name ?? dbName).replace(/[^A-Za-z0-9._-]+/g, '-');
+  const dir = resolve(opts.dir);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${stem}-${backupStamp(started)}${EXTENSION[format]}`);
+  const tmp = `${path}.tmp`;
+  await rm(tmp, { recursive: true, force: true });
+  try {
+    let taken: TakeResult;
+    if (location.engine === 'sqlite') taken = await takeSqlite(location.file, tmp);
+    else if (engine === 'postgres') taken = await takePostgres(server!, tmp, format, opts.signal);
+    else taken = await takeMariadb(server!, tmp, opts.signal);
+    const digest = await digestPath(tmp);
+    const manifest: BackupManifest = {
+      manifestVersion: 1,
+      engine,
+      format,
+      file: basename(path),
+      sizeBytes: digest.sizeBytes,
+      sha256: digest.sha256,
+      consistentAt: taken.consistentAt.toISOString(),
+      consistency: taken.consistency,
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      tables: taken.tables,
+      source: taken.source,
+      tool: taken.tool,
+      rollgateVersion: rollgateVersion(),
+    };
+    const manifestPath = await writeManifest(path, manifest);
+    await rename(tmp, path);
+    return { path, manifestPath, manifest, durationMs: Math.round(performance.now() - t0) };
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    if (!existsSync(path)) await rm(manifestPathFor(path), { force: true });
+    if (error instanceof ObservationError) throw error;
+    throw new ObservationError(`backup of ${engine} database failed: ${(error as Error).message}`);
+  }
+}

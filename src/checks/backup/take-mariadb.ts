@@ -1,0 +1,130 @@
+import mysql from 'mysql2/promise';
+import { ObservationError } from '../errors.ts';
+import { mysqlClientConfig, mysqlToolArgs, type ServerTarget } from './connection.ts';
+import { runTool, toolVersion } from './run-tool.ts';
+import type { TakeResult } from './take-types.ts';
+
+export function quoteMysqlIdent(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+export async function mysqlRowCounts(conn: mysql.Connection, database: string, keys?: string[]) {
+  const tables =
+    keys ??
+    (
+      (
+        await conn.query(
+          "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
+          [database],
+        )
+      )[0] as { t: string }[]
+    ).map((r) => r.t);
+  const counts: Record<string, number> = {};
+  for (const t of tables) {
+    const [rows] = await conn.query(
+      `SELECT COUNT(*) AS n FROM ${quoteMysqlIdent(database)}.${quoteMysqlIdent(t)}`,
+    );
+    counts[t] = Number((rows as { n: string }[])[0]?.n);
+  }
+  return counts;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * mariadb-dump --single-transaction, with the row counts of the same instant. MariaDB cannot share
+ * a snapshot with another session, so writes are paused briefly instead: FLUSH TABLES WITH READ
+ * LOCK, our own consistent snapshot, start the dump, wait until the dump's transaction exists (or
+ * the dump ended), UNLOCK. With writes paused, both snapshots see the same data. The lock is held
+ * only while the dump starts, as `mariadb-dump --master-data` does. Needs RELOAD and PROCESS; only
+ * transactional (InnoDB) tables are consistent, as with any --single-transaction dump.
+ */
+export async function takeMariadb(
+  source: ServerTarget,
+  tmpPath: string,
+  signal?: AbortSignal,
+): Promise<TakeResult> {
+  const tool = await toolVersion('mariadb-dump');
+  let conn: mysql.Connection;
+  try {
+    conn = await mysql.createConnection(mysqlClientConfig(source));
+  } catch (error) {
+    throw new ObservationError(
+      `source database unreachable: MariaDB at ${source.host}:${source.port}: ${(error as Error).message}`,
+    );
+  }
+  conn.on('error', () => {});
+  let locked = false;
+  try {
+    try {
+      await conn.query('FLUSH TABLES WITH READ LOCK');
+      locked = true;
+    } catch (error) {
+      throw new ObservationError(
+        `cannot pause writes for a consistent backup (needs RELOAD): ${(error as Error).message}`,
+      );
+    }
+    await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    const consistentAt = new Date();
+    await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    const [[me]] = (await conn.query(
+      'SELECT CONNECTION_ID() AS id, SUBSTRING_INDEX(CURRENT_USER(), "@", 1) AS u',
+    )) as unknown as [{ id: number; u: string }[]];
+    const before = new Set(await dumpTransactions(conn, me!.u));
+    const { args, env } = mysqlToolArgs(source);
+    let exited = false;
+    const dump = runTool(
+      'mariadb-dump',
+      [
+        ...args,
+        '--single-transaction',
+        '--triggers',
+        '--hex-blob',
+        '--no-tablespaces',
+        `--result-file=${tmpPath}`,
+        source.database,
+      ],
+      { env: { ...process.env, ...env }, signal },
+    ).finally(() => {
+      exited = true;
+    });
+    dump.catch(() => {});
+    // Keep writes paused until the dump's own snapshot exists.
+    let seen = false;
+    while (!seen && !exited) {
+      const now = await dumpTransactions(conn, me!.u).catch(() => undefined);
+      if (!now) break;
+      seen = now.some((id) => id !== me!.id && !before.has(id));
+      if (!seen) await sleep(5);
+    }
+    // Could not see it (no PROCESS privilege): consistency first, writes stay paused to the end.
+    if (!seen) await dump.catch(() => {});
+    await conn.query('UNLOCK TABLES');
+    locked = false;
+    const tables = await mysqlRowCounts(conn, source.database);
+    const result = await dump;
+    if (result.exitCode !== 0) throw new ObservationError(`mariadb-dump failed: ${result.errorLine}`);
+    await conn.query('COMMIT');
+    return {
+      consistentAt,
+      consistency:
+        'FLUSH TABLES WITH READ LOCK while our snapshot and mariadb-dump --single-transaction start; rows counted in our snapshot',
+      tables,
+      tool,
+      source: { database: source.database, host: `${source.host}:${source.port}` },
+    };
+  } finally {
+    if (locked) await conn.query('UNLOCK TABLES').catch(() => {});
+    await conn.end().catch(() => {});
+  }
+}
+
+/** Thread ids of open InnoDB transactions of `user`'s sessions (needs PROCESS to see others'). */
+async function dumpTransactions(conn: mysql.Connection, user: string): Promise<number[]> {
+  const [rows] = await conn.query(
+    `SELECT t.trx_mysql_thread_id AS id FROM information_schema.INNODB_TRX t
+     JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.USER = ?`,
+    [user],
+  );
+  return (rows as { id: number }[]).map((r) => Number(r.id));
+}

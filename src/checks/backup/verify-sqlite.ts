@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { registerCleanup } from './cleanup-registry.ts';
+import { copyWithDigest } from './digest.ts';
+import type { BackupManifest } from './manifest.ts';
+import { OutcomeBuilder, withBudget } from './outcome.ts';
+import type { Scratch } from './scratch.ts';
+import {
+  backupReadError,
+  checkDigest,
+  checkInvariants,
+  checkNotEmpty,
+  checkRowCounts,
+  loadManifest,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verify-common.ts';
+
+async function header(path: string): Promise<string> {
+  const fd = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const { bytesRead } = await fd.read(buf, 0, 16, 0);
+    return buf.subarray(0, bytesRead).toString('latin1');
+  } finally {
+    await fd.close();
+  }
+}
+
+function firstLines(lines: string[]): string {
+  const more = lines.length > 3 ? ` (+${lines.length - 3} more)` : '';
+  return lines.slice(0, 3).join(' | ') + more;
+}
+
+/** integrity_check, foreign_key_check, row counts and invariants on an open copy. */
+async function checkCopy(
+  out: OutcomeBuilder,
+  db: Database.Database,
+  manifest: BackupManifest | undefined,
+  opts: VerifyOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const integrity = { name: 'integrity-check', operator: '==' as const, expected: 'ok' };
+  // Row by row: when SQLite gives up part-way ("database disk image is malformed"), the problems
+  // it reported before that still name the page.
+  const lines: string[] = [];
+  let unreadable = false;
+  try {
+    for (const line of db.prepare('PRAGMA integrity_check').pluck().iterate()) lines.push(String(line));
+  } catch (error) {
+    lines.push((error as Error).message);
+    unreadable = true;
+  }
+  const actual = lines.length === 1 && lines[0] === 'ok' ? 'ok' : firstLines(lines);
+  out.measure(integrity, actual, `integrity_check: ${actual}`);
+  // A file SQLite cannot read through has nothing more to say: keys and counts would only repeat it.
+  if (unreadable) return;
+  signal.throwIfAborted();
+  try {
+    const rows = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+    const first = rows[0];
+    out.measure(
+      { name: 'foreign-key-violations', operator: '==', expected: 0 },
+      rows.length,
+      `foreign_key_check: ${rows.length} violation(s), first: table ${first?.table} row ${first?.rowid} references a missing ${first?.parent}`,
+    );
+  } catch (error) {
+    out.measure(
+      { name: 'foreign-key-violations', operator: '==', expected: 0 },
+      null,
+      `foreign_key_check: ${(error as Error).message}`,
+    );
+  }
+  signal.throwIfAborted();
+  let tables: Set<string>;
+  try {
+    tables = new Set(
+      db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[],
+    );
+  } catch (error) {
+    out.fail(`row counts: cannot list the tables: ${(error as Error).message}`);
+    return;
+  }
+  await checkRowCounts(out, manifest, async (t) =>
+    tables.has(t)
+      ? Number(
+          db
+            .prepare(`SELECT count(*) FROM "${t.replaceAll('"', '""')}"`)
+            .pluck()
+            .get(),
+        )
+      : undefined,
+  );
+  await checkInvariants(out, opts.invariants, async (sql) => {
+    const stmt = db.prepare(sql);
+    // Invariants observe; a statement that writes is refused even on the copy.
+    if (!stmt.readonly) throw new Error('not a read-only query');
+    const row = stmt.raw().get() as unknown[] | undefined;
+    return row ? { found: true, value: row[0] } : { found: false, value: undefined };
+  });
+}
+
+/**
+ * Verifies a SQLite backup on a temporary copy: even a read-only open of a WAL database writes a
+ * -shm beside it, so the backup itself is only ever read (once: copied and hashed in one pass).
+ * A `-wal` beside the backup is copied too, as SQLite would read it.
+ */
+export async function verifySqliteBackup(opts: VerifyOptions): Promise<VerifyResult> {
+  const out = new OutcomeBuilder();
+  const manifest = await loadManifest(out, opts);
+  const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'rollgate-verify-'));
+  const copy = join(dir, 'restored.sqlite');
+  const removeDir = () => rm(dir, { recursive: true, force: true });
+  const unregister = registerCleanup(`SQLite scratch copy ${dir}`, removeDir);
+  let scratch: Scratch | undefined;
+  try {
+    await withBudget(out, opts.budgetMs, async (signal) => {
+      const digest = await copyWithDigest(opts.backup, copy).catch((error) => {
+        throw backupReadError(opts.backup, error);
+      });
+      if (existsSync(`${opts.backup}-wal`)) {
+        await copyFile(`${opts.backup}-wal`, `${copy}-wal`);
+        out.notes.push('a -wal file beside the backup was copied with it');
+      }
+      checkDigest(out, opts.backup, manifest, digest);
+      if (!checkNotEmpty(out, opts.backup, digest)) return;
+      const magic = await header(copy);
+      if (magic !== 'SQLite format 3\0') {
+        out.fail(`not an SQLite database: header is ${JSON.stringify(magic.slice(0, 15))}`);
+        return;
+      }
+      let db: Database.Database;
+      try {
+        db = new Database(copy, { fileMustExist: true });
+      } catch (error) {
+        out.fail(`cannot open as SQLite: ${(error as Error).message}`);
+        return;
+      }
+      try {
+        if (opts.onScratch) await opts.onScratch(sqliteScratch(copy, removeDir, unregister));
+        await checkCopy(out, db, manifest, opts, signal);
+      } finally {
+        db.close();
+      }
+    });
+    const tables = manifest ? Object.keys(manifest.tables).length : 0;
+    const result = out.finish(`integrity ok, ${tables} table(s) match the manifest`);
+    if (opts.keepScratch && result.ok) scratch = sqliteScratch(copy, removeDir, unregister);
+    return { ...result, backup: opts.backup, format: 'sqlite', manifest, ...(scratch ? { scratch } : {}) };
+  } finally {
+    if (!scratch) {
+      await removeDir();
+      unregister();
+    }
+  }
+}
+
+function sqliteScratch(copy: string, remove: () => Promise<void>, unregister: () => void): Scratch {
+  return {
+    engine: 'sqlite',
+    name: copy,
+    url: `sqlite:${copy}`,
+    async drop() {
+      await remove();
+      unregister();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { Duration } from './governance.ts';
+
+/** A query whose answer on restored data must equal `expect` ("every estimate has line items"). */
+export const DrillInvariant = z.strictObject({
+  name: z.string().min(1),
+  sql: z.string().min(1),
+  expect: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+});
+
+/**
+ * A disaster-recovery drill: the newest backup is verified, restored into scratch, the stage's
+ * target boots on it (its embedded env may use `{restoredDatabaseUrl}`), the suites run against it,
+ * and recovery time (RTO) and data-loss window (RPO) are measured against their budgets.
+ */
+export const DrillSpec = z.strictObject({
+  /** Where backups live; partial (`*.tmp`) and empty files are never "the newest". @example { dir: '.demo-data/backups', pattern: 'demo-*' } */
+  backups: z.strictObject({ dir: z.string().min(1), pattern: z.string().default('*') }),
+  /** Data-loss budget: now minus the backup's consistent point. Default 1 hour. @example '1h' */
+  rpo: Duration.default(3600e3),
+  /** Recovery budget: drill start until the golden paths passed on the restored app. Default 30 minutes. @example '30m' */
+  rto: Duration.default(1800e3),
+  /** Admin URL of the server to restore PostgreSQL/MariaDB backups on; `ROLLGATE_SCRATCH_URL` overrides. */
+  scratchUrl: z.string().optional(),
+  invariants: z.array(DrillInvariant).default([]),
+});
+export type DrillSpec = z.infer<typeof DrillSpec>;
