@@ -4,6 +4,7 @@ import { defineRunbook, manual } from '../src/config/define-runbook.ts';
 const preflight = 'runbooks/preflight.suite.ts';
 const probes = 'runbooks/probes.suite.ts';
 const hygiene = 'runbooks/hygiene.suite.ts';
+const security = 'runbooks/security.suite.ts';
 const goldenPaths = 'smoke/golden-paths.spec.ts';
 
 /**
@@ -75,21 +76,21 @@ export default defineRunbook({
     staging: {
       description: 'Full golden paths on staging',
       target: 'demo',
-      suites: [preflight, hygiene, probes],
+      suites: [preflight, hygiene, probes, security],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
     },
     canary: {
       description: 'Canary at 5-10% of traffic: preflight, probes, golden paths, deployed version',
       target: 'demo',
-      suites: [preflight, hygiene, probes],
+      suites: [preflight, hygiene, probes, security],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
     },
     production: {
       description: 'Full production rollout, after staging and canary promoted the same release',
       target: 'demo',
-      suites: [preflight, hygiene, probes],
+      suites: [preflight, hygiene, probes, security],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
       requires: { stages: [{ stage: 'staging' }, { stage: 'canary' }] },

@@ -97,3 +97,18 @@ export function report(
     api.notApplicable(na.map((r) => `${r.rule}: ${r.notApplicable}`).join('; '));
   }
 }
+
+/**
+ * One assessment from several (the same policy on several pages), each rule and evidence labelled
+ * with where it was seen, so a single failure names every broken rule on every page.
+ */
+export function combine(
+  subject: string,
+  parts: ReadonlyArray<readonly [label: string, a: Assessment]>,
+): Assessment {
+  const rules = parts.flatMap(([label, a]) => a.rules.map((r) => ({ ...r, rule: `${label} ${r.rule}` })));
+  const evidence = parts.flatMap(([label, a]) =>
+    a.evidence.map((e) => ({ ...e, name: `${label} ${e.name}` })),
+  );
+  return assessment(subject, rules, evidence);
+}

@@ -1,6 +1,6 @@
 import { ABSENT, type Assessment, assessment, type RuleResult } from './assessment.ts';
-import type { Requester } from './http-target.ts';
 import { type HttpResult, probe } from './http.ts';
+import type { Requester } from './http-target.ts';
 
 /** An origin no target trusts: `.example` is reserved (RFC 2606) and can never be registered. */
 export const UNTRUSTED_ORIGIN = 'https://evil.example';
@@ -27,8 +27,11 @@ export function assessCorsHeaders(headers: Headers, origin: string, rule: string
 }
 
 function dump(res: HttpResult, what: string): string {
-  const cors = [...res.headers.entries()].filter(([k]) => k.startsWith('access-control-') || k === 'vary');
-  return [`${what} -> ${res.status}`, ...cors.map(([k, v]) => `${k}: ${v}`)].join('\n');
+  const lines = [`${what} -> ${res.status}`];
+  res.headers.forEach((v, k) => {
+    if (k.startsWith('access-control-') || k === 'vary') lines.push(`${k}: ${v}`);
+  });
+  return lines.join('\n');
 }
 
 /**
@@ -48,12 +51,21 @@ export async function checkCors(
   const preflight = await request(url, {
     method: 'OPTIONS',
     timeoutMs,
-    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' },
+    headers: {
+      origin,
+      'access-control-request-method': method,
+      'access-control-request-headers': 'content-type',
+    },
   });
   const rules = [
     assessCorsHeaders(get.headers, origin, `CORS GET with Origin ${origin}`),
     assessCorsHeaders(preflight.headers, origin, `CORS preflight OPTIONS (${method}) with Origin ${origin}`),
   ];
-  const body = [dump(get, `GET ${url} Origin: ${origin}`), dump(preflight, `OPTIONS ${url} Origin: ${origin}`)].join('\n\n');
-  return assessment(`CORS policy of ${url}`, rules, [{ name: 'cors responses', contentType: 'text/plain', body }]);
+  const body = [
+    dump(get, `GET ${url} Origin: ${origin}`),
+    dump(preflight, `OPTIONS ${url} Origin: ${origin}`),
+  ].join('\n\n');
+  return assessment(`CORS policy of ${url}`, rules, [
+    { name: 'cors responses', contentType: 'text/plain', body },
+  ]);
 }

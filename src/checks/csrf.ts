@@ -34,7 +34,10 @@ export async function checkCsrf(
   const field = spec.tokenField ?? '_csrf';
   const token = await session.field(spec.tokenPage, field);
   if (!token) {
-    throw new ObservationError(`no ${field} token on ${baseURL}${spec.tokenPage} for the logged-in user`, 'ROLLGATE_NO_TOKEN');
+    throw new ObservationError(
+      `no ${field} token on ${baseURL}${spec.tokenPage} for the logged-in user`,
+      'ROLLGATE_NO_TOKEN',
+    );
   }
   const without = await session.send(spec.path, { form: { ...spec.form } });
   const control = await session.send(spec.path, { form: { ...spec.form, [field]: token } });
@@ -61,7 +64,13 @@ export async function checkCsrf(
       seen: without.status,
       expected: `refused: ${CSRF_REFUSALS.join(', ')}`,
     },
-    { rule: `POST ${spec.path} with ${field} (control)`, passed: true, seen: control.status, operator: '<', expected: 400 },
+    {
+      rule: `POST ${spec.path} with ${field} (control)`,
+      passed: true,
+      seen: control.status,
+      operator: '<',
+      expected: 400,
+    },
   ];
   return assessment(`CSRF protection of POST ${baseURL}${spec.path}`, rules, evidence);
 }

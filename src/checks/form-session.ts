@@ -1,5 +1,5 @@
 import { type Assessment, assessment } from './assessment.ts';
-import { ObservationError } from './errors.ts';
+import { CheckFailure, ObservationError } from './errors.ts';
 import { type HttpResult, probe } from './http.ts';
 import type { Requester } from './http-target.ts';
 import { assessCookies, isDeletion, parseSetCookie } from './session-cookie.ts';
@@ -73,8 +73,9 @@ export class FormSession {
   }
 
   /**
-   * Logs in through the form. A login that is refused or sets no cookie means the check cannot
-   * observe what it came for: ObservationError naming the user, never the password.
+   * Logs in through the form. A 5xx is a failing target (CheckFailure); a login that is refused or
+   * sets no cookie means the check cannot observe what it came for: ObservationError naming the
+   * user, never the password.
    */
   async login(spec: LoginSpec): Promise<LoginResult> {
     const form: Record<string, string> = {
@@ -87,6 +88,12 @@ export class FormSession {
     const response = await this.send(spec.path, { form });
     const setCookies = response.headers.getSetCookie();
     const issued = setCookies.filter((h) => !isDeletion(parseSetCookie(h)));
+    if (response.status >= 500) {
+      // The target answered and is broken: that is an observation (failed), not a blind spot.
+      throw new CheckFailure(
+        `login at ${this.baseURL}${spec.path} answered ${response.status}: the target is failing`,
+      );
+    }
     if (response.status >= 400 || issued.length === 0) {
       const why = response.status >= 400 ? `answered ${response.status}` : 'set no session cookie';
       throw new ObservationError(

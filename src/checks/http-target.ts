@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { createMasker } from '../config/mask.ts';
@@ -50,6 +51,16 @@ export function resolveHeaders(
       secrets.push(value);
       return value;
     });
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, headers[name]);
+    } catch {
+      // Node's message names the header only; the value (a token) stays out of it.
+      throw new ObservationError(
+        `target header ${name} is not a valid header (check the environment variables it uses)`,
+        'ROLLGATE_INVALID_HEADER',
+      );
+    }
   }
   return { headers, secrets };
 }
@@ -81,8 +92,7 @@ export function createTargetClient(
       return ca && url.startsWith('https:') ? await tlsProbe(url, merged, ca) : await probe(url, merged);
     } catch (error) {
       const e = error as Error & { code?: string };
-      const masked = new ObservationError(mask(e.message), e.code ?? 'ROLLGATE_HTTP');
-      throw masked;
+      throw new ObservationError(mask(e.message), e.code ?? 'ROLLGATE_HTTP');
     }
   };
   return { request, mask };

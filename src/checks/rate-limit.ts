@@ -1,7 +1,7 @@
 import { ABSENT, type Assessment, assessment, type RuleResult } from './assessment.ts';
 import { CheckFailure, ObservationError } from './errors.ts';
-import type { Requester } from './http-target.ts';
 import { probe } from './http.ts';
+import type { Requester } from './http-target.ts';
 
 /** A declared rate limit, probed on a route (or identity) that nothing else uses. */
 export interface RateLimitSpec {
@@ -21,6 +21,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (value === null) return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v);
+  // HTTP dates (all three RFC formats) open with a day name; Date.parse alone reads '-3' as a year.
+  if (!/^[A-Za-z]{3}/.test(v)) return undefined;
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
@@ -37,7 +39,10 @@ export async function checkRateLimit(
   options: { request?: Requester; timeoutMs?: number } = {},
 ): Promise<Assessment> {
   if (!(spec.limit >= 1) || !(spec.windowSeconds > 0)) {
-    throw new ObservationError(`rate limit for ${spec.path} needs limit >= 1 and windowSeconds > 0`, 'ROLLGATE_CONFIG');
+    throw new ObservationError(
+      `rate limit for ${spec.path} needs limit >= 1 and windowSeconds > 0`,
+      'ROLLGATE_CONFIG',
+    );
   }
   const request = options.request ?? probe;
   const url = baseURL + spec.path;
@@ -49,19 +54,33 @@ export async function checkRateLimit(
   let sent = 0;
   while (sent < max) {
     sent += 1;
-    const res = await request(url, { method: spec.method ?? 'GET', headers: spec.headers, timeoutMs: options.timeoutMs ?? 10_000 });
-    log.push(`${sent}\t${res.status}\t${Math.round(res.durationMs)} ms\tretry-after: ${res.headers.get('retry-after') ?? ABSENT}`);
+    const res = await request(url, {
+      method: spec.method ?? 'GET',
+      headers: spec.headers,
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
+    log.push(
+      `${sent}\t${res.status}\t${Math.round(res.durationMs)} ms\tretry-after: ${res.headers.get('retry-after') ?? ABSENT}`,
+    );
     if (res.status === 429) {
       first429 = sent;
       retryAfter = res.headers.get('retry-after');
       break;
     }
     if (res.status >= 400) {
-      throw new CheckFailure(`rate-limit probe ${spec.method ?? 'GET'} ${url}: request ${sent} answered ${res.status}; expected 2xx until the limit, then 429`);
+      throw new CheckFailure(
+        `rate-limit probe ${spec.method ?? 'GET'} ${url}: request ${sent} answered ${res.status}; expected 2xx until the limit, then 429`,
+      );
     }
   }
   const elapsedMs = performance.now() - started;
-  const evidence = [{ name: 'rate-limit requests', contentType: 'text/plain', body: `n\tstatus\tduration\n${log.join('\n')}` }];
+  const evidence = [
+    {
+      name: 'rate-limit requests',
+      contentType: 'text/plain',
+      body: `n\tstatus\tduration\n${log.join('\n')}`,
+    },
+  ];
   if (first429 === undefined && elapsedMs > spec.windowSeconds * 1000) {
     throw new ObservationError(
       `inconclusive: ${sent} requests to ${url} took ${Math.round(elapsedMs)} ms, longer than the ${spec.windowSeconds} s window`,

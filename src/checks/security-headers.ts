@@ -165,7 +165,10 @@ export function assessHeaders(headers: HeaderSource, options: { https: boolean }
  * report would be a live credential.
  */
 export function headerDump(status: number, url: string, headers: Headers): string {
-  const lines = [...headers.entries()].filter(([k]) => k !== 'set-cookie').map(([k, v]) => `${k}: ${v}`);
+  const lines: string[] = [];
+  headers.forEach((v, k) => {
+    if (k !== 'set-cookie') lines.push(`${k}: ${v}`);
+  });
   const cookies = headers
     .getSetCookie()
     .map((c) => `set-cookie: ${c.replace(/^([^=;]*)=[^;]*/, '$1=<withheld>')}`);

@@ -30,7 +30,12 @@ export function reasonFor(c: CheckResult): string {
   const message = (c.message ?? '').split('\n').slice(0, 4).join('; ');
   if (!broken || (c.status === 'errored' && message))
     return `${c.id} ${c.status}${message ? `: ${message}` : ''}`;
-  const measured = describeMeasurement(broken);
+  const allBroken = c.measurements.filter((m) => !m.passed);
+  // Several broken rules (missing headers, say): name each one, since that is the fix list.
+  const measured =
+    allBroken.length > 1
+      ? `${allBroken.length} rules broken: ${allBroken.map((m) => m.name).join(', ')}`
+      : describeMeasurement(broken);
   // The measurement says how bad; the message's first telling line says where (file, header,
   // endpoint). Generic assertion text and headings add nothing.
   const where = (c.message ?? '')

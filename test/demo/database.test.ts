@@ -47,11 +47,11 @@ describe('database URLs', () => {
     );
   });
 
-  it('names PostgreSQL and MariaDB as not supported yet, with the password masked', async () => {
-    await expect(openStore('postgres://app:s3cret@db:5432/app')).rejects.toThrow(
-      '"postgres://app:***@db:5432/app": postgres is not supported yet',
+  it('names an unreachable PostgreSQL or MariaDB server with the password masked', async () => {
+    await expect(openStore('postgres://app:s3cret@127.0.0.1:1/app')).rejects.toThrow(
+      'postgres://app:***@127.0.0.1:1/app: cannot open PostgreSQL database',
     );
-    await expect(openStore('mysql://root@127.0.0.1/app')).rejects.toThrow(/mysql is not supported yet/);
+    await expect(openStore('mysql://root@127.0.0.1:1/app')).rejects.toThrow(/cannot open MariaDB database/);
     expect(maskDatabaseUrl('postgresql://u:p@h/d')).toBe('postgresql://u:***@h/d');
   });
 });

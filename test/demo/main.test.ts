@@ -103,8 +103,8 @@ describe('npm run demo (tsx demo/main.ts)', () => {
     [{ DEMO_DATABASE_URL: ':memory:' }, /in-memory SQLite \(:memory:\) is refused/],
     [{ PORT: 'eighty' }, /PORT="eighty" is not a port number/],
     [
-      { DEMO_DATABASE_URL: 'postgres://app:hunter2@db/app' },
-      /postgres:\/\/app:\*\*\*@db\/app.*not supported yet/,
+      { DEMO_DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/app' },
+      /postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app: cannot open PostgreSQL database/,
     ],
   ])(
     'exits 2 with a message on stderr and nothing on stdout for %o',

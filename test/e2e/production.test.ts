@@ -3,7 +3,10 @@ import { check, readVerdict, rollgate, tempReports } from './helpers.ts';
 
 /** The acceptance path for the demo runbook's production stage. */
 describe('production needs earlier stages and sign-offs', () => {
-  test('HOLD with commands to sign; PROMOTE after staging, canary and both sign-offs', async () => {
+  // Five real gates in a row: the slowest test of the suite, hence its own timeout.
+  test('HOLD with commands to sign; PROMOTE after staging, canary and both sign-offs', {
+    timeout: 400_000,
+  }, async () => {
     const env = { ROLLGATE_REPORTS_DIR: tempReports() };
     const first = await rollgate(['gate', 'production'], env);
     expect(first.exitCode, first.all).toBe(1);

@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest';
+import { check, readVerdict, rollgate, tempReports } from './helpers.ts';
+
+/** One end-to-end gate per security fault family; the full matrix runs at check level in test/checks. */
+describe('security faults end to end', () => {
+  test('DEMO_FAULTS=no-security-headers HOLDs naming each missing header', async () => {
+    const reports = tempReports();
+    const r = await rollgate(['gate', 'canary'], {
+      ROLLGATE_REPORTS_DIR: reports,
+      DEMO_FAULTS: 'no-security-headers',
+    });
+    expect(r.exitCode, r.all).toBe(1);
+    const v = readVerdict(reports);
+    expect(check(v, 'security/headers').status).toBe('failed');
+    for (const header of [
+      'Content-Security-Policy',
+      'X-Frame-Options',
+      'X-Content-Type-Options',
+      'Referrer-Policy',
+    ]) {
+      expect(v.reasons.join('\n')).toContain(`/login ${header}`);
+    }
+  });
+
+  test('cors-reflect HOLDs; a waiver turns it into PROMOTE until the waiver expires', {
+    timeout: 300_000,
+  }, async () => {
+    const env = { ROLLGATE_REPORTS_DIR: tempReports(), DEMO_FAULTS: 'cors-reflect' };
+    const held = await rollgate(['gate', 'canary', '--now', '2026-11-20T12:00:00Z'], env);
+    expect(held.exitCode, held.all).toBe(1);
+    expect(readVerdict(env.ROLLGATE_REPORTS_DIR).reasons).toEqual([
+      expect.stringMatching(/^security\/cors failed: .*Origin https:\/\/evil\.example/),
+    ]);
+
+    const waive = [
+      'waive',
+      'canary',
+      'security/cors',
+      '--reason',
+      'partner widget needs it until 2.0',
+      '--by',
+      'carol',
+      '--expires',
+      '2026-11-30',
+    ];
+    expect((await rollgate([...waive, '--now', '2026-11-20T12:00:00Z'], env)).exitCode).toBe(0);
+    const waived = await rollgate(['gate', 'canary', '--now', '2026-11-29T12:00:00Z'], env);
+    expect(waived.exitCode, waived.all).toBe(0);
+    expect(check(readVerdict(env.ROLLGATE_REPORTS_DIR), 'security/cors')).toMatchObject({
+      status: 'waived',
+      waiver: { by: 'carol' },
+    });
+
+    const expired = await rollgate(['gate', 'canary', '--now', '2026-12-01T00:00:00Z'], env);
+    expect(expired.exitCode, expired.all).toBe(1);
+    expect(check(readVerdict(env.ROLLGATE_REPORTS_DIR), 'security/cors').status).toBe('failed');
+  });
+});
