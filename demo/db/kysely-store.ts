@@ -92,6 +92,21 @@ export function createKyselyStore(db: Kysely<DemoDatabase>, info: StoreInfo): St
       });
     },
 
+    async deleteEstimate(userId, id) {
+      return db.transaction().execute(async (trx) => {
+        const owned = await trx
+          .selectFrom('estimates')
+          .select('id')
+          .where('id', '=', id)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        if (!owned) return false;
+        await trx.deleteFrom('line_items').where('estimate_id', '=', id).execute();
+        await trx.deleteFrom('estimates').where('id', '=', id).execute();
+        return true;
+      });
+    },
+
     async listEstimates(userId) {
       const rows = await db
         .selectFrom('estimates as e')

@@ -53,6 +53,8 @@ export interface Store {
   createEstimate(userId: number, title: string, items: readonly NewLineItem[]): Promise<EstimateSummary>;
   /** Newest first. */
   listEstimates(userId: number): Promise<EstimateSummary[]>;
+  /** Deletes one of the user's estimates with its line items; false when it is not theirs or gone. */
+  deleteEstimate(userId: number, id: number): Promise<boolean>;
   /** Runs a real query against the schema; rejects when the database cannot answer. */
   ping(): Promise<void>;
   info(): StoreInfo;

@@ -4,19 +4,20 @@ import { formatCents } from '../money.ts';
 import { html } from './html.ts';
 import { type LayoutView, layout } from './layout.ts';
 
-export function estimatesPage(base: LayoutView, estimates: EstimateSummary[]): string {
+export function estimatesPage(base: LayoutView, estimates: EstimateSummary[], csrf: string): string {
   const rows = estimates.map(
     (e) => html`<tr data-testid="estimate-row">
         <td data-testid="estimate-title">${e.title}</td>
         <td class="num">${e.itemCount}</td>
         <td class="num" data-testid="estimate-total">${formatCents(e.totalCents)}</td>
+        <td><form method="post" action="/estimates/delete"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="id" value="${String(e.id)}"><button type="submit">Delete</button></form></td>
       </tr>`,
   );
   const table =
     estimates.length === 0
       ? html`<p class="empty" data-testid="no-estimates">No estimates yet.</p>`
       : html`<table>
-          <thead><tr><th scope="col">Title</th><th scope="col" class="num">Items</th><th scope="col" class="num">Total</th></tr></thead>
+          <thead><tr><th scope="col">Title</th><th scope="col" class="num">Items</th><th scope="col" class="num">Total</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>${rows}</tbody>
         </table>`;
   return layout(

@@ -13,7 +13,11 @@ export const estimateRoutes: Route[] = [
       const session = await currentSession(ctx);
       if (!session) return redirect(ctx.res, '/login');
       const estimates = await ctx.deps.store.listEstimates(session.userId);
-      sendHtml(ctx.res, 200, estimatesPage(baseView(ctx, session), estimates));
+      sendHtml(
+        ctx.res,
+        200,
+        estimatesPage(baseView(ctx, session), estimates, sessionCsrfToken(ctx, session)),
+      );
     },
   },
   {
@@ -47,6 +51,21 @@ export const estimateRoutes: Route[] = [
         return sendHtml(ctx.res, 400, page);
       }
       await ctx.deps.store.createEstimate(session.userId, result.title, result.items);
+      redirect(ctx.res, '/estimates');
+    },
+  },
+  {
+    // Lets golden paths remove the records they created (in a finally), so smoke tests leave no trace.
+    method: 'POST',
+    path: '/estimates/delete',
+    async handler(ctx) {
+      const session = await currentSession(ctx);
+      if (!session) return redirect(ctx.res, '/login');
+      const form = await readForm(ctx.req);
+      requireCsrf(ctx, form, { session });
+      const id = Number(form.get('id'));
+      if (!Number.isInteger(id) || id <= 0) return sendHtml(ctx.res, 400, 'Bad estimate id');
+      await ctx.deps.store.deleteEstimate(session.userId, id);
       redirect(ctx.res, '/estimates');
     },
   },
