@@ -1,0 +1,94 @@
+import { ObservationError } from '../errors.ts';
+import { probe } from '../http.ts';
+import type { LoginSpec } from './profile.ts';
+
+/** A cookie jar just big enough for a form login: name → value, honouring deletions. */
+class Jar {
+  readonly cookies = new Map<string, string>();
+  take(headers: Headers): void {
+    for (const cookie of headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const i = pair.indexOf('=');
+      if (i <= 0) continue;
+      const name = pair.slice(0, i).trim();
+      if (/;\s*max-age=0\b/i.test(cookie)) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(i + 1).trim());
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
+  }
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The value of the hidden input `field` in a form page (either attribute order). */
+export function hiddenField(html: string, field: string): string | undefined {
+  const input = new RegExp(`<input[^>]*name=["']${escapeRegExp(field)}["'][^>]*>`, 'i').exec(html)?.[0];
+  return input ? /value=["']([^"']*)["']/i.exec(input)?.[1] : undefined;
+}
+
+/**
+ * Logs in through the golden-path form and returns the Cookie header every load request sends:
+ * GET the login page (CSRF token, pre-session cookie), POST the credentials without following
+ * the redirect, then GET where it points to prove the session works. Any step that does not go
+ * as a healthy app's would is an ObservationError: load as an anonymous user measures the wrong
+ * pages. Credential values are never put in a message.
+ */
+export async function loginCookie(
+  baseURL: string,
+  login: LoginSpec,
+  env: Record<string, string | undefined> = process.env,
+): Promise<string> {
+  const username = env[login.usernameEnv];
+  const password = env[login.passwordEnv];
+  const missing = [!username && login.usernameEnv, !password && login.passwordEnv].filter(Boolean);
+  if (missing.length) {
+    throw new ObservationError(
+      `load login: ${missing.join(' and ')} not set; the profile logs in with them`,
+      'ROLLGATE_LOAD_LOGIN',
+    );
+  }
+  const jar = new Jar();
+  const url = new URL(login.path, baseURL).href;
+  const page = await probe(url);
+  jar.take(page.headers);
+  const token = hiddenField(page.body, login.fields.csrf);
+  if (page.status !== 200 || token === undefined) {
+    throw new ObservationError(
+      `load login: GET ${login.path} answered ${page.status} without a ${login.fields.csrf} field`,
+      'ROLLGATE_LOAD_LOGIN',
+    );
+  }
+  const form = new URLSearchParams({
+    [login.fields.csrf]: token,
+    [login.fields.username]: username!,
+    [login.fields.password]: password!,
+  });
+  const posted = await probe(url, {
+    method: 'POST',
+    body: form.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
+  });
+  jar.take(posted.headers);
+  const location = posted.headers.get('location');
+  if (
+    posted.status < 300 ||
+    posted.status > 303 ||
+    !location ||
+    new URL(location, url).pathname === login.path
+  ) {
+    throw new ObservationError(
+      `load login: POST ${login.path} answered ${posted.status}, not a redirect away from the login page; check the credentials`,
+      'ROLLGATE_LOAD_LOGIN',
+    );
+  }
+  const landing = await probe(new URL(location, url).href, { headers: { cookie: jar.header() } });
+  if (landing.status !== 200) {
+    throw new ObservationError(
+      `load login: the page after login (${location}) answered ${landing.status}, so the session does not hold`,
+      'ROLLGATE_LOAD_LOGIN',
+    );
+  }
+  return jar.header();
+}
