@@ -85,6 +85,12 @@ export default defineRunbook({
       target: 'demo',
       suites: [preflight, hygiene, probes, security],
       smoke: { specs: [goldenPaths] },
+      // Seed targets: p95 < 500 ms, error rate < 0.5% at 5% traffic (600 requests make that meaningful).
+      load: { profile: 'load/canary.profile.ts' },
+      budgets: [
+        { name: 'p95-latency', operator: '<=', value: 500, unit: 'ms' },
+        { name: 'error-rate', operator: '<', value: 0.005 },
+      ],
       timeoutMs: 300_000,
     },
     production: {

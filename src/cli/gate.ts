@@ -1,7 +1,9 @@
 import path from 'node:path';
+import type { LoadProfile } from '../checks/load/index.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import { createMasker } from '../config/mask.ts';
 import { type ResolvedGate, resolveGate } from '../config/options.ts';
+import { prepareLoad } from '../engine/load-stage.ts';
 import { type GateEvent, runGate } from '../engine/run-gate.ts';
 import { openStore } from '../engine/store/open-store.ts';
 import type { Store } from '../engine/store/store.ts';
@@ -34,9 +36,11 @@ export async function gateCommand(cli: Cli): Promise<number> {
     timeoutMs: cli.values.timeout,
     now: cli.values.now,
   });
+  // A load profile aimed at a host or stage it may not hit is refused here, before any request.
+  const loadProfile = await prepareLoad(gate.stage, gate.stageName, gate.baseURL, process.cwd());
   const store = await openStore(gate.reportsDir);
   try {
-    return await gateWithStore(cli, loaded, gate, store);
+    return await gateWithStore(cli, loaded, gate, store, loadProfile);
   } finally {
     await store.close();
   }
@@ -47,6 +51,7 @@ async function gateWithStore(
   loaded: LoadedRunbook,
   gate: ResolvedGate,
   store: Store,
+  loadProfile?: LoadProfile,
 ): Promise<number> {
   let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
   const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
@@ -58,6 +63,7 @@ async function gateWithStore(
     loaded,
     gate,
     store,
+    loadProfile,
     overrideWindow: cli.values['override-window'],
     onEvent: (e) => say(`  ${describeEvent(e)}`),
     onRunnerOutput: cli.values.verbose ? (t) => process.stdout.write(mask(t)) : undefined,

@@ -24,6 +24,12 @@ export function checkIsOk(c: CheckResult, stage: Pick<Stage, 'flaky'>): boolean 
   }
 }
 
+/** `p95-latency 812 ms (<= 500)` for numbers; the bare name for rules (a header that is absent). */
+function brief(m: CheckResult['measurements'][number]): string {
+  if (typeof m.actual !== 'number') return m.name;
+  return `${m.name} ${+m.actual.toFixed(3)}${m.unit ? ` ${m.unit}` : ''} (${m.operator} ${m.expected})`;
+}
+
 /** One line saying why a check holds the stage, with the measurement that broke when there is one. */
 export function reasonFor(c: CheckResult): string {
   const broken = c.measurements.find((m) => !m.passed);
@@ -34,7 +40,7 @@ export function reasonFor(c: CheckResult): string {
   // Several broken rules (missing headers, say): name each one, since that is the fix list.
   const measured =
     allBroken.length > 1
-      ? `${allBroken.length} rules broken: ${allBroken.map((m) => m.name).join(', ')}`
+      ? `${allBroken.length} rules broken: ${allBroken.map(brief).join(', ')}`
       : describeMeasurement(broken);
   // The measurement says how bad; the message's first telling line says where (file, header,
   // endpoint). Generic assertion text and headings add nothing.

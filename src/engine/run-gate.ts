@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { LoadProfile } from '../checks/load/index.ts';
 import type { TargetContext } from '../checks/target-context.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import type { ResolvedGate } from '../config/options.ts';
@@ -12,6 +13,7 @@ import { collect, type RunnerOutcome } from './collect.ts';
 import { drillBudgets, prepareDrill } from './drill.ts';
 import { expandEnv, startEmbedded } from './embedded.ts';
 import { applyWaivers, governanceChecks } from './governance.ts';
+import { runLoadCheck } from './load-stage.ts';
 import { planStage } from './plan.ts';
 import { decide } from './policy.ts';
 import { runPlaywright, runVitest } from './runners.ts';
@@ -31,6 +33,8 @@ export interface GateRunOptions {
   onEvent?: (e: GateEvent) => void;
   onRunnerOutput?: (text: string) => void;
   store: Store;
+  /** The stage's load profile, already checked against allowed stages and hosts. */
+  loadProfile?: LoadProfile;
   /** Reason to run outside the stage's deployment window; recorded in the verdict and ledger. */
   overrideWindow?: string;
 }
@@ -184,6 +188,30 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       outcomes = await Promise.all(runs);
     }
     checks = collect(plan, outcomes, gate.stage, interrupted);
+    if (o.loadProfile) {
+      // Load runs after the suites, alone, so nothing else skews its latencies.
+      checks.push(
+        startError || interrupted
+          ? {
+              id: `load/${o.loadProfile.name}`,
+              title: `load profile ${o.loadProfile.name}`,
+              suite: gate.stage.load!.profile,
+              kind: 'load',
+              status: 'errored',
+              blocking: true,
+              durationMs: 0,
+              measurements: [],
+              evidence: [],
+              retries: 0,
+              message: `not run: ${startError ?? interrupted}`,
+            }
+          : await runLoadCheck(gate.stage, gate.stageName, o.loadProfile, {
+              baseURL,
+              env: runEnv,
+              runDir: paths.runDir,
+            }),
+      );
+    }
     if (drill) {
       const elapsed = performance.now() - drillStarted;
       checks = [

@@ -95,6 +95,17 @@ export const Stage = z.strictObject({
   windows: z.array(DeployWindow).default([]),
   /** Earlier stages (same release) and drills this stage needs, read from the ledger. */
   requires: Requirements.optional(),
+  /** A load profile run after the suites (nothing else running), judged by the stage's budgets. */
+  load: z
+    .strictObject({
+      /** @example 'load/canary.profile.ts' */
+      profile: z.string().min(1),
+      /** k6 where it exists (`K6_BIN` or PATH), else the embedded engine (autocannon). */
+      engine: z.enum(['auto', 'k6', 'autocannon']).default('auto'),
+      /** Hosts other than loopback the profile may hit; nothing else is ever loaded. */
+      hosts: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
   /** Makes the stage a disaster-recovery drill on the newest backup. */
   drill: DrillSpec.optional(),
 });

@@ -62,11 +62,10 @@ export function pgToolEnv(target: ServerTarget, database = target.database): Nod
     PGDATABASE: database,
     PGCONNECT_TIMEOUT: '10',
     PGAPPNAME: 'rollgate',
-    // An inherited password for some other server must not leak into this connection.
-    PGPASSWORD: target.password ?? '',
   };
+  // runTool drops inherited PG* variables, so a password for some other server never applies here.
+  if (target.password) env.PGPASSWORD = target.password;
   if (target.params.sslmode) env.PGSSLMODE = target.params.sslmode;
-  if (!target.password) delete env.PGPASSWORD;
   return env;
 }
 

@@ -34,7 +34,10 @@ export async function runTool(
   } = {},
 ): Promise<ToolResult> {
   const execaOptions = {
-    env: options.env,
+    // The caller's connection settings only: an inherited PGPASSWORD, PGSERVICE or MYSQL_HOST
+    // must not send a restore to another server or user.
+    env: { ...inheritedEnv(), ...options.env },
+    extendEnv: false,
     reject: false,
     stdin: options.inputFile ? { file: options.inputFile } : 'ignore',
     stdout: options.onLine ? 'pipe' : 'ignore',
@@ -63,6 +66,12 @@ export async function runTool(
   if (result.isCanceled) throw options.signal?.reason ?? new Error(`${file} was cancelled`);
   const stderr = String(result.stderr ?? '').slice(-8000);
   return { exitCode: result.exitCode ?? -1, stderr, errorLine: firstErrorLine(stderr) };
+}
+
+const CONNECTION_VARS = /^(PG[A-Z_]+|MYSQL_[A-Z_]+|MARIADB_[A-Z_]+)$/;
+
+function inheritedEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONNECTION_VARS.test(name)));
 }
 
 function toolPackage(file: string): string {

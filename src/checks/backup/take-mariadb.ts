@@ -34,10 +34,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * mariadb-dump --single-transaction, with the row counts of the same instant. MariaDB cannot share
  * a snapshot with another session, so writes are paused briefly instead: FLUSH TABLES WITH READ
- * LOCK, our own consistent snapshot, start the dump, wait until the dump's transaction exists (or
- * the dump ended), UNLOCK. With writes paused, both snapshots see the same data. The lock is held
- * only while the dump starts, as `mariadb-dump --master-data` does. Needs RELOAD and PROCESS; only
- * transactional (InnoDB) tables are consistent, as with any --single-transaction dump.
+ * LOCK, our own consistent snapshot, start the dump, wait until the dump has its snapshot (its new
+ * session appears in the source database, see `dumpSessions`) or has ended, UNLOCK. With writes
+ * paused, both snapshots see the same data. The lock is held only while the dump starts, as
+ * `mariadb-dump --master-data` does. Needs RELOAD; only transactional (InnoDB) tables are
+ * consistent, as with any --single-transaction dump. Limit: another new session of the same user
+ * in that database during those milliseconds could be taken for the dump's.
  */
 export async function takeMariadb(
   source: ServerTarget,
@@ -70,7 +72,7 @@ export async function takeMariadb(
     const [[me]] = (await conn.query(
       'SELECT CONNECTION_ID() AS id, SUBSTRING_INDEX(CURRENT_USER(), "@", 1) AS u',
     )) as unknown as [{ id: number; u: string }[]];
-    const before = new Set(await dumpTransactions(conn, me!.u));
+    const before = new Set(await dumpSessions(conn, me!.u, source.database));
     const { args, env } = mysqlToolArgs(source);
     let exited = false;
     const dump = runTool(
@@ -84,7 +86,7 @@ export async function takeMariadb(
         `--result-file=${tmpPath}`,
         source.database,
       ],
-      { env: { ...process.env, ...env }, signal },
+      { env, signal },
     ).finally(() => {
       exited = true;
     });
@@ -92,12 +94,12 @@ export async function takeMariadb(
     // Keep writes paused until the dump's own snapshot exists.
     let seen = false;
     while (!seen && !exited) {
-      const now = await dumpTransactions(conn, me!.u).catch(() => undefined);
+      const now = await dumpSessions(conn, me!.u, source.database).catch(() => undefined);
       if (!now) break;
       seen = now.some((id) => id !== me!.id && !before.has(id));
       if (!seen) await sleep(5);
     }
-    // Could not see it (no PROCESS privilege): consistency first, writes stay paused to the end.
+    // Could not watch the sessions: consistency first, writes stay paused to the end.
     if (!seen) await dump.catch(() => {});
     await conn.query('UNLOCK TABLES');
     locked = false;
@@ -119,12 +121,15 @@ export async function takeMariadb(
   }
 }
 
-/** Thread ids of open InnoDB transactions of `user`'s sessions (needs PROCESS to see others'). */
-async function dumpTransactions(conn: mysql.Connection, user: string): Promise<number[]> {
+/**
+ * Sessions of `user` in `database`. mariadb-dump connects without a database, starts its snapshot,
+ * and only then selects the database (`Init DB`): a new session showing the database has its
+ * snapshot. Own-user sessions are visible without the PROCESS privilege.
+ */
+async function dumpSessions(conn: mysql.Connection, user: string, database: string): Promise<number[]> {
   const [rows] = await conn.query(
-    `SELECT t.trx_mysql_thread_id AS id FROM information_schema.INNODB_TRX t
-     JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.USER = ?`,
-    [user],
+    'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE USER = ? AND DB = ?',
+    [user, database],
   );
   return (rows as { id: number }[]).map((r) => Number(r.id));
 }

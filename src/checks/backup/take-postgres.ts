@@ -76,7 +76,7 @@ export async function takePostgres(
     const { rows } = await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
     const snapshot = rows[0]!.snapshot;
     const dump = runTool('pg_dump', [...args, `--snapshot=${snapshot}`, `--file=${tmpPath}`], {
-      env: { ...process.env, ...pgToolEnv(source) },
+      env: pgToolEnv(source),
       signal,
     });
     dump.catch(() => {});

@@ -50,7 +50,7 @@ async function restore(out: OutcomeBuilder, backup: string, scratch: MysqlScratc
       '--local-infile=0',
       `--database=${scratch.name}`,
     ],
-    { env: { ...process.env, ...env }, signal, inputFile: backup },
+    { env, signal, inputFile: backup },
   );
   if (result.exitCode === 0) return true;
   if (/Can't connect|Lost connection|Access denied/i.test(result.errorLine)) {

@@ -1,13 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { CheckFailure, ObservationError } from '../errors.ts';
-import { parseServerUrl, pgClientConfig, pgToolEnv, type ServerTarget } from './connection.ts';
+import { parseServerUrl, pgClientConfig, type ServerTarget } from './connection.ts';
 import { digestPath } from './digest.ts';
 import type { BackupFormat } from './manifest.ts';
 import { abortable, OutcomeBuilder, withBudget } from './outcome.ts';
-import { PG_TRAILER, PgScriptScanner } from './pg-script-scan.ts';
-import { runTool } from './run-tool.ts';
+import { readAll, restore } from './pg-restore.ts';
 import { scratchNames } from './scratch-marker.ts';
 import { createPgScratch, type PgScratch } from './scratch-postgres.ts';
 import { pgQualified } from './take-postgres.ts';
@@ -21,81 +18,6 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verify-common.ts';
-
-const CONNECTION_TROUBLE = /could not connect|connection to server|Connection refused|timeout expired/i;
-
-/**
- * Reads the whole dump, as a restore would, through the script scanner: a plain dump directly;
- * custom and directory formats through `pg_restore --file=-`, which decompresses every data block
- * (`pg_restore --list` reads only the table of contents and passes on a dump cut in half).
- */
-async function readAll(out: OutcomeBuilder, backup: string, format: BackupFormat, signal: AbortSignal) {
-  const scanner = new PgScriptScanner();
-  if (format === 'pg-plain') {
-    const input = createReadStream(backup, { highWaterMark: 1 << 20 });
-    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-      scanner.push(line);
-      if (signal.aborted) input.destroy();
-    }
-    signal.throwIfAborted();
-    out.measure(
-      { name: 'completion-trailer', operator: '==', expected: 'present' },
-      scanner.trailer ? 'present' : 'missing',
-      `missing completion trailer "${PG_TRAILER}": the plain dump is incomplete (${scanner.lines} lines read)`,
-    );
-  } else {
-    const result = await runTool('pg_restore', ['--file=-', backup], {
-      onLine: (l) => scanner.push(l),
-      signal,
-    });
-    out.measure(
-      { name: 'full-read', operator: '==', expected: 'ok' },
-      result.exitCode === 0 ? 'ok' : result.errorLine || `exit ${result.exitCode}`,
-      `pg_restore could not read the whole dump: ${result.errorLine || `exit code ${result.exitCode}`}`,
-    );
-  }
-  for (const problem of scanner.problems) out.fail(problem);
-}
-
-async function restore(
-  out: OutcomeBuilder,
-  backup: string,
-  format: BackupFormat,
-  scratch: PgScratch,
-  signal: AbortSignal,
-) {
-  const env = { ...process.env, ...pgToolEnv(scratch.restorer) };
-  const result =
-    format === 'pg-plain'
-      ? await runTool(
-          'psql',
-          ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--file=${backup}`],
-          { env, signal },
-        )
-      : await runTool(
-          'pg_restore',
-          [
-            // As a role that is not a superuser, into the scratch database only: never --create.
-            '--no-owner',
-            '--no-privileges',
-            '--no-tablespaces',
-            '--no-publications',
-            '--no-subscriptions',
-            '--no-security-labels',
-            '--exit-on-error',
-            '--single-transaction',
-            `--dbname=${scratch.name}`,
-            backup,
-          ],
-          { env, signal },
-        );
-  if (result.exitCode === 0) return true;
-  const tool = format === 'pg-plain' ? 'psql' : 'pg_restore';
-  if (CONNECTION_TROUBLE.test(result.errorLine))
-    throw new ObservationError(`${tool} could not reach the scratch server: ${result.errorLine}`);
-  out.fail(`restore failed: ${result.errorLine.startsWith(tool) ? '' : `${tool}: `}${result.errorLine}`);
-  return false;
-}
 
 /** Row counts and invariants, as the restore role, in a read-only transaction. */
 async function inspect(

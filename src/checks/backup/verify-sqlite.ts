@@ -30,7 +30,9 @@ async function header(path: string): Promise<string> {
   }
 }
 
-function firstLines(lines: string[]): string {
+/** integrity_check's findings on one line; its "*** in database main ***" headings say nothing. */
+function firstLines(rows: string[]): string {
+  const lines = rows.flatMap((r) => r.split('\n')).filter((l) => l.trim() !== '' && !l.startsWith('***'));
   const more = lines.length > 3 ? ` (+${lines.length - 3} more)` : '';
   return lines.slice(0, 3).join(' | ') + more;
 }

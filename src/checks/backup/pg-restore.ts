@@ -1,0 +1,89 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ObservationError } from '../errors.ts';
+import { pgToolEnv } from './connection.ts';
+import type { BackupFormat } from './manifest.ts';
+import type { OutcomeBuilder } from './outcome.ts';
+import { PG_TRAILER, PgScriptScanner } from './pg-script-scan.ts';
+import { runTool } from './run-tool.ts';
+import type { PgScratch } from './scratch-postgres.ts';
+
+const CONNECTION_TROUBLE = /could not connect|connection to server|Connection refused|timeout expired/i;
+
+/**
+ * Reads the whole dump, as a restore would, through the script scanner: a plain dump directly;
+ * custom and directory formats through `pg_restore --file=-`, which decompresses every data block
+ * (`pg_restore --list` reads only the table of contents and passes on a dump cut in half).
+ */
+export async function readAll(
+  out: OutcomeBuilder,
+  backup: string,
+  format: BackupFormat,
+  signal: AbortSignal,
+) {
+  const scanner = new PgScriptScanner();
+  if (format === 'pg-plain') {
+    const input = createReadStream(backup, { highWaterMark: 1 << 20 });
+    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+      scanner.push(line);
+      if (signal.aborted) input.destroy();
+    }
+    signal.throwIfAborted();
+    out.measure(
+      { name: 'completion-trailer', operator: '==', expected: 'present' },
+      scanner.trailer ? 'present' : 'missing',
+      `missing completion trailer "${PG_TRAILER}": the plain dump is incomplete (${scanner.lines} lines read)`,
+    );
+  } else {
+    const result = await runTool('pg_restore', ['--file=-', backup], {
+      onLine: (l) => scanner.push(l),
+      signal,
+    });
+    out.measure(
+      { name: 'full-read', operator: '==', expected: 'ok' },
+      result.exitCode === 0 ? 'ok' : result.errorLine || `exit ${result.exitCode}`,
+      `pg_restore could not read the whole dump: ${result.errorLine || `exit code ${result.exitCode}`}`,
+    );
+  }
+  for (const problem of scanner.problems) out.fail(problem);
+}
+
+export async function restore(
+  out: OutcomeBuilder,
+  backup: string,
+  format: BackupFormat,
+  scratch: PgScratch,
+  signal: AbortSignal,
+) {
+  const env = pgToolEnv(scratch.restorer);
+  const result =
+    format === 'pg-plain'
+      ? await runTool(
+          'psql',
+          ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--file=${backup}`],
+          { env, signal },
+        )
+      : await runTool(
+          'pg_restore',
+          [
+            // As a role that is not a superuser, into the scratch database only: never --create.
+            '--no-owner',
+            '--no-privileges',
+            '--no-tablespaces',
+            '--no-publications',
+            '--no-subscriptions',
+            '--no-security-labels',
+            '--exit-on-error',
+            '--single-transaction',
+            `--dbname=${scratch.name}`,
+            backup,
+          ],
+          { env, signal },
+        );
+  if (result.exitCode === 0) return true;
+  const tool = format === 'pg-plain' ? 'psql' : 'pg_restore';
+  if (CONNECTION_TROUBLE.test(result.errorLine))
+    throw new ObservationError(`${tool} could not reach the scratch server: ${result.errorLine}`);
+  out.fail(`restore failed: ${result.errorLine.startsWith(tool) ? '' : `${tool}: `}${result.errorLine}`);
+  return false;
+}
