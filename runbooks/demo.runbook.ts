@@ -65,7 +65,13 @@ export default defineRunbook({
       smoke: { specs: [goldenPaths] },
       timeoutMs: 600_000,
       // Budgets from the Paintbox plan: RPO 1 hour, RTO 30 minutes.
-      drill: { backups: { dir: '.demo-data/backups', pattern: '*' }, rpo: '1h', rto: '30m' },
+      drill: {
+        backups: { dir: '.demo-data/backups', pattern: '*' },
+        rpo: '1h',
+        rto: '30m',
+        // The servers this machine runs; restores go into scratch databases dropped after the drill.
+        scratch: { postgres: 'postgres://postgres@127.0.0.1:5432/postgres', mysql: 'mysql://root@127.0.0.1:3306/mysql' },
+      },
     },
     preflight: {
       description: 'Before anything ships: configuration and environment',

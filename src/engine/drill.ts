@@ -2,7 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readManifest } from '../checks/backup/manifest.ts';
 import type { Scratch } from '../checks/backup/scratch.ts';
-import { verifyBackup } from '../checks/backup/verify-backup.ts';
+import { ENGINE_OF } from '../checks/backup/manifest.ts';
+import { sweepScratch } from '../checks/backup/index.ts';
+import { sniffFormat, verifyBackup } from '../checks/backup/verify-backup.ts';
 import { evaluate } from '../checks/budget.ts';
 import { globToRegExp } from '../checks/glob.ts';
 import type { CheckResult } from '../model/check-result.ts';
@@ -85,9 +87,13 @@ export async function prepareDrill(
   run.checks.push(check('drill/backup', 'newest backup found', { message: rel }));
   const started = performance.now();
   let scratch: Scratch | undefined;
+  // Scratch databases of crashed earlier drills (marked, old, their run gone) are swept first.
+  await sweepScratch({ postgresUrl: spec.scratch.postgres, mysqlUrl: spec.scratch.mysql }).catch(() => undefined);
+  const format = await sniffFormat(newest.file).catch(() => undefined);
+  const engine = format ? ENGINE_OF[format] : undefined;
   const result = await verifyBackup({
     backup: newest.file,
-    scratchUrl: o.env.ROLLGATE_SCRATCH_URL || spec.scratchUrl,
+    scratchUrl: o.env.ROLLGATE_SCRATCH_URL || (engine === 'postgres' ? spec.scratch.postgres : engine === 'mysql' ? spec.scratch.mysql : undefined),
     runId: o.runId,
     budgetMs: spec.rto,
     invariants: spec.invariants,

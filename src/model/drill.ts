@@ -20,8 +20,12 @@ export const DrillSpec = z.strictObject({
   rpo: Duration.default(3600e3),
   /** Recovery budget: drill start until the golden paths passed on the restored app. Default 30 minutes. @example '30m' */
   rto: Duration.default(1800e3),
-  /** Admin URL of the server to restore PostgreSQL/MariaDB backups on; `ROLLGATE_SCRATCH_URL` overrides. */
-  scratchUrl: z.string().optional(),
+  /**
+   * Admin URLs of the servers PostgreSQL and MariaDB backups are restored on (scratch databases are
+   * created there and dropped afterwards); `ROLLGATE_SCRATCH_URL` overrides for any engine.
+   * @example { postgres: 'postgres://postgres@127.0.0.1:5432/postgres', mysql: 'mysql://root@127.0.0.1:3306/mysql' }
+   */
+  scratch: z.strictObject({ postgres: z.string().optional(), mysql: z.string().optional() }).default({}),
   invariants: z.array(DrillInvariant).default([]),
 });
 export type DrillSpec = z.infer<typeof DrillSpec>;

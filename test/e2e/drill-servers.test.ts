@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { execa } from 'execa';
+import { describe, expect, test } from 'vitest';
+import { demoBackup, tempDir } from './drill-helpers.ts';
+import { check, readVerdict, rollgate, tempReports } from './helpers.ts';
+
+const servers = [
+  {
+    engine: 'PostgreSQL',
+    url: (db: string) => `postgres://postgres@127.0.0.1:5432/${db}`,
+    admin: (sql: string) => execa('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qc', sql, 'postgres']),
+    scratchLeft: async () =>
+      (
+        await execa('psql', [
+          '-h',
+          '127.0.0.1',
+          '-U',
+          'postgres',
+          '-Atc',
+          "select datname from pg_database where datname like 'rollgate_scratch%'",
+          'postgres',
+        ])
+      ).stdout,
+    drop: (db: string) => `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`,
+  },
+  {
+    engine: 'MariaDB',
+    url: (db: string) => `mysql://root@127.0.0.1:3306/${db}`,
+    admin: (sql: string) => execa('mariadb', ['-h', '127.0.0.1', '-u', 'root', '-e', sql]),
+    scratchLeft: async () =>
+      (
+        await execa('mariadb', [
+          '-h',
+          '127.0.0.1',
+          '-u',
+          'root',
+          '-Nse',
+          "show databases like 'rollgate_scratch%'",
+        ])
+      ).stdout,
+    drop: (db: string) => `DROP DATABASE IF EXISTS ${db}`,
+  },
+];
+
+/** The same drill with the demo on the machine's PostgreSQL and MariaDB servers. */
+describe.each(servers)('DR drill on $engine', (s) => {
+  test('backup, restore into a scratch database, boot, golden paths: PROMOTE, scratch dropped', async () => {
+    const db = `rollgate_test_drill_${randomBytes(4).toString('hex')}`;
+    await s.admin(`CREATE DATABASE ${db}`);
+    try {
+      const backups = tempDir('rollgate-drill-srv-');
+      await demoBackup(s.url(db), backups);
+      const reports = tempReports();
+      const r = await rollgate(['gate', 'dr'], {
+        ROLLGATE_REPORTS_DIR: reports,
+        ROLLGATE_BACKUP_DIR: backups,
+      });
+      expect(r.exitCode, r.all).toBe(0);
+      const v = readVerdict(reports);
+      expect(check(v, 'drill/verify-restore').status).toBe('passed');
+      expect(check(v, 'drill/rto').measurements[0]).toMatchObject({ name: 'rto', passed: true });
+      expect(JSON.stringify(v)).not.toMatch(/rollgate_restore_[a-z0-9_]+:[^*@]+@/);
+      expect(await s.scratchLeft()).not.toContain(v.runId.toLowerCase().replace(/[^a-z0-9]/g, ''));
+    } finally {
+      await s.admin(s.drop(db));
+    }
+  });
+});
