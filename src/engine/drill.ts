@@ -1,9 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readManifest } from '../checks/backup/manifest.ts';
+import { backupHygiene, sweepScratch } from '../checks/backup/index.ts';
+import { ENGINE_OF, readManifest } from '../checks/backup/manifest.ts';
 import type { Scratch } from '../checks/backup/scratch.ts';
-import { ENGINE_OF } from '../checks/backup/manifest.ts';
-import { sweepScratch } from '../checks/backup/index.ts';
 import { sniffFormat, verifyBackup } from '../checks/backup/verify-backup.ts';
 import { evaluate } from '../checks/budget.ts';
 import { globToRegExp } from '../checks/glob.ts';
@@ -68,7 +67,7 @@ export function newestBackup(
  */
 export async function prepareDrill(
   spec: DrillSpec,
-  o: { root: string; runId: string; env: NodeJS.ProcessEnv },
+  o: { root: string; runId: string; env: NodeJS.ProcessEnv; now: Date },
 ): Promise<DrillRun> {
   const run: DrillRun = { checks: [], secrets: [], cleanup: async () => {} };
   // ROLLGATE_BACKUP_DIR points a drill at another folder without editing the runbook (CI, tests).
@@ -85,15 +84,38 @@ export async function prepareDrill(
   }
   const rel = path.relative(o.root, newest.file);
   run.checks.push(check('drill/backup', 'newest backup found', { message: rel }));
+  const hygiene = await backupHygiene({
+    dir,
+    pattern: spec.backups.pattern,
+    rpoSeconds: Math.round(spec.rpo / 1000),
+    maxShrinkPercent: spec.maxShrinkPercent,
+    retention: spec.retention,
+    now: o.now,
+  }).catch((e: Error) => ({ status: 'errored' as const, reason: e.message, measurements: [] }));
+  run.checks.push(
+    check(
+      'drill/backup-hygiene',
+      'backups: age within RPO, size not shrinking, manifest checksum, retention',
+      {
+        status: hygiene.status,
+        message: hygiene.reason,
+        measurements: hygiene.measurements,
+      },
+    ),
+  );
   const started = performance.now();
   let scratch: Scratch | undefined;
   // Scratch databases of crashed earlier drills (marked, old, their run gone) are swept first.
-  await sweepScratch({ postgresUrl: spec.scratch.postgres, mysqlUrl: spec.scratch.mysql }).catch(() => undefined);
+  await sweepScratch({ postgresUrl: spec.scratch.postgres, mysqlUrl: spec.scratch.mysql }).catch(
+    () => undefined,
+  );
   const format = await sniffFormat(newest.file).catch(() => undefined);
   const engine = format ? ENGINE_OF[format] : undefined;
   const result = await verifyBackup({
     backup: newest.file,
-    scratchUrl: o.env.ROLLGATE_SCRATCH_URL || (engine === 'postgres' ? spec.scratch.postgres : engine === 'mysql' ? spec.scratch.mysql : undefined),
+    scratchUrl:
+      o.env.ROLLGATE_SCRATCH_URL ||
+      (engine === 'postgres' ? spec.scratch.postgres : engine === 'mysql' ? spec.scratch.mysql : undefined),
     runId: o.runId,
     budgetMs: spec.rto,
     invariants: spec.invariants,

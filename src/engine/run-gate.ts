@@ -99,7 +99,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   // A drill restores the newest backup first; the app then boots on the restored copy.
   const drillStarted = performance.now();
   const drill = gate.stage.drill
-    ? await prepareDrill(gate.stage.drill, { root: o.root, runId, env })
+    ? await prepareDrill(gate.stage.drill, { root: o.root, runId, env, now: started })
     : undefined;
   const vars = { runDir: paths.runDir, restoredDatabaseUrl: drill?.restoredUrl ?? '' };
   // Secrets of an embedded target are generated when absent, so the demo runs on a fresh machine.

@@ -27,5 +27,11 @@ export const DrillSpec = z.strictObject({
    */
   scratch: z.strictObject({ postgres: z.string().optional(), mysql: z.string().optional() }).default({}),
   invariants: z.array(DrillInvariant).default([]),
+  /** Backup hygiene: at least `minCount` backups spanning `minDays` (the Paintbox plan keeps 30 days). */
+  retention: z
+    .strictObject({ minCount: z.number().int().min(1), minDays: z.number().min(0) })
+    .default({ minCount: 1, minDays: 0 }),
+  /** The newest backup may be at most this much smaller than the previous one. */
+  maxShrinkPercent: z.number().min(0).max(100).default(50),
 });
 export type DrillSpec = z.infer<typeof DrillSpec>;
