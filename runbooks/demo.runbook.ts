@@ -70,7 +70,10 @@ export default defineRunbook({
         rpo: '1h',
         rto: '30m',
         // The servers this machine runs; restores go into scratch databases dropped after the drill.
-        scratch: { postgres: 'postgres://postgres@127.0.0.1:5432/postgres', mysql: 'mysql://root@127.0.0.1:3306/mysql' },
+        scratch: {
+          postgres: 'postgres://postgres@127.0.0.1:5432/postgres',
+          mysql: 'mysql://root@127.0.0.1:3306/mysql',
+        },
       },
     },
     preflight: {
