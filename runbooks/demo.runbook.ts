@@ -43,10 +43,19 @@ export default defineRunbook({
       requiredEnv: ['SESSION_SECRET', 'DEMO_DATABASE_URL'],
       databaseUrlEnv: 'DEMO_DATABASE_URL',
       allowMutations: true,
+      // The deploy files in the repository, and the effective config the running demo writes.
+      configFiles: ['demo/deploy/*', '{scratchDir}/demo-config.toml'],
+      security: {
+        headerPaths: ['/login', '/api/version'],
+        corsPath: '/api/version',
+        rateLimit: { path: '/api/rate-probe', limit: 5, windowSeconds: 10 },
+        csrfProbe: { path: '/api/preferences/noop', tokenPage: '/estimates' },
+      },
       embedded: {
         command: ['tsx', 'demo/main.ts'],
         env: {
           PORT: '0',
+          DEMO_CONFIG_FILE: '{scratchDir}/demo-config.toml',
           DEMO_DATABASE_URL: 'sqlite:{runDir}/demo.sqlite',
           DEMO_ENVIRONMENT: 'demo',
           SMOKE_USER: 'demo',

@@ -1,5 +1,4 @@
 import { describe } from 'vitest';
-import { effectiveConfigPath } from '../demo/effective-config.ts';
 import { CheckFailure, ObservationError } from '../src/checks/errors.ts';
 import {
   DATABASE_PERSISTENT,
@@ -12,16 +11,6 @@ import {
 import { describeFinding, SECRET_FINDINGS, scanSecrets } from '../src/checks/secret-scan.ts';
 import { check } from '../src/checks/vitest.ts';
 
-/**
- * Config files the demo's deployments ship with: the repository's deploy files, and the effective
- * config the running demo wrote at start-up (where the `leaky-config` fault puts its URL).
- * Becomes the target's `configFiles` once the runbook declares them.
- */
-const CONFIG_FILES = ['demo/deploy/*', effectiveConfigPath(process.env)];
-
-/** Accepted findings, each with its reason (none for the demo). Becomes `target.secretAllowlist`. */
-const SECRET_ALLOWLIST: unknown[] = [];
-
 /** The demo's SQLite must run in WAL mode (readers never block the writer). */
 const REQUIRE_SQLITE_WAL = true;
 
@@ -29,8 +18,11 @@ const REQUIRE_SQLITE_WAL = true;
 describe('hygiene', () => {
   check(
     'no credentials in the config files the deployment ships with',
-    async ({ measure, attach }) => {
-      const scan = await scanSecrets({ files: CONFIG_FILES, allowlist: SECRET_ALLOWLIST });
+    async ({ context, measure, attach, notApplicable }) => {
+      // The target declares the files its deployment ships with (configFiles) and accepted findings.
+      const { configFiles, secretAllowlist } = context.target;
+      if (!configFiles.length) notApplicable('the target declares no configFiles to scan');
+      const scan = await scanSecrets({ files: configFiles, allowlist: secretAllowlist });
       measure(SECRET_FINDINGS, scan.findings.length, scan.files.length);
       // Findings carry masked messages and excerpts only; the values were never copied out.
       const { files, findings, allowed } = scan;

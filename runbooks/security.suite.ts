@@ -6,24 +6,20 @@ import { ObservationError } from '../src/checks/errors.ts';
 import { checkSessionCookies, type LoginSpec } from '../src/checks/form-session.ts';
 import { checkRateLimit } from '../src/checks/rate-limit.ts';
 import { checkSecurityHeaders } from '../src/checks/security-headers.ts';
-import { check } from '../src/checks/vitest.ts';
+import type { TargetContext } from '../src/checks/target-context.ts';
+import { check, type VitestCheckApi } from '../src/checks/vitest.ts';
 
-/**
- * The target's security declaration for the demo. These belong on the runbook's target
- * (`target.security`); until the model has them, the suite holds the demo's values.
- */
-const SECURITY = {
-  /** Pages whose response headers are held to the policy: a page, and an API answer. */
-  headerPaths: ['/login', '/api/version'],
-  corsPath: '/api/version',
-  corsUntrustedOrigin: UNTRUSTED_ORIGIN,
-  rateLimit: { path: '/api/rate-probe', limit: 5, windowSeconds: 10 },
-  csrfProbe: { path: '/api/preferences/noop', tokenPage: '/estimates' },
-  login: { path: '/login' },
-};
+type Security = NonNullable<TargetContext['target']['security']>;
+
+/** The target's security declaration; a target without one has nothing these probes could judge. */
+function security(c: VitestCheckApi): Security {
+  const s = c.context.target.security;
+  if (!s) c.notApplicable('the target declares no security settings (target.security)');
+  return s!;
+}
 
 /** The same account the golden paths use; the password is read here and sent only in the form. */
-function login(): LoginSpec {
+function login(SECURITY: Security): LoginSpec {
   const password = process.env.SMOKE_PASSWORD;
   if (!password) {
     throw new ObservationError(
@@ -40,6 +36,7 @@ describe('security', () => {
     'responses carry the security headers (Mozilla Observatory and OWASP values)',
     async (c) => {
       // Every page is assessed before failing, so one run names every missing header on each.
+      const SECURITY = security(c);
       const parts = [];
       for (const path of SECURITY.headerPaths)
         parts.push([path, await checkSecurityHeaders(c.context.baseURL + path)] as const);
@@ -51,7 +48,7 @@ describe('security', () => {
   check(
     'session cookies are HttpOnly, SameSite and Secure on HTTPS',
     async (c) => {
-      report(c, await checkSessionCookies(c.context.baseURL, login()));
+      report(c, await checkSessionCookies(c.context.baseURL, login(security(c))));
     },
     { id: 'security/session-cookie' },
   );
@@ -59,6 +56,7 @@ describe('security', () => {
   check(
     'an untrusted Origin is not allowed with credentials',
     async (c) => {
+      const SECURITY = security(c);
       const url = c.context.baseURL + SECURITY.corsPath;
       report(c, await checkCors(url, { origin: SECURITY.corsUntrustedOrigin }));
     },
@@ -68,7 +66,9 @@ describe('security', () => {
   check(
     'requests over the declared limit get 429 with Retry-After',
     async (c) => {
-      report(c, await checkRateLimit(c.context.baseURL, SECURITY.rateLimit));
+      const { rateLimit } = security(c);
+      if (!rateLimit) c.notApplicable('the target declares no rate-limited route (security.rateLimit)');
+      report(c, await checkRateLimit(c.context.baseURL, rateLimit!));
     },
     // It uses up the probe route's window: a change to the target, if a harmless one.
     { id: 'security/rate-limit', mutates: true },
@@ -77,7 +77,10 @@ describe('security', () => {
   check(
     'a state-changing request without a CSRF token is refused',
     async (c) => {
-      report(c, await checkCsrf(c.context.baseURL, { ...SECURITY.csrfProbe, login: login() }));
+      const SECURITY = security(c);
+      if (!SECURITY.csrfProbe)
+        c.notApplicable('the target declares no CSRF probe endpoint (security.csrfProbe)');
+      report(c, await checkCsrf(c.context.baseURL, { ...SECURITY.csrfProbe!, login: login(SECURITY) }));
     },
     { id: 'security/csrf', mutates: true },
   );

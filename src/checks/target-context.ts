@@ -15,6 +15,18 @@ export interface TargetContext {
     secrets: string[];
     databaseUrlEnv?: string;
     allowMutations: boolean;
+    configFiles: string[];
+    secretAllowlist: unknown[];
+    http?: { headers: Record<string, string>; caFile?: string };
+    jwksPath?: string;
+    security?: {
+      headerPaths: string[];
+      corsPath: string;
+      corsUntrustedOrigin: string;
+      rateLimit?: { path: string; limit: number; windowSeconds: number };
+      csrfProbe?: { path: string; tokenPage: string; tokenField?: string };
+      login: { path: string };
+    };
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadProfile } from '../checks/load/index.ts';
 import type { TargetContext } from '../checks/target-context.ts';
@@ -101,7 +102,9 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   const drill = gate.stage.drill
     ? await prepareDrill(gate.stage.drill, { root: o.root, runId, env, now: started })
     : undefined;
-  const vars = { runDir: paths.runDir, restoredDatabaseUrl: drill?.restoredUrl ?? '' };
+  // A per-run folder outside reports/ for files that may hold secrets (the demo's effective config).
+  const scratchDir = mkdtempSync(path.join(tmpdir(), `rollgate-${runId}-`));
+  const vars = { runDir: paths.runDir, scratchDir, restoredDatabaseUrl: drill?.restoredUrl ?? '' };
   // Secrets of an embedded target are generated when absent, so the demo runs on a fresh machine.
   const embeddedEnv = !gate.baseURL && gate.target.embedded ? expandEnv(gate.target.embedded.env, vars) : {};
   const secretEnv: Record<string, string> = {};
@@ -154,6 +157,11 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
         secrets: gate.target.secrets,
         databaseUrlEnv: gate.target.databaseUrlEnv,
         allowMutations: gate.target.allowMutations,
+        configFiles: gate.target.configFiles.map((f) => f.replace(/\{scratchDir\}/g, scratchDir)),
+        secretAllowlist: gate.target.secretAllowlist,
+        http: gate.target.http,
+        jwksPath: gate.target.jwksPath,
+        security: gate.target.security,
       },
     };
     const runEnv = {
@@ -221,6 +229,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       ];
     }
   } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
     await drill
       ?.cleanup()
       .catch((e: Error) =>

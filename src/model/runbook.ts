@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DrillSpec } from './drill.ts';
 import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { Operator } from './measurement.ts';
+import { SecretAllowlist } from './secret-allowlist.ts';
 
 const envName = z
   .string()
@@ -54,6 +55,46 @@ export const Target = z.strictObject({
   requiredEnv: z.array(envName).default([]),
   /** Database the app uses, as an environment variable name holding its URL. @example 'DATABASE_URL' */
   databaseUrlEnv: envName.optional(),
+  /**
+   * Config files the deployment ships with, scanned for secrets (globs from the project root;
+   * `{scratchDir}` is a per-run folder outside reports/). @example ['deploy/fly.toml', 'deploy/.env*']
+   */
+  configFiles: z.array(z.string().min(1)).default([]),
+  /** Accepted secret-scan findings; each needs a reason. */
+  secretAllowlist: SecretAllowlist.default([]),
+  /** Request headers from environment variables (`'Bearer ${API_TOKEN}'`) and a CA bundle for probes. */
+  http: z
+    .strictObject({ headers: z.record(z.string(), z.string()).default({}), caFile: z.string().optional() })
+    .optional(),
+  /** A JWKS endpoint whose key set must be valid. @example '/.well-known/jwks.json' */
+  jwksPath: z.string().startsWith('/').optional(),
+  /** What the response-security probes use; without it they are not applicable. */
+  security: z
+    .strictObject({
+      /** Pages whose headers are held to the policy. @example ['/login', '/api/version'] */
+      headerPaths: z.array(z.string().startsWith('/')).min(1),
+      corsPath: z.string().startsWith('/'),
+      corsUntrustedOrigin: z.string().url().default('https://evil.example'),
+      /** A route nothing else uses, limited to `limit` requests per `windowSeconds`. */
+      rateLimit: z
+        .strictObject({
+          path: z.string().startsWith('/'),
+          limit: z.number().int().positive(),
+          windowSeconds: z.number().positive(),
+        })
+        .optional(),
+      /** A state-changing endpoint whose success changes nothing that matters, and the page with its token. */
+      csrfProbe: z
+        .strictObject({
+          path: z.string().startsWith('/'),
+          tokenPage: z.string().startsWith('/'),
+          tokenField: z.string().optional(),
+        })
+        .optional(),
+      /** The login form the probes use (with SMOKE_USER / SMOKE_PASSWORD). */
+      login: z.strictObject({ path: z.string().startsWith('/') }).default({ path: '/login' }),
+    })
+    .optional(),
   /** May checks that create or change records run against this target? */
   allowMutations: z.boolean().default(false),
   /** How to start the app when there is no baseURL. */
