@@ -20,6 +20,7 @@ export default defineRunbook({
       health: { simple: '/api/simple-health', deep: '/api/health' },
       environment: 'dr-drill',
       secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
+      jwksPath: '/.well-known/jwks.json',
       allowMutations: true,
       embedded: {
         command: ['tsx', 'demo/main.ts'],
@@ -44,6 +45,7 @@ export default defineRunbook({
       databaseUrlEnv: 'DEMO_DATABASE_URL',
       allowMutations: true,
       // The deploy files in the repository, and the effective config the running demo writes.
+      jwksPath: '/.well-known/jwks.json',
       configFiles: ['demo/deploy/*', '{scratchDir}/demo-config.toml'],
       security: {
         headerPaths: ['/login', '/api/version'],

@@ -1,6 +1,9 @@
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
+import { report } from '../src/checks/assessment.ts';
 import { jsonBody, probe } from '../src/checks/http.ts';
+import { createTargetClient } from '../src/checks/http-target.ts';
+import { checkJwks } from '../src/checks/jwks.ts';
 import { check } from '../src/checks/vitest.ts';
 
 const SimpleHealth = z.object({ status: z.literal('ok') });
@@ -90,5 +93,19 @@ describe('probes', () => {
       require({ name: 'metric-series', operator: '>', expected: 0 }, series, series);
     },
     { id: 'probes/metrics' },
+  );
+});
+
+/** Where the target declares one: its JWKS serves a valid public key set, through the target's own headers and CA. */
+describe('identity', () => {
+  check(
+    'the JWKS endpoint serves a valid public key set',
+    async (c) => {
+      const { jwksPath, http } = c.context.target;
+      if (!jwksPath) c.notApplicable('the target declares no jwksPath');
+      const client = createTargetClient(http);
+      report(c, await checkJwks(c.context.baseURL + jwksPath, { request: client.request }));
+    },
+    { id: 'probes/jwks' },
   );
 });

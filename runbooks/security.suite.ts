@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import { combine, report } from '../src/checks/assessment.ts';
-import { checkCors, UNTRUSTED_ORIGIN } from '../src/checks/cors.ts';
+import { checkCors } from '../src/checks/cors.ts';
 import { checkCsrf } from '../src/checks/csrf.ts';
 import { ObservationError } from '../src/checks/errors.ts';
 import { checkSessionCookies, type LoginSpec } from '../src/checks/form-session.ts';

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Route } from '../context.ts';
 import { readForm, sendJson } from '../http.ts';
+import { JWKS } from '../jwks.ts';
 import { formatCents } from '../money.ts';
 import { currentSession, requireCsrf } from '../session.ts';
 
@@ -30,6 +31,11 @@ export const apiRoutes: Route[] = [
         sendJson(ctx.res, 503, { status: 'error', version, environment, checks: { database } });
       }
     },
+  },
+  {
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    handler: (ctx) => sendJson(ctx.res, 200, JWKS),
   },
   {
     method: 'GET',
