@@ -30,13 +30,15 @@ try {
 
 process.stdout.write(`rollgate-demo listening on ${demo.url}\n`);
 
-let stopping = false;
+let stoppingSince = 0;
 function stop(signal: NodeJS.Signals): void {
-  if (stopping) {
-    // A second Ctrl-C means "now": skip the graceful close.
-    process.exit(130);
+  // A second Ctrl-C means "now": skip the graceful close. Within a second it is the same Ctrl-C
+  // delivered twice (terminal process group plus a wrapper such as tsx or npm relaying it).
+  if (stoppingSince) {
+    if (Date.now() - stoppingSince > 1000) process.exit(130);
+    return;
   }
-  stopping = true;
+  stoppingSince = Date.now();
   if (configFile) removeEffectiveConfig(configFile);
   demo.close().then(
     () => process.exit(0),

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CheckFailure } from '../checks/errors.ts';
 import {
   assertLoadAllowed,
   type LoadProfile,
@@ -65,9 +66,10 @@ export async function runLoadCheck(
       message: `${r.engine}: ${r.samples.length} requests${broken.length ? `; over budget: ${broken.map((m) => m.name).join(', ')}` : ''}`,
     };
   } catch (error) {
+    // A CheckFailure means the target was observed failing (a 500 at login); anything else: errored.
     return {
       ...base,
-      status: 'errored',
+      status: error instanceof CheckFailure ? 'failed' : 'errored',
       durationMs: Math.round(performance.now() - started),
       measurements: [],
       evidence: [],

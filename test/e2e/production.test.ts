@@ -19,10 +19,9 @@ describe('production needs earlier stages and sign-offs', () => {
       'npm run rollgate -- sign production "Operations team approval" --by <name> --release 0.1.0',
     );
 
-    for (const stage of ['staging', 'canary']) {
-      const r = await rollgate(['gate', stage], env);
-      expect(r.exitCode, r.all).toBe(0);
-    }
+    // Independent stages, run side by side as two CI jobs would; both append to one ledger.
+    const earlier = await Promise.all(['staging', 'canary'].map((stage) => rollgate(['gate', stage], env)));
+    for (const r of earlier) expect(r.exitCode, r.all).toBe(0);
     const unknown = await rollgate(['sign', 'production', 'Legal approval', '--by', 'dave'], env);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('declared: "Security team approval", "Operations team approval"');

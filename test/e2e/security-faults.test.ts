@@ -26,7 +26,9 @@ describe('security faults end to end', () => {
     timeout: 300_000,
   }, async () => {
     const env = { ROLLGATE_REPORTS_DIR: tempReports(), DEMO_FAULTS: 'cors-reflect' };
-    const held = await rollgate(['gate', 'canary', '--now', '2026-11-20T12:00:00Z'], env);
+    // The security suite alone against the embedded demo (the canary runs it too): three gates, fast.
+    const gate = ['gate', 'security', '--runbook', 'test/fixtures/runbooks/security.runbook.ts'];
+    const held = await rollgate([...gate, '--now', '2026-11-20T12:00:00Z'], env);
     expect(held.exitCode, held.all).toBe(1);
     expect(readVerdict(env.ROLLGATE_REPORTS_DIR).reasons).toEqual([
       expect.stringMatching(/^security\/cors failed: .*Origin https:\/\/evil\.example/),
@@ -34,8 +36,10 @@ describe('security faults end to end', () => {
 
     const waive = [
       'waive',
-      'canary',
+      'security',
       'security/cors',
+      '--runbook',
+      'test/fixtures/runbooks/security.runbook.ts',
       '--reason',
       'partner widget needs it until 2.0',
       '--by',
@@ -44,14 +48,14 @@ describe('security faults end to end', () => {
       '2026-11-30',
     ];
     expect((await rollgate([...waive, '--now', '2026-11-20T12:00:00Z'], env)).exitCode).toBe(0);
-    const waived = await rollgate(['gate', 'canary', '--now', '2026-11-29T12:00:00Z'], env);
+    const waived = await rollgate([...gate, '--now', '2026-11-29T12:00:00Z'], env);
     expect(waived.exitCode, waived.all).toBe(0);
     expect(check(readVerdict(env.ROLLGATE_REPORTS_DIR), 'security/cors')).toMatchObject({
       status: 'waived',
       waiver: { by: 'carol' },
     });
 
-    const expired = await rollgate(['gate', 'canary', '--now', '2026-12-01T00:00:00Z'], env);
+    const expired = await rollgate([...gate, '--now', '2026-12-01T00:00:00Z'], env);
     expect(expired.exitCode, expired.all).toBe(1);
     expect(check(readVerdict(env.ROLLGATE_REPORTS_DIR), 'security/cors').status).toBe('failed');
   });

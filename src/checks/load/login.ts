@@ -1,4 +1,4 @@
-import { ObservationError } from '../errors.ts';
+import { CheckFailure, ObservationError } from '../errors.ts';
 import { probe } from '../http.ts';
 import type { LoginSpec } from './profile.ts';
 
@@ -54,6 +54,10 @@ export async function loginCookie(
   const page = await probe(url);
   jar.take(page.headers);
   const token = hiddenField(page.body, login.fields.csrf);
+  if (page.status >= 500) {
+    // The target answered and is failing: an observation, not a blind spot.
+    throw new CheckFailure(`load login: GET ${login.path} answered ${page.status}: the target is failing`);
+  }
   if (page.status !== 200 || token === undefined) {
     throw new ObservationError(
       `load login: GET ${login.path} answered ${page.status} without a ${login.fields.csrf} field`,
