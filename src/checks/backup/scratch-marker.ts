@@ -24,18 +24,24 @@ export interface ScratchNames {
   marker: ScratchMarker;
 }
 
+/** The readable run part of scratch names: lower-case, `_` for anything else, at most 24 characters. */
+export function scratchRunTag(runId: string): string {
+  return (
+    runId
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')
+      .slice(0, 24) || 'run'
+  );
+}
+
 /**
  * Unique names for one scratch restore. The run id is kept readable (lower-case, `_`, at most 24
  * characters) and a random suffix keeps two verifications of one run apart; every name stays well
  * under PostgreSQL's 63 and MariaDB's 64-character limits.
  */
 export function scratchNames(runId = process.env.ROLLGATE_RUN_ID ?? 'local'): ScratchNames {
-  const run =
-    runId
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '_')
-      .replace(/^_|_$/g, '')
-      .slice(0, 24) || 'run';
+  const run = scratchRunTag(runId);
   const id = `${run}_${randomBytes(4).toString('hex')}`;
   return {
     id,

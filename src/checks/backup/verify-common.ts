@@ -153,3 +153,31 @@ export function backupReadError(backup: string, error: unknown): Error {
   if (code === 'ENOENT') return new CheckFailure(`backup missing: ${backup} does not exist`);
   return new ObservationError(`cannot read backup ${backup}: ${code ?? (error as Error).message}`);
 }
+
+/** Records an error that ended a verification: ours as they are, anything unexpected as errored. */
+export function recordError(out: OutcomeBuilder, error: unknown): void {
+  out.catch(
+    error instanceof CheckFailure || error instanceof ObservationError
+      ? error
+      : new ObservationError(String(error)),
+  );
+}
+
+/**
+ * Drops the scratch copy unless the caller asked to keep a clean pass (the drill boots on it);
+ * a failed drop is an error of the outcome. Returns whether the copy is kept.
+ */
+export async function settleScratch(
+  out: OutcomeBuilder,
+  scratch: Scratch | undefined,
+  keepWanted: boolean | undefined,
+  what: string,
+): Promise<boolean> {
+  const keep = Boolean(keepWanted && scratch && !out.failed && out.errors.length === 0);
+  if (scratch && !keep) {
+    await scratch
+      .drop()
+      .catch((error: Error) => out.error(`${what} ${scratch.name} was not dropped: ${error.message}`));
+  }
+  return keep;
+}

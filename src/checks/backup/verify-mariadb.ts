@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import mysql from 'mysql2/promise';
-import { CheckFailure, ObservationError } from '../errors.ts';
+import { ObservationError } from '../errors.ts';
 import { mysqlClientConfig, mysqlToolArgs, parseServerUrl } from './connection.ts';
 import { digestPath } from './digest.ts';
 import { MYSQL_TRAILER, MysqlScriptScanner } from './mysql-script-scan.ts';
@@ -17,6 +17,8 @@ import {
   checkNotEmpty,
   checkRowCounts,
   loadManifest,
+  recordError,
+  settleScratch,
   type VerifyOptions,
   type VerifyResult,
 } from './verify-common.ts';
@@ -144,20 +146,9 @@ export async function verifyMariadbBackup(opts: VerifyOptions): Promise<VerifyRe
       await inspect(out, scratch, opts, signal, manifest);
     });
   } catch (error) {
-    out.catch(
-      error instanceof CheckFailure || error instanceof ObservationError
-        ? error
-        : new ObservationError(String(error)),
-    );
+    recordError(out, error);
   } finally {
-    keep = Boolean(opts.keepScratch && scratch && !out.failed && out.errors.length === 0);
-    if (scratch && !keep) {
-      await scratch
-        .drop()
-        .catch((error: Error) =>
-          out.error(`scratch schema ${scratch?.name} was not dropped: ${error.message}`),
-        );
-    }
+    keep = await settleScratch(out, scratch, opts.keepScratch, 'scratch schema');
   }
   const tables = manifest ? Object.keys(manifest.tables).length : 0;
   const result = out.finish(

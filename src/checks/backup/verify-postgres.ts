@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CheckFailure, ObservationError } from '../errors.ts';
+import { ObservationError } from '../errors.ts';
 import { parseServerUrl, pgClientConfig, type ServerTarget } from './connection.ts';
 import { digestPath } from './digest.ts';
 import type { BackupFormat } from './manifest.ts';
@@ -15,6 +15,8 @@ import {
   checkNotEmpty,
   checkRowCounts,
   loadManifest,
+  recordError,
+  settleScratch,
   type VerifyOptions,
   type VerifyResult,
 } from './verify-common.ts';
@@ -110,20 +112,9 @@ export async function verifyPostgresBackup(
       await inspect(out, created.value, opts, signal, manifest);
     });
   } catch (error) {
-    out.catch(
-      error instanceof CheckFailure || error instanceof ObservationError
-        ? error
-        : new ObservationError(String(error)),
-    );
+    recordError(out, error);
   } finally {
-    keep = Boolean(opts.keepScratch && scratch && !out.failed && out.errors.length === 0);
-    if (scratch && !keep) {
-      await scratch
-        .drop()
-        .catch((error: Error) =>
-          out.error(`scratch database ${scratch?.name} was not dropped: ${error.message}`),
-        );
-    }
+    keep = await settleScratch(out, scratch, opts.keepScratch, 'scratch database');
   }
   const tables = manifest ? Object.keys(manifest.tables).length : 0;
   const result = out.finish(`restored into a scratch database; ${tables} table(s) match the manifest`);
