@@ -1,3 +1,5 @@
+import type { Budget } from '../model/runbook.ts';
+
 /** What a suite knows about the run it is part of; the engine passes it through the environment. */
 export interface TargetContext {
   baseURL: string;
@@ -6,6 +8,8 @@ export interface TargetContext {
   runId: string;
   /** Where checks may write evidence files. */
   evidenceDir: string;
+  /** The stage's budgets, by measurement name (web vitals, latency…); checks look theirs up here. */
+  budgets: Budget[];
   /** Target declaration from the runbook (health paths, environment label, required env…). */
   target: {
     versionPath: string;

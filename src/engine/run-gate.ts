@@ -149,6 +149,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       stage: gate.stageName,
       runId,
       evidenceDir: path.join(paths.runDir, 'evidence'),
+      budgets: gate.stage.budgets,
       target: {
         versionPath: gate.target.versionPath,
         health: gate.target.health,
