@@ -25,6 +25,13 @@ export interface FaultEffects {
   readonly rateLimit: boolean;
   /** Refuse state-changing forms without the session's CSRF token (`session.ts`). */
   readonly csrfProtection: boolean;
+  /**
+   * When above 0, the golden-path pages (/login, /estimates) load a hero script that arrives this
+   * many ms late and then paints the page's largest element (`pages/layout.ts`, `routes/static.ts`).
+   */
+  readonly lateHeroMs: number;
+  /** Answer 500 to every Nth request (0: never); the login form is spared so sessions still start. */
+  readonly errorEvery: number;
 }
 
 export interface FaultPlan extends FaultEffects {
@@ -46,10 +53,15 @@ const HEALTHY: FaultEffects = {
   corsReflect: false,
   rateLimit: true,
   csrfProtection: true,
+  lateHeroMs: 0,
+  errorEvery: 0,
 };
 
 /** Slow enough to break any sane p95 budget, short enough to keep tests quick. */
 export const SLOW_FAULT_DELAY_MS = 800;
+
+/** Late enough to push LCP well past a 2.5 s budget; healthy pages paint in a few hundred ms. */
+export const SLOW_LCP_DELAY_MS = 3000;
 
 const FAULTS = {
   'server-errors': {
@@ -79,6 +91,14 @@ const FAULTS = {
   'no-rate-limit': {
     description: 'rate limits are off: /api/rate-probe never answers 429',
     apply: (plan) => ({ ...plan, rateLimit: false }),
+  },
+  'error-rate-5': {
+    description: '5% of responses are 500: every 20th (one due on the login form goes to the next request)',
+    apply: (plan) => ({ ...plan, errorEvery: 20 }),
+  },
+  'slow-lcp': {
+    description: `/login and /estimates paint their largest element (a hero text) ${SLOW_LCP_DELAY_MS} ms late`,
+    apply: (plan) => ({ ...plan, lateHeroMs: SLOW_LCP_DELAY_MS }),
   },
   'no-csrf': {
     description: 'CSRF tokens are not enforced: forms without the session token are accepted',

@@ -4,7 +4,8 @@ import type { TLSSocket } from 'node:tls';
 
 /**
  * The headers a healthy release sends on every response. The CSP allows no inline script or
- * style, which is why the pages use only `/static/app.css` and no `<script>` at all.
+ * style, which is why the pages use only `/static/app.css` and no inline `<script>` (the slow-lcp
+ * fault's hero script is a same-origin file, `/static/late-hero.js`).
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy':

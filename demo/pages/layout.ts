@@ -6,6 +6,8 @@ export interface LayoutView {
   environment: string;
   /** Present when signed in: shows the user and a sign-out form carrying its CSRF token. */
   user?: { username: string; csrf: string };
+  /** The slow-lcp fault: a reserved hero slot that a late script fills with the page's largest text. */
+  lateHero?: boolean;
 }
 
 export function layout(view: LayoutView, body: SafeHtml): string {
@@ -27,10 +29,11 @@ export function layout(view: LayoutView, body: SafeHtml): string {
   <title>${view.title} · Estimates demo</title>
   <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/static/app.css">
+  ${view.lateHero && html`<script src="/static/late-hero.js" async></script>`}
 </head>
 <body>
   <header class="top"><a class="brand" href="/">Estimates demo</a>${nav}</header>
-  <main>${body}</main>
+  <main>${view.lateHero && html`<div id="late-hero" class="late-hero"></div>`}${body}</main>
   <footer class="foot">version <span data-testid="app-version">${view.version}</span> · ${view.environment}</footer>
 </body>
 </html>

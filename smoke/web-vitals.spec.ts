@@ -1,0 +1,68 @@
+import { expect, type PlaywrightCheckApi, test } from '../src/checks/playwright.ts';
+import { measuredVitals, measureVitals, requireVitals, type VitalsRun } from '../src/checks/web-vitals.ts';
+
+const user = () => process.env.SMOKE_USER ?? 'demo';
+const password = () => process.env.SMOKE_PASSWORD ?? '';
+
+/** Page loads per golden-path page; the stage's budgets judge the median of each metric. */
+const RUNS = 3;
+
+function keep(check: PlaywrightCheckApi, page: string, runs: VitalsRun[]): void {
+  check.attach(`web-vitals ${page}`, 'application/json', { body: JSON.stringify(runs, null, 2) });
+}
+
+/**
+ * Web vitals of the golden-path pages in a real browser (web-vitals from node_modules), each page
+ * loaded RUNS times in fresh contexts, clicked once (INP), then left so LCP and CLS are final.
+ */
+test.describe('web vitals', () => {
+  // A slow page is measured RUNS times over: room for that, so the budget, not the clock, judges it.
+  test.describe.configure({ timeout: 60_000 });
+
+  test('login page paints within the web-vitals budgets @canary [web-vitals/login]', async ({
+    page,
+    check,
+  }) => {
+    const interact = (p: typeof page) => p.locator('#username').click();
+    const runs = await measureVitals(page, {
+      url: new URL('/login', check.context.baseURL).href,
+      runs: RUNS,
+      interact,
+    });
+    keep(check, '/login', runs);
+    requireVitals(
+      check,
+      '/login',
+      runs.map((r) => r.values),
+      check.context.budgets,
+      measuredVitals({ interact }),
+    );
+  });
+
+  test('signed-in estimates page paints within the web-vitals budgets @canary [web-vitals/estimates]', async ({
+    page,
+    check,
+  }) => {
+    // Sign in once; every measured run carries this session's cookies into a fresh context.
+    const res = await page.goto('/login', { waitUntil: 'domcontentloaded' });
+    expect(res?.status(), 'GET /login status').toBe(200);
+    await page.locator('#username').fill(user());
+    await page.locator('#password').fill(password());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/estimates$/);
+    const interact = (p: typeof page) => p.getByRole('heading', { name: 'Estimates' }).click();
+    const runs = await measureVitals(page, {
+      url: new URL('/estimates', check.context.baseURL).href,
+      runs: RUNS,
+      interact,
+    });
+    keep(check, '/estimates', runs);
+    requireVitals(
+      check,
+      '/estimates',
+      runs.map((r) => r.values),
+      check.context.budgets,
+      measuredVitals({ interact }),
+    );
+  });
+});
