@@ -20,8 +20,16 @@ export function createRequestListener(deps: AppDeps): (req: IncomingMessage, res
   const route = createRouter();
   // One limiter per server: counters live as long as the process, as in a single-node deployment.
   const limiter = createRateLimiter();
+  // error-rate faults: every Nth response is a 500; one due on the login form moves to the next
+  // request, so sessions still start and the overall rate stays exactly 1 in N.
+  let served = 0;
+  let due = 0;
   return (req, res) => {
-    void handle(deps, route, limiter, req, res);
+    const every = deps.faults.errorEvery;
+    if (every > 0 && ++served % every === 0) due++;
+    const injectError = due > 0 && !isLoginForm(req.url);
+    if (injectError) due--;
+    void handle(deps, route, limiter, req, res, injectError);
   };
 }
 
@@ -31,6 +39,7 @@ async function handle(
   limiter: RateLimiter,
   req: IncomingMessage,
   res: ServerResponse,
+  injectError = false,
 ): Promise<void> {
   const started = performance.now();
   const method = req.method ?? 'GET';
@@ -47,7 +56,7 @@ async function handle(
   const api = url.pathname.startsWith('/api/');
   try {
     if (deps.faults.minDelayMs > 0) await delayUntil(started + deps.faults.minDelayMs);
-    if (deps.faults.forceServerError) throw new HttpError(500, 'Internal Server Error');
+    if (deps.faults.forceServerError || injectError) throw new HttpError(500, 'Internal Server Error');
     if (applyCors(req, res, deps.faults.corsReflect)) return;
     if (!match) throw new HttpError(404, 'Page not found.');
     if (!('route' in match))
@@ -63,6 +72,10 @@ async function handle(
   } catch (error) {
     sendError(deps, res, api, error, `${method} ${url.pathname}`);
   }
+}
+
+function isLoginForm(url: string | undefined): boolean {
+  return (url ?? '').split('?')[0] === '/login';
 }
 
 /** Waits until `deadline` (performance.now() time); timers may fire early, so it re-checks. */

@@ -33,10 +33,19 @@ function parsePort(value: string | undefined): number {
 
 /**
  * Reads the demo's environment: PORT, DEMO_DATABASE_URL, DEMO_VERSION, DEMO_ENVIRONMENT,
- * DEMO_FAULTS, SESSION_SECRET. Every problem throws here, before anything starts.
+ * DEMO_FAULTS, DEMO_ROLE, DEMO_CANARY_FAULTS, SESSION_SECRET. Every problem throws here, before
+ * anything starts. DEMO_CANARY_FAULTS apply only to the instance started with DEMO_ROLE=canary, so
+ * a canary stage with a baseline instance can break the canary alone.
  */
 export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoOptions & { port: number } {
-  const faults = parseFaultList(env.DEMO_FAULTS);
+  const role = env.DEMO_ROLE?.trim() ?? '';
+  if (!['', 'canary', 'baseline'].includes(role)) {
+    throw new Error(`DEMO_ROLE is "${role}": use canary, baseline or leave it unset`);
+  }
+  const faults = [
+    ...parseFaultList(env.DEMO_FAULTS),
+    ...(role === 'canary' ? parseFaultList(env.DEMO_CANARY_FAULTS) : []),
+  ];
   resolveFaults(faults); // throws UnknownFaultError on a typo
   const options: DemoOptions & { port: number } = {
     port: parsePort(env.PORT),

@@ -1,15 +1,71 @@
 import pkg from '../package.json' with { type: 'json' };
 import { defineRunbook, manual } from '../src/config/define-runbook.ts';
+import type { RunbookInput } from '../src/model/runbook.ts';
 
 const preflight = 'runbooks/preflight.suite.ts';
 const probes = 'runbooks/probes.suite.ts';
 const hygiene = 'runbooks/hygiene.suite.ts';
 const security = 'runbooks/security.suite.ts';
 const goldenPaths = 'smoke/golden-paths.spec.ts';
+const webVitals = 'smoke/web-vitals.spec.ts';
 
 /**
- * The demo app's rollout. Its target has no baseURL, so rollgate starts the demo itself on a free
- * port with a fresh SQLite file in the run's folder; `--base-url` points any stage elsewhere.
+ * The demo app as the stages see it: rollgate starts it on a free port with a fresh SQLite file in
+ * the run's folder. The canary stage starts two: the canary (DEMO_ROLE=canary, which also takes
+ * DEMO_CANARY_FAULTS) and a baseline running the release it replaces.
+ */
+const demo: RunbookInput['targets'][string] & { embedded: { env: Record<string, string> } } = {
+  versionPath: '/api/version',
+  health: { simple: '/api/simple-health', deep: '/api/health' },
+  environment: 'demo',
+  secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
+  requiredEnv: ['SESSION_SECRET', 'DEMO_DATABASE_URL'],
+  databaseUrlEnv: 'DEMO_DATABASE_URL',
+  allowMutations: true,
+  // The deploy files in the repository, and the effective config the running demo writes.
+  jwksPath: '/.well-known/jwks.json',
+  configFiles: ['demo/deploy/*', '{scratchDir}/demo-config.toml'],
+  security: {
+    headerPaths: ['/login', '/api/version'],
+    corsPath: '/api/version',
+    rateLimit: { path: '/api/rate-probe', limit: 5, windowSeconds: 10 },
+    csrfProbe: { path: '/api/preferences/noop', tokenPage: '/estimates' },
+  },
+  embedded: {
+    command: ['tsx', 'demo/main.ts'],
+    env: {
+      PORT: '0',
+      DEMO_CONFIG_FILE: '{scratchDir}/demo-config.toml',
+      DEMO_DATABASE_URL: 'sqlite:{runDir}/demo.sqlite',
+      DEMO_ENVIRONMENT: 'demo',
+      SMOKE_USER: 'demo',
+      SMOKE_PASSWORD: 'demo-password',
+    },
+    readyPath: '/api/simple-health',
+    version: pkg.version,
+  },
+};
+
+/** The same app with another role, database file and config file. */
+function demoAs(role: 'canary' | 'baseline', files: { db: string; config: string }) {
+  return {
+    ...demo,
+    configFiles: ['demo/deploy/*', files.config],
+    embedded: {
+      ...demo.embedded,
+      env: {
+        ...demo.embedded.env,
+        DEMO_ROLE: role,
+        DEMO_DATABASE_URL: files.db,
+        DEMO_CONFIG_FILE: files.config,
+      },
+    },
+  };
+}
+
+/**
+ * The demo app's rollout. Its targets have no baseURL, so rollgate starts the demo itself;
+ * `--base-url` (and `--baseline-url`) point any stage elsewhere.
  */
 export default defineRunbook({
   name: 'demo',
@@ -36,37 +92,12 @@ export default defineRunbook({
         version: pkg.version,
       },
     },
-    demo: {
-      versionPath: '/api/version',
-      health: { simple: '/api/simple-health', deep: '/api/health' },
-      environment: 'demo',
-      secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
-      requiredEnv: ['SESSION_SECRET', 'DEMO_DATABASE_URL'],
-      databaseUrlEnv: 'DEMO_DATABASE_URL',
-      allowMutations: true,
-      // The deploy files in the repository, and the effective config the running demo writes.
-      jwksPath: '/.well-known/jwks.json',
-      configFiles: ['demo/deploy/*', '{scratchDir}/demo-config.toml'],
-      security: {
-        headerPaths: ['/login', '/api/version'],
-        corsPath: '/api/version',
-        rateLimit: { path: '/api/rate-probe', limit: 5, windowSeconds: 10 },
-        csrfProbe: { path: '/api/preferences/noop', tokenPage: '/estimates' },
-      },
-      embedded: {
-        command: ['tsx', 'demo/main.ts'],
-        env: {
-          PORT: '0',
-          DEMO_CONFIG_FILE: '{scratchDir}/demo-config.toml',
-          DEMO_DATABASE_URL: 'sqlite:{runDir}/demo.sqlite',
-          DEMO_ENVIRONMENT: 'demo',
-          SMOKE_USER: 'demo',
-          SMOKE_PASSWORD: 'demo-password',
-        },
-        readyPath: '/api/simple-health',
-        version: pkg.version,
-      },
-    },
+    demo,
+    canary: demoAs('canary', { db: 'sqlite:{runDir}/demo.sqlite', config: '{scratchDir}/demo-config.toml' }),
+    baseline: demoAs('baseline', {
+      db: 'sqlite:{runDir}/baseline.sqlite',
+      config: '{scratchDir}/baseline-config.toml',
+    }),
   },
   stages: {
     dr: {
@@ -101,15 +132,24 @@ export default defineRunbook({
       timeoutMs: 300_000,
     },
     canary: {
-      description: 'Canary at 5-10% of traffic: preflight, probes, golden paths, deployed version',
-      target: 'demo',
+      description: 'Canary at 5-10% of traffic: preflight, probes, golden paths, load against the baseline',
+      target: 'canary',
+      // The release the canary replaces; the load profile runs against both, interleaved.
+      baseline: 'baseline',
       suites: [preflight, hygiene, probes, security],
-      smoke: { specs: [goldenPaths] },
+      smoke: { specs: [goldenPaths, webVitals] },
       // Seed targets: p95 < 500 ms, error rate < 0.5% at 5% traffic (600 requests make that meaningful).
-      load: { profile: 'load/canary.profile.ts' },
+      // A canary answering in 800 ms sends ~5 requests a slice: 5 slices give the test ~20 of them.
+      load: { profile: 'load/canary.profile.ts', compare: { slices: 5, minSamples: 12 } },
       budgets: [
         { name: 'p95-latency', operator: '<=', value: 500, unit: 'ms' },
         { name: 'error-rate', operator: '<', value: 0.005 },
+        // Web vitals of the golden-path pages (median of 3 loads each): seed FCP < 1.5 s, LCP < 2.5 s, CLS < 0.1.
+        { name: 'fcp', operator: '<', value: 1500, unit: 'ms' },
+        { name: 'lcp', operator: '<', value: 2500, unit: 'ms' },
+        { name: 'cls', operator: '<', value: 0.1 },
+        { name: 'ttfb', operator: '<=', value: 800, unit: 'ms' },
+        { name: 'inp', operator: '<=', value: 200, unit: 'ms' },
       ],
       timeoutMs: 300_000,
     },
@@ -120,6 +160,14 @@ export default defineRunbook({
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
       requires: { stages: [{ stage: 'staging' }, { stage: 'canary' }] },
+    },
+    'canary-soak': {
+      description: 'Monitor the canary for 2 hours: probes every minute, one failed run tolerated',
+      target: 'canary',
+      suites: [probes],
+      timeoutMs: 120_000,
+      // A watch series: 121 runs against one running demo; more than one failed run holds at once.
+      watch: { interval: '1m', duration: '2h', failureLimit: 1 },
     },
   },
   signoffs: [

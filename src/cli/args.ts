@@ -16,12 +16,18 @@ Commands:
 Options:
   --runbook <file>      runbook module (default runbooks/demo.runbook.ts, env ROLLGATE_RUNBOOK)
   --base-url <url>      point the stage at a deployment (env ROLLGATE_BASE_URL); needs --release
+  --baseline-url <url>  the baseline a canary stage is compared against (env ROLLGATE_BASELINE_URL)
+  --k6-summary <file>   gate: judge the stage's budgets on a k6 --summary-export from a run elsewhere
   --release <version>   release under test (env ROLLGATE_RELEASE); defaults to the embedded app's version
   --timeout <ms>        stage deadline (env ROLLGATE_TIMEOUT_MS)
   --now <iso>           fix the clock (env ROLLGATE_NOW); recorded in the verdict
   --json                machine-readable output (plan, validate)
   --verbose             stream the runners' own output
   --override-window <reason>  run outside the stage's deployment window (recorded)
+  --watch-interval <d>  gate: repeat the stage every <d> (30s, 5m) as a watch series; beats the runbook
+  --watch-duration <d>  gate: for this long (10m, 2h); with --watch-interval, or the stage's watch
+  --failure-limit <n>   gate: failed runs a watch tolerates (default 0)
+  --consecutive-success-limit <n>  gate: passes in a row that end a watch as passed
   -h, --help            this text
 
 Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).`;
@@ -32,12 +38,18 @@ export interface Cli {
   values: {
     runbook?: string;
     'base-url'?: string;
+    'baseline-url'?: string;
+    'k6-summary'?: string;
     release?: string;
     timeout?: string;
     now?: string;
     json?: boolean;
     verbose?: boolean;
     'override-window'?: string;
+    'watch-interval'?: string;
+    'watch-duration'?: string;
+    'failure-limit'?: string;
+    'consecutive-success-limit'?: string;
     by?: string;
     note?: string;
     reason?: string;
@@ -54,12 +66,18 @@ export function parseCli(argv: string[]): Cli {
       options: {
         runbook: { type: 'string' },
         'base-url': { type: 'string' },
+        'baseline-url': { type: 'string' },
+        'k6-summary': { type: 'string' },
         release: { type: 'string' },
         timeout: { type: 'string' },
         now: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         'override-window': { type: 'string' },
+        'watch-interval': { type: 'string' },
+        'watch-duration': { type: 'string' },
+        'failure-limit': { type: 'string' },
+        'consecutive-success-limit': { type: 'string' },
         by: { type: 'string' },
         note: { type: 'string' },
         reason: { type: 'string' },

@@ -3,6 +3,7 @@ import type { LoadProfile } from '../checks/load/index.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import { createMasker } from '../config/mask.ts';
 import { type ResolvedGate, resolveGate } from '../config/options.ts';
+import { resolveWatch } from '../config/watch-options.ts';
 import { prepareLoad } from '../engine/load-stage.ts';
 import { type GateEvent, runGate } from '../engine/run-gate.ts';
 import { openStore } from '../engine/store/open-store.ts';
@@ -11,6 +12,7 @@ import { consoleReport } from '../reporters/console.ts';
 import { publish } from '../reporters/publish.ts';
 import type { Cli } from './args.ts';
 import { load, stageArg } from './common.ts';
+import { watchFlags, watchWithStore } from './watch.ts';
 
 function describeEvent(e: GateEvent): string {
   switch (e.type) {
@@ -32,14 +34,24 @@ export async function gateCommand(cli: Cli): Promise<number> {
   const loaded = await load(cli);
   const gate = resolveGate(loaded.runbook, stage, {
     baseUrl: cli.values['base-url'],
+    baselineUrl: cli.values['baseline-url'],
+    k6Summary: cli.values['k6-summary'],
     release: cli.values.release,
     timeoutMs: cli.values.timeout,
     now: cli.values.now,
   });
+  // A watch series when the stage declares one or the flags ask for one; bad flags exit 2 here.
+  const watch = resolveWatch(gate.stageName, gate.stage, watchFlags(cli));
   // A load profile aimed at a host or stage it may not hit is refused here, before any request.
-  const loadProfile = await prepareLoad(gate.stage, gate.stageName, gate.baseURL, process.cwd());
+  const loadProfile = await prepareLoad(
+    gate.stage,
+    gate.stageName,
+    [gate.baseURL, gate.baseline?.baseURL],
+    process.cwd(),
+  );
   const store = await openStore(gate.reportsDir);
   try {
+    if (watch) return await watchWithStore(cli, loaded, gate, store, watch, loadProfile);
     return await gateWithStore(cli, loaded, gate, store, loadProfile);
   } finally {
     await store.close();

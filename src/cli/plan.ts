@@ -1,5 +1,6 @@
 import { resolveGate } from '../config/options.ts';
 import { planStage } from '../engine/plan.ts';
+import { formatDuration } from '../engine/watch-policy.ts';
 import type { Cli } from './args.ts';
 import { load, stageArg } from './common.ts';
 
@@ -9,6 +10,7 @@ export async function planCommand(cli: Cli): Promise<number> {
   const loaded = await load(cli);
   const gate = resolveGate(loaded.runbook, stageName, {
     baseUrl: cli.values['base-url'],
+    baselineUrl: cli.values['baseline-url'],
     release: cli.values.release,
     timeoutMs: cli.values.timeout,
   });
@@ -23,6 +25,11 @@ export async function planCommand(cli: Cli): Promise<number> {
       release: gate.release,
       sources: gate.sources,
     },
+    baseline: gate.baseline && {
+      name: gate.baseline.targetName,
+      baseURL: gate.baseline.baseURL ?? '(embedded: started by rollgate)',
+    },
+    load: gate.stage.load,
     timeoutMs: gate.timeoutMs,
     budgets: gate.stage.budgets,
     checks: plan.checks,
@@ -38,6 +45,18 @@ export async function planCommand(cli: Cli): Promise<number> {
     console.log(
       `  deadline ${gate.timeoutMs} ms; retries ${gate.stage.retries}; flaky → ${gate.stage.flaky}`,
     );
+    const w = gate.stage.watch;
+    if (w)
+      console.log(
+        `  watch every ${formatDuration(w.interval)} for ${formatDuration(w.duration)}; failure limit ${w.failureLimit}${w.consecutiveSuccessLimit ? `; ${w.consecutiveSuccessLimit} passes in a row end it` : ''}`,
+      );
+    if (out.baseline) console.log(`  baseline ${out.baseline.name}: ${out.baseline.baseURL}`);
+    if (out.load) {
+      const c = out.load.compare;
+      console.log(
+        `  load ${out.load.profile} (engine ${out.load.engine})${out.baseline ? `, interleaved against the baseline: ${c.slices} slices of ${c.sliceMs} ms a side, confidence ${c.confidence}, median ≤ ×${c.medianRatio} or +${c.medianDeltaMs} ms` : ''}`,
+      );
+    }
     for (const b of gate.stage.budgets)
       console.log(`  budget ${b.name} ${b.operator} ${b.value}${b.unit ? ` ${b.unit}` : ''}`);
     for (const c of plan.checks)

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Runbook, Stage, Target } from '../model/runbook.ts';
 import { type Clock, fixedClock, systemClock } from './clock.ts';
 import { RollgateError } from './errors.ts';
@@ -9,9 +11,11 @@ export const DEFAULT_STAGE_TIMEOUT_MS = 15 * 60_000;
 /** What the CLI was given for a gate; undefined means "not given". */
 export interface GateFlags {
   baseUrl?: string;
+  baselineUrl?: string;
   release?: string;
   timeoutMs?: string;
   now?: string;
+  k6Summary?: string;
 }
 
 export interface ResolvedGate {
@@ -21,6 +25,10 @@ export interface ResolvedGate {
   target: Target;
   /** Undefined: start the embedded app. */
   baseURL?: string;
+  /** A k6 summary from a run elsewhere (k6 Cloud, k6-operator), judged instead of a local load run. */
+  k6Summary?: string;
+  /** The stage's baseline target, when it compares the canary against one. */
+  baseline?: { targetName: string; target: Target /** Undefined: start it embedded. */; baseURL?: string };
   release: string;
   timeoutMs: number;
   reportsDir: string;
@@ -49,6 +57,44 @@ function parseUrl(value: string, from: string): string {
   }
 }
 
+function existingFile(file: string, from: string): string {
+  const full = path.resolve(file);
+  if (!existsSync(full)) {
+    throw new RollgateError(
+      'ROLLGATE_BAD_ARGUMENT',
+      `${from}: no file at ${full}; give the JSON that k6 wrote with --summary-export (k6 run --summary-export summary.json …).`,
+    );
+  }
+  return full;
+}
+
+function resolveBaseline(
+  runbook: Runbook,
+  stageName: string,
+  flags: GateFlags,
+  env: NodeJS.ProcessEnv,
+  canaryURL: string | undefined,
+): ResolvedGate['baseline'] {
+  const targetName = runbook.stages[stageName]!.baseline!;
+  const target = runbook.targets[targetName]!;
+  const b = pick(flags.baselineUrl, env.ROLLGATE_BASELINE_URL, target.baseURL, undefined);
+  const from =
+    b.source === 'cli'
+      ? '--baseline-url'
+      : b.source === 'env'
+        ? 'ROLLGATE_BASELINE_URL'
+        : `targets.${targetName}.baseURL`;
+  const baseURL = b.value ? parseUrl(b.value, from) : undefined;
+  // A deployed canary judged against a baseline started on this machine compares two networks.
+  if (canaryURL && !baseURL) {
+    throw new RollgateError(
+      'ROLLGATE_BAD_ARGUMENT',
+      `stage "${stageName}" compares ${canaryURL} against baseline target "${targetName}", which has no URL: give the baseline's with --baseline-url <url> or ROLLGATE_BASELINE_URL.`,
+    );
+  }
+  return { targetName, target, baseURL };
+}
+
 /** Resolves a stage's options with precedence CLI > environment > runbook file > default. */
 export function resolveGate(
   runbook: Runbook,
@@ -75,6 +121,7 @@ export function resolveGate(
             : `targets.${stage.target}.baseURL`,
       )
     : undefined;
+  const baseline = stage.baseline ? resolveBaseline(runbook, stageName, flags, env, baseURL) : undefined;
   const rel = pick(
     flags.release,
     env.ROLLGATE_RELEASE,
@@ -118,6 +165,8 @@ export function resolveGate(
     targetName: stage.target,
     target,
     baseURL,
+    baseline,
+    k6Summary: flags.k6Summary ? existingFile(flags.k6Summary, '--k6-summary') : undefined,
     release: rel.value,
     timeoutMs,
     reportsDir: reportsDir(env),

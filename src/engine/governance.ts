@@ -4,6 +4,8 @@ import type { Signoff, Waiver } from '../model/governance.ts';
 import type { Runbook, Stage } from '../model/runbook.ts';
 import { slug } from './identity.ts';
 import type { Store } from './store/store.ts';
+import { formatDuration } from './watch-policy.ts';
+import { assessWatchSpan, isWatchRun } from './watch-span.ts';
 
 export interface GovernanceInput {
   runbook: Runbook;
@@ -105,13 +107,17 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
   }
 
   const needs = g.stage.requires;
-  if (needs && (needs.stages.length || needs.drill)) {
+  if (needs && (needs.stages.length || needs.drill || needs.watch)) {
     const ledger = await g.store.ledger(g.runbook.name);
     for (const req of needs.stages) {
       const id = `requires/${req.stage}`;
       const title = `${req.stage} promoted release ${g.release}${req.soak ? ` at least ${ago(req.soak)} ago` : ''}`;
+      // A single run of a watch series is not the stage's answer; the series' own line is.
       const promoted = ledger
-        .filter((e) => e.stage === req.stage && e.release === g.release && e.verdict === 'promote')
+        .filter(
+          (e) =>
+            e.stage === req.stage && e.release === g.release && e.verdict === 'promote' && !isWatchRun(e),
+        )
         .at(0);
       if (!promoted) {
         checks.push(
@@ -163,6 +169,18 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
               ? `last passing drill ${ago(age)} ago (run ${drill.runId})`
               : `no passing ${needs.drill.stage} drill in the ledger`,
           },
+        ),
+      );
+    }
+    if (needs.watch) {
+      const w = assessWatchSpan(ledger, needs.watch, g.release);
+      checks.push(
+        harness(
+          'requires/watch',
+          `${formatDuration(needs.watch.span)} of consecutive passing ${needs.watch.stage} watch runs for release ${g.release}`,
+          'harness',
+          file,
+          { status: w.passed ? 'passed' : 'failed', measurements: [w.measurement], message: w.message },
         ),
       );
     }

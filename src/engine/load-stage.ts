@@ -2,10 +2,14 @@ import path from 'node:path';
 import { CheckFailure } from '../checks/errors.ts';
 import {
   assertLoadAllowed,
+  describeJudgement,
+  ingestK6Summary,
   type LoadProfile,
   loadProfileFile,
+  runCanaryComparison,
   runLoadProfile,
 } from '../checks/load/index.ts';
+import { isVitalName } from '../checks/web-vitals-budgets.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { Stage } from '../model/runbook.ts';
 
@@ -16,64 +20,137 @@ import type { Stage } from '../model/runbook.ts';
 export async function prepareLoad(
   stage: Stage,
   stageName: string,
-  baseURL: string | undefined,
+  /** The target's and the baseline's URLs; undefined ones are embedded (loopback). */
+  baseURLs: readonly (string | undefined)[],
   root: string,
 ): Promise<LoadProfile | undefined> {
   if (!stage.load) return undefined;
   const profile = await loadProfileFile(stage.load.profile, root);
   assertLoadAllowed(profile, {
     stage: stageName,
-    urls: [baseURL ?? 'http://127.0.0.1'],
+    urls: baseURLs.map((u) => u ?? 'http://127.0.0.1'),
     runbookHosts: stage.load.hosts,
   });
   return profile;
 }
 
-/** Runs the profile against the target and turns the result into one check with its measurements. */
+/** The stage's budgets a load run judges; web-vitals budgets (fcp, lcp…) belong to the browser checks. */
+function loadBudgets(stage: Stage): Stage['budgets'] {
+  return stage.budgets.filter((b) => !isVitalName(b.name));
+}
+
+/**
+ * Runs the profile against the target (or, with a baseline, against both, interleaved) and turns
+ * the result into one check with its measurements. A stage that could not start errors it.
+ */
 export async function runLoadCheck(
   stage: Stage,
   stageName: string,
-  profile: LoadProfile,
-  o: { baseURL: string; env: NodeJS.ProcessEnv; runDir: string },
+  profile: LoadProfile | undefined,
+  o: {
+    baseURL: string;
+    baselineURL?: string;
+    env: NodeJS.ProcessEnv;
+    runDir: string;
+    notRun?: string;
+    /** A k6 summary from a run elsewhere: judged instead of running the profile here. */
+    k6Summary?: string;
+  },
 ): Promise<CheckResult> {
   const started = performance.now();
+  const compared = Boolean(stage.baseline) && !o.k6Summary;
+  const name = profile?.name ?? 'k6-summary';
   const base = {
-    id: `load/${profile.name}`,
-    title: `load profile ${profile.name} within the stage's budgets`,
-    suite: stage.load!.profile,
+    id: `load/${name}`,
+    title: o.k6Summary
+      ? `load results from ${path.basename(o.k6Summary)} within the stage's budgets`
+      : compared
+        ? `load profile ${name}: canary against baseline "${stage.baseline}" and the stage's budgets`
+        : `load profile ${name} within the stage's budgets`,
+    suite: o.k6Summary ?? stage.load?.profile ?? 'load',
     kind: 'load' as const,
     blocking: true,
     retries: 0,
   };
+  const ended = (r: Pick<CheckResult, 'status' | 'measurements' | 'evidence' | 'message'>): CheckResult => ({
+    ...base,
+    ...r,
+    durationMs: Math.round(performance.now() - started),
+  });
+  if (o.notRun)
+    return ended({ status: 'errored', measurements: [], evidence: [], message: `not run: ${o.notRun}` });
   try {
+    if (o.k6Summary) {
+      const r = await ingestK6Summary(o.k6Summary, loadBudgets(stage));
+      const broken = r.measurements.filter((m) => !m.passed);
+      // A summary holds aggregates only: there are no per-request samples to compare a baseline with.
+      const skipped = stage.baseline
+        ? `; baseline comparison not run (a summary has no per-request samples)`
+        : '';
+      return ended({
+        status: r.status,
+        measurements: r.measurements,
+        evidence: r.evidence,
+        message: `k6 summary ${o.k6Summary}: ${r.observation.requests} requests${broken.length ? `; not passed: ${broken.map((m) => m.name).join(', ')}` : ''}${skipped}`,
+      });
+    }
+    if (!profile) throw new Error('the stage has no load profile');
+    if (compared) {
+      if (!o.baselineURL) throw new Error(`baseline "${stage.baseline}" has no URL: it did not start`);
+      const c = stage.load!.compare;
+      const r = await runCanaryComparison({
+        profile,
+        baselineURL: o.baselineURL,
+        canaryURL: o.baseURL,
+        stage: stageName,
+        budgets: loadBudgets(stage),
+        slices: c.slices,
+        sliceMs: c.sliceMs,
+        judge: {
+          confidence: c.confidence,
+          tolerance: { medianRatio: c.medianRatio, medianDeltaMs: c.medianDeltaMs },
+          errorRateDelta: c.errorRateDelta,
+          minSamples: c.minSamples,
+        },
+        env: o.env,
+        runbookHosts: stage.load!.hosts,
+      });
+      // A comparison that did not pass leads with its note: the p-value and both distributions.
+      const notes = r.judgement.measurements.filter((m) => !m.passed).map((m) => `${m.name}: ${m.note}`);
+      return ended({
+        status: r.status,
+        measurements: r.measurements,
+        evidence: r.evidence,
+        message: [
+          ...notes,
+          `${describeJudgement(r.judgement)}; ${r.run.baseline.samples.length} baseline and ${r.run.canary.samples.length} canary requests`,
+        ].join('\n'),
+      });
+    }
     const r = await runLoadProfile({
       profile,
       baseURL: o.baseURL,
       stage: stageName,
-      budgets: stage.budgets,
+      budgets: loadBudgets(stage),
       engine: stage.load!.engine,
       env: o.env,
       runbookHosts: stage.load!.hosts,
       outDir: path.join(o.runDir, 'load'),
     });
     const broken = r.measurements.filter((m) => !m.passed);
-    return {
-      ...base,
+    return ended({
       status: r.status,
-      durationMs: Math.round(performance.now() - started),
       measurements: r.measurements,
       evidence: r.evidence,
       message: `${r.engine}: ${r.samples.length} requests${broken.length ? `; over budget: ${broken.map((m) => m.name).join(', ')}` : ''}`,
-    };
+    });
   } catch (error) {
     // A CheckFailure means the target was observed failing (a 500 at login); anything else: errored.
-    return {
-      ...base,
+    return ended({
       status: error instanceof CheckFailure ? 'failed' : 'errored',
-      durationMs: Math.round(performance.now() - started),
       measurements: [],
       evidence: [],
       message: `load could not run: ${(error as Error).message}`,
-    };
+    });
   }
 }

@@ -26,6 +26,8 @@ export function checkIsOk(c: CheckResult, stage: Pick<Stage, 'flaky'>): boolean 
 
 /** `p95-latency 812 ms (<= 500)` for numbers; the bare name for rules (a header that is absent). */
 function brief(m: CheckResult['measurements'][number]): string {
+  const unobserved = /^(inconclusive|no data)[^;]*/.exec(m.note ?? '')?.[0];
+  if (unobserved) return `${m.name} (${unobserved})`;
   if (typeof m.actual !== 'number') return m.name;
   return `${m.name} ${+m.actual.toFixed(3)}${m.unit ? ` ${m.unit}` : ''} (${m.operator} ${m.expected})`;
 }

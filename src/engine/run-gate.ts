@@ -12,13 +12,13 @@ import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../model/verdic
 import { createChildSet } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
 import { drillBudgets, prepareDrill } from './drill.ts';
-import { expandEnv, startEmbedded } from './embedded.ts';
 import { applyWaivers, governanceChecks } from './governance.ts';
 import { runLoadCheck } from './load-stage.ts';
 import { planStage } from './plan.ts';
 import { decide } from './policy.ts';
 import { runPlaywright, runVitest } from './runners.ts';
 import type { Store } from './store/store.ts';
+import { startStageTargets } from './targets.ts';
 
 export type GateEvent =
   | { type: 'planned'; checks: number; problems: number }
@@ -105,40 +105,22 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   // A per-run folder outside reports/ for files that may hold secrets (the demo's effective config).
   const scratchDir = mkdtempSync(path.join(tmpdir(), `rollgate-${runId}-`));
   const vars = { runDir: paths.runDir, scratchDir, restoredDatabaseUrl: drill?.restoredUrl ?? '' };
-  // Secrets of an embedded target are generated when absent, so the demo runs on a fresh machine.
-  const embeddedEnv = !gate.baseURL && gate.target.embedded ? expandEnv(gate.target.embedded.env, vars) : {};
-  const secretEnv: Record<string, string> = {};
-  if (!gate.baseURL) {
-    for (const name of gate.target.secrets)
-      if (!env[name] && !embeddedEnv[name]) secretEnv[name] = randomBytes(24).toString('hex');
-  }
-  const secretValues = [
-    ...gate.target.secrets.map((n) => env[n] || embeddedEnv[n] || secretEnv[n] || ''),
-    ...(drill?.secrets ?? []),
-  ].filter(Boolean);
-
   let checks: CheckResult[] = [];
   let baseURL = gate.baseURL ?? '';
+  let secretValues = [...(drill?.secrets ?? [])];
   try {
     const planning = planStage(o.root, gate.stage, env);
-    let targetEnv: Record<string, string> = { ...secretEnv };
-    let startError: string | undefined =
-      drill && !drill.restoredUrl ? 'drill: no restored database to boot the app on' : undefined;
-    if (!startError && !gate.baseURL && gate.target.embedded) {
-      const extraEnv = { ...embeddedEnv, ...secretEnv };
-      try {
-        const t = await startEmbedded(gate.target.embedded, children, {
-          cwd: o.root,
-          env,
-          extraEnv,
-          signal: abort.signal,
-        });
-        baseURL = t.baseURL;
-        targetEnv = t.env;
-      } catch (error) {
-        startError = `embedded target failed to start: ${(error as Error).message}`;
-      }
-    }
+    const targets = await startStageTargets(gate, {
+      root: o.root,
+      env,
+      vars,
+      children,
+      signal: abort.signal,
+      blocked: drill && !drill.restoredUrl ? 'drill: no restored database to boot the app on' : undefined,
+    });
+    secretValues = [...targets.secretValues, ...secretValues];
+    baseURL = targets.baseURL;
+    const { targetEnv, startError } = targets;
     o.onEvent?.({ type: 'target', baseURL, embedded: !gate.baseURL });
     const plan = await planning;
     o.onEvent?.({ type: 'planned', checks: plan.checks.length, problems: plan.problems.length });
@@ -197,28 +179,17 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       outcomes = await Promise.all(runs);
     }
     checks = collect(plan, outcomes, gate.stage, interrupted);
-    if (o.loadProfile) {
+    if (o.loadProfile || gate.k6Summary) {
       // Load runs after the suites, alone, so nothing else skews its latencies.
       checks.push(
-        startError || interrupted
-          ? {
-              id: `load/${o.loadProfile.name}`,
-              title: `load profile ${o.loadProfile.name}`,
-              suite: gate.stage.load!.profile,
-              kind: 'load',
-              status: 'errored',
-              blocking: true,
-              durationMs: 0,
-              measurements: [],
-              evidence: [],
-              retries: 0,
-              message: `not run: ${startError ?? interrupted}`,
-            }
-          : await runLoadCheck(gate.stage, gate.stageName, o.loadProfile, {
-              baseURL,
-              env: runEnv,
-              runDir: paths.runDir,
-            }),
+        await runLoadCheck(gate.stage, gate.stageName, o.loadProfile, {
+          baseURL,
+          baselineURL: targets.baselineURL,
+          env: runEnv,
+          runDir: paths.runDir,
+          notRun: gate.k6Summary ? interrupted : (startError ?? interrupted),
+          k6Summary: gate.k6Summary,
+        }),
       );
     }
     if (drill) {

@@ -88,5 +88,10 @@ export const Requirements = z.strictObject({
   stages: z.array(StageRequirement).default([]),
   /** The last passing drill of this stage must be at most this old (any release). @example { stage: 'dr', within: '7d' } */
   drill: z.strictObject({ stage: z.string().default('dr'), within: Duration }).optional(),
+  /**
+   * The newest unbroken sequence of passing watch runs of this stage (same release) must span at
+   * least `span`: a long soak made of watch series. @example { stage: 'canary', span: '2h' }
+   */
+  watch: z.strictObject({ stage: z.string().min(1), span: Duration }).optional(),
 });
 export type Requirements = z.infer<typeof Requirements>;

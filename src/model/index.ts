@@ -7,3 +7,4 @@ export * from './measurement.ts';
 export * from './raw-result.ts';
 export * from './runbook.ts';
 export * from './verdict.ts';
+export * from './watch.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WatchRecord } from './watch.ts';
 
 /** One line of reports/ledger.jsonl: enough to answer "what passed, for which version, when". */
 export const LedgerEntry = z.object({
@@ -14,5 +15,7 @@ export const LedgerEntry = z.object({
   reasons: z.array(z.string()),
   interrupted: z.string().optional(),
   windowOverride: z.string().optional(),
+  /** Set on the runs of a watch series and on the series' own line. */
+  watch: WatchRecord.optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;

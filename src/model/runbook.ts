@@ -3,6 +3,7 @@ import { DrillSpec } from './drill.ts';
 import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { Operator } from './measurement.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
+import { WatchSpec } from './watch.ts';
 
 const envName = z
   .string()
@@ -110,6 +111,24 @@ export const SmokeSelection = z.strictObject({
   grep: z.string().optional(),
 });
 
+/** Baseline-versus-canary judgement: Mann-Whitney U with a practical tolerance, errors by proportions. */
+export const CanaryCompare = z.strictObject({
+  /** One-sided confidence; 0.98 → significant when p < 0.02. */
+  confidence: z.number().gt(0.5).lt(1).default(0.98),
+  /** The canary median may be this many times the baseline's… @example 1.2 */
+  medianRatio: z.number().min(1).default(1.2),
+  /** …or this many ms more, whichever allows more. @example 5 */
+  medianDeltaMs: z.number().min(0).default(5),
+  /** Largest acceptable rise of the error rate over the baseline's, as a fraction. @example 0.005 */
+  errorRateDelta: z.number().min(0).lt(1).default(0.005),
+  /** Alternating slices per side, and their length. */
+  slices: z.number().int().min(1).max(50).default(4),
+  sliceMs: z.number().int().min(200).default(1000),
+  /** Fewer latencies than this on either side is inconclusive (HOLD). */
+  minSamples: z.number().int().positive().default(20),
+});
+export type CanaryCompare = z.infer<typeof CanaryCompare>;
+
 /** A step of the rollout and the suites that gate it. */
 export const Stage = z.strictObject({
   /** @example 'Canary at 5% of traffic' */
@@ -145,10 +164,20 @@ export const Stage = z.strictObject({
       engine: z.enum(['auto', 'k6', 'autocannon']).default('auto'),
       /** Hosts other than loopback the profile may hit; nothing else is ever loaded. */
       hosts: z.array(z.string().min(1)).default([]),
+      /** How the canary is judged against the stage's `baseline` (ignored without one). */
+      compare: CanaryCompare.default(CanaryCompare.parse({})),
     })
     .optional(),
+  /**
+   * A target running the release the canary replaces. The load profile then runs against both,
+   * interleaved, and the canary is judged against the baseline as well as the budgets.
+   * @example 'baseline'
+   */
+  baseline: z.string().min(1).optional(),
   /** Makes the stage a disaster-recovery drill on the newest backup. */
   drill: DrillSpec.optional(),
+  /** Repeat the stage's checks as a watch series. @example { interval: '1m', duration: '2h', failureLimit: 1 } */
+  watch: WatchSpec.optional(),
 });
 export type Stage = z.infer<typeof Stage>;
 
@@ -169,6 +198,21 @@ export const Runbook = z
           code: 'custom',
           path: ['stages', name, 'target'],
           message: `names target "${stage.target}", which is not declared; declare it under targets or use one of: ${Object.keys(rb.targets).join(', ') || '(none)'}`,
+        });
+      }
+      if (stage.baseline && !rb.targets[stage.baseline]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', name, 'baseline'],
+          message: `names target "${stage.baseline}", which is not declared; declare it under targets or use one of: ${Object.keys(rb.targets).join(', ') || '(none)'}`,
+        });
+      }
+      if (stage.baseline && !stage.load) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', name, 'baseline'],
+          message:
+            'a baseline is compared under load: add a load profile (load: { profile: "load/….profile.ts" })',
         });
       }
       if (stage.suites.length === 0 && !stage.smoke) {
@@ -197,6 +241,14 @@ export const Runbook = z
             message: `names stage "${req.stage}", which is not declared`,
           });
         }
+      }
+      const watched = stage.requires?.watch?.stage;
+      if (watched && !rb.stages[watched]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', name, 'requires', 'watch', 'stage'],
+          message: `names stage "${watched}", which is not declared`,
+        });
       }
     }
     for (const [name, target] of Object.entries(rb.targets)) {

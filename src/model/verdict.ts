@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CheckResult, CheckStatus } from './check-result.ts';
+import { WatchRecord } from './watch.ts';
 
 export const VERDICT_SCHEMA_VERSION = 1;
 
@@ -43,6 +44,8 @@ export const Verdict = z.object({
   windowOverride: z.string().optional(),
   /** Present when the clock was fixed (tests, replays), so nobody mistakes it for wall time. */
   clock: z.object({ fixed: z.literal(true), now: z.string().datetime() }).optional(),
+  /** Set when the run belongs to a watch series, or is the series' own verdict. */
+  watch: WatchRecord.optional(),
 });
 export type Verdict = z.infer<typeof Verdict>;
 

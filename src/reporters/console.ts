@@ -1,4 +1,6 @@
 import { describeMeasurement } from '../checks/budget.ts';
+import type { WatchProgress } from '../engine/watch.ts';
+import { formatDuration } from '../engine/watch-policy.ts';
 import type { CheckStatus } from '../model/check-result.ts';
 import type { Verdict } from '../model/verdict.ts';
 
@@ -42,4 +44,38 @@ export function consoleReport(v: Verdict, warnings: readonly string[] = []): str
     for (const r of v.reasons) out.push(`  - ${r}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * One line per run of a watch series, then the reasons of a run that held:
+ * `watch canary 3/12 · PROMOTE 21/21 · failures 0 (limit 1) · consecutive passes 3/5 · next in 30s`.
+ */
+export function watchProgressLine(p: WatchProgress): string {
+  const { verdict: v, state, limits, status } = p;
+  const csl = limits.consecutiveSuccessLimit;
+  const next = status.done
+    ? `series ${status.outcome}`
+    : p.nextInMs === undefined
+      ? 'stopping'
+      : p.nextInMs < 1000
+        ? 'next now'
+        : `next in ${formatDuration(Math.ceil(p.nextInMs / 1000) * 1000)}`;
+  const line = [
+    `watch ${p.stage} ${p.index}/${limits.runs}`,
+    `${v.verdict.toUpperCase()} ${v.summary.passed}/${v.summary.total}`,
+    `failures ${state.failures} (limit ${limits.failureLimit})`,
+    `consecutive passes ${state.consecutivePasses}${csl ? `/${csl}` : ''}`,
+    next,
+  ].join(' · ');
+  const held =
+    v.verdict === 'promote'
+      ? []
+      : [`    run ${v.runId}:`, ...v.reasons.slice(0, 3).map((r) => `      - ${r}`)];
+  return `${[line, ...held].join('\n')}\n`;
+}
+
+/** The series' report: its runs and the policy's answer, which a PROMOTE shows too. */
+export function watchReport(v: Verdict): string {
+  const series = v.checks.find((c) => c.id === 'watch/series');
+  return `${consoleReport(v)}${v.verdict === 'promote' && series?.message ? `  ${series.message}\n` : ''}`;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readDemoConfig } from '../../demo/config.ts';
 import {
   FAULT_NAMES,
   parseFaultList,
@@ -105,5 +106,39 @@ describe('faults in a running demo', () => {
     const res = await c.get('/api/version');
     expect(res.headers.get('content-security-policy')).toBeNull();
     expect(await res.json()).toEqual({ version: '1.2.3-wrong' });
+  });
+
+  it('error-rate-5: one response in 20 is a 500, and the login form is spared', async () => {
+    const { url } = await withFaults('error-rate-5');
+    const c = new Client(url);
+    // Logins between the probes do not count toward the 1-in-20 and always work.
+    expect((await c.login()).status).toBe(303);
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      statuses.push((await fetch(`${url}/api/simple-health`)).status);
+      if (i === 50) expect((await new Client(url).login()).status).toBe(303);
+    }
+    // 104 requests in all (4 for the two logins): 5 errors, none of them on the login form.
+    expect(statuses.filter((s) => s === 500)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(95);
+  });
+});
+
+describe('DEMO_ROLE and DEMO_CANARY_FAULTS', () => {
+  const base = { PORT: '0', DEMO_FAULTS: 'no-csrf', DEMO_CANARY_FAULTS: 'slow, error-rate-5' };
+  it('adds the canary faults to the canary instance only', () => {
+    expect(readDemoConfig({ ...base, DEMO_ROLE: 'canary' }).faults).toEqual([
+      'no-csrf',
+      'slow',
+      'error-rate-5',
+    ]);
+    expect(readDemoConfig({ ...base, DEMO_ROLE: 'baseline' }).faults).toEqual(['no-csrf']);
+    expect(readDemoConfig(base).faults).toEqual(['no-csrf']);
+  });
+  it('refuses an unknown role and an unknown canary fault', () => {
+    expect(() => readDemoConfig({ ...base, DEMO_ROLE: 'stable' })).toThrow(/DEMO_ROLE is "stable"/);
+    expect(() => readDemoConfig({ DEMO_ROLE: 'canary', DEMO_CANARY_FAULTS: 'slo' })).toThrow(
+      UnknownFaultError,
+    );
   });
 });

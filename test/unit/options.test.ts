@@ -162,3 +162,81 @@ describe('resolveGate clock and reports dir', () => {
     expect(resolveGate(runbook, 'preflight', {}, { ROLLGATE_REPORTS_DIR: dir }).reportsDir).toBe(dir);
   });
 });
+
+describe('a stage compared against a baseline', () => {
+  const compared = validateRunbook('test.runbook.ts', {
+    name: 'shop',
+    targets: {
+      canary: { embedded: { command: ['tsx', 'demo/main.ts'], version: '0.9.0' } },
+      stable: { embedded: { command: ['tsx', 'demo/main.ts'], version: '0.8.0' } },
+      deployedStable: { baseURL: 'https://stable.shop.example' },
+    },
+    stages: {
+      canary: {
+        target: 'canary',
+        baseline: 'stable',
+        suites: ['runbooks/probes.suite.ts'],
+        load: { profile: 'load/canary.profile.ts' },
+      },
+      deployed: {
+        target: 'canary',
+        baseline: 'deployedStable',
+        suites: ['runbooks/probes.suite.ts'],
+        load: { profile: 'load/canary.profile.ts' },
+      },
+    },
+  });
+
+  it('starts an embedded baseline, or takes its URL from --baseline-url > env > runbook', () => {
+    expect(resolveGate(compared, 'canary', {}, noEnv).baseline).toMatchObject({
+      targetName: 'stable',
+      baseURL: undefined,
+    });
+    expect(resolveGate(compared, 'deployed', {}, noEnv).baseline?.baseURL).toBe(
+      'https://stable.shop.example',
+    );
+    const env = { ROLLGATE_BASELINE_URL: 'https://env-stable.example/' };
+    expect(resolveGate(compared, 'deployed', {}, env).baseline?.baseURL).toBe('https://env-stable.example');
+    expect(
+      resolveGate(compared, 'deployed', { baselineUrl: 'http://127.0.0.1:8080' }, env).baseline?.baseURL,
+    ).toBe('http://127.0.0.1:8080');
+    // The comparison defaults every runbook leaves out.
+    expect(compared.stages.canary!.load!.compare).toEqual({
+      confidence: 0.98,
+      medianRatio: 1.2,
+      medianDeltaMs: 5,
+      errorRateDelta: 0.005,
+      slices: 4,
+      sliceMs: 1000,
+      minSamples: 20,
+    });
+  });
+
+  it('refuses a deployed canary judged against a baseline started on this machine', () => {
+    const e = thrown(() =>
+      resolveGate(compared, 'canary', { baseUrl: 'https://canary.shop.example', release: '1.0.0' }, noEnv),
+    );
+    expect(e).toBeInstanceOf(RollgateError);
+    expect(e.message).toMatch(
+      /compares https:\/\/canary\.shop\.example against baseline target "stable", which has no URL: .*--baseline-url/,
+    );
+    expect(() => resolveGate(compared, 'deployed', { baselineUrl: 'ftp://x' }, noEnv)).toThrow(
+      /--baseline-url: "ftp:\/\/x" is not an http\(s\) URL/,
+    );
+  });
+
+  it('a baseline must be a declared target, and needs a load profile to be compared under', () => {
+    const e = thrown(() =>
+      validateRunbook('bad.runbook.ts', {
+        name: 'shop',
+        targets: { canary: { baseURL: 'https://c.example' } },
+        stages: {
+          a: { target: 'canary', baseline: 'stable', suites: ['x'], load: { profile: 'p.ts' } },
+          b: { target: 'canary', baseline: 'canary', suites: ['x'] },
+        },
+      }),
+    );
+    expect(e.message).toMatch(/stages\.a\.baseline.*names target "stable", which is not declared/);
+    expect(e.message).toMatch(/stages\.b\.baseline.*add a load profile/);
+  });
+});

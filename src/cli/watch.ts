@@ -1,0 +1,103 @@
+import path from 'node:path';
+import type { LoadProfile } from '../checks/load/index.ts';
+import type { LoadedRunbook } from '../config/load-runbook.ts';
+import { createMasker } from '../config/mask.ts';
+import type { ResolvedGate } from '../config/options.ts';
+import type { WatchFlags } from '../config/watch-options.ts';
+import type { Store } from '../engine/store/store.ts';
+import { runWatch, type WatchEvent } from '../engine/watch.ts';
+import { formatDuration } from '../engine/watch-policy.ts';
+import type { WatchSpec } from '../model/watch.ts';
+import { watchProgressLine, watchReport } from '../reporters/console.ts';
+import { publish } from '../reporters/publish.ts';
+import type { Cli } from './args.ts';
+
+export function watchFlags(cli: Cli): WatchFlags {
+  return {
+    watchInterval: cli.values['watch-interval'],
+    watchDuration: cli.values['watch-duration'],
+    failureLimit: cli.values['failure-limit'],
+    consecutiveSuccessLimit: cli.values['consecutive-success-limit'],
+  };
+}
+
+function describe(e: WatchEvent): string {
+  switch (e.type) {
+    case 'series': {
+      const csl = e.spec.consecutiveSuccessLimit;
+      return `watch series ${e.seriesId}: every ${formatDuration(e.spec.interval)} for ${formatDuration(e.spec.duration)} (${e.runs} runs), failureLimit ${e.spec.failureLimit}${csl ? `, consecutiveSuccessLimit ${csl}` : ''}`;
+    }
+    case 'target':
+      return e.embedded
+        ? `target ${e.baseURL} (embedded, started once for the whole series)`
+        : `target ${e.baseURL}`;
+    case 'interrupt':
+      return `stopping the watch: ${e.reason}`;
+  }
+}
+
+/**
+ * `rollgate gate <stage>` when the stage is watched: each run is written like a single gate
+ * (verdict, ledger line, reports) with a progress line; the series' verdict is written last and
+ * decides the exit code.
+ */
+export async function watchWithStore(
+  cli: Cli,
+  loaded: LoadedRunbook,
+  gate: ResolvedGate,
+  store: Store,
+  spec: WatchSpec,
+  loadProfile?: LoadProfile,
+): Promise<number> {
+  let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
+  const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
+  say(
+    `rollgate: ${loaded.runbook.name}/${gate.stageName}, release ${gate.release} (${loaded.file}); history in ${store.description}`,
+  );
+  const result = await runWatch({
+    root: process.cwd(),
+    loaded,
+    gate,
+    store,
+    spec,
+    loadProfile,
+    overrideWindow: cli.values['override-window'],
+    onEvent: (e) => say(`  ${describe(e)}`),
+    onRunnerOutput: cli.values.verbose ? (t) => process.stdout.write(mask(t)) : undefined,
+    onProgress: (p) => process.stdout.write(mask(watchProgressLine(p))),
+    record: async (run) => {
+      mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...run.secretValues]);
+      const published = await publish({
+        verdict: run.verdict,
+        runDir: run.runDir,
+        reportsDir: gate.reportsDir,
+        mask,
+        store,
+      });
+      for (const e of published.reporterErrors) process.stderr.write(`rollgate: ${mask(e)}\n`);
+      return published.verdict;
+    },
+  });
+  mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...result.secretValues]);
+  let published: Awaited<ReturnType<typeof publish>>;
+  try {
+    published = await publish({
+      verdict: result.verdict,
+      runDir: result.runDir,
+      reportsDir: gate.reportsDir,
+      mask,
+      store,
+    });
+  } catch (error) {
+    process.stderr.write(
+      mask(
+        `rollgate: could not write the watch series' verdict or ledger line: ${(error as Error).message}\nHOLD (series not recorded)\n`,
+      ),
+    );
+    return 1;
+  }
+  process.stdout.write(mask(watchReport(published.verdict)));
+  for (const e of published.reporterErrors) process.stderr.write(`rollgate: ${mask(e)}\n`);
+  say(`verdict: ${path.relative(process.cwd(), published.verdictFile)}`);
+  return published.verdict.verdict === 'promote' ? 0 : 1;
+}

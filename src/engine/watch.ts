@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { reportPaths } from '../config/paths.ts';
+import type { CheckResult } from '../model/check-result.ts';
+import type { Verdict } from '../model/verdict.ts';
+import type { WatchOutcome, WatchSpec } from '../model/watch.ts';
+import { createChildSet } from './children.ts';
+import { type GateEvent, type GateRunOptions, type GateRunResult, runGate } from './run-gate.ts';
+import {
+  interruptedReason,
+  judge,
+  plannedRuns,
+  record,
+  START,
+  type WatchLimits,
+  type WatchState,
+  type WatchStatus,
+} from './watch-policy.ts';
+import { type SeriesTarget, startSeriesTarget } from './watch-target.ts';
+import { runCheck, seriesVerdict } from './watch-verdict.ts';
+
+export type WatchEvent =
+  | { type: 'series'; seriesId: string; runs: number; spec: WatchSpec }
+  | { type: 'target'; baseURL: string; embedded: boolean }
+  | { type: 'interrupt'; reason: string };
+
+/** After each run: where the series stands. */
+export interface WatchProgress {
+  stage: string;
+  index: number;
+  verdict: Verdict;
+  state: WatchState;
+  limits: WatchLimits;
+  status: WatchStatus;
+  /** Time until the next run starts; undefined when the series is over. */
+  nextInMs?: number;
+}
+
+export interface WatchOptions extends Omit<GateRunOptions, 'onEvent'> {
+  spec: WatchSpec;
+  /** Writes one run as a single gate would (verdict, ledger, reports); returns it as written. */
+  record: (run: GateRunResult) => Promise<Verdict>;
+  onEvent?: (e: WatchEvent) => void;
+  onRunEvent?: (e: GateEvent) => void;
+  onProgress?: (p: WatchProgress) => void;
+}
+
+export interface WatchResult {
+  verdict: Verdict;
+  runDir: string;
+  secretValues: string[];
+}
+
+function newSeriesId(now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}-watch`;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * A watch series: the stage's gate every `interval` for `duration`, each run a full gate with its
+ * own verdict and ledger line, against one deployment (the embedded app is started once). Ends
+ * with the series' own verdict, decided by the watch policy. SIGINT or SIGTERM stops the series
+ * (and the run in flight) and holds.
+ */
+export async function runWatch(o: WatchOptions): Promise<WatchResult> {
+  const { gate, spec } = o;
+  // Everything else a single gate takes is passed on to each run as it is.
+  const { spec: _spec, record: _record, onEvent: _onEvent, onRunEvent, onProgress: _onProgress, ...each } = o;
+  const env = o.env ?? process.env;
+  const startedAt = gate.clock.now();
+  const startedMono = performance.now();
+  const seriesId = newSeriesId(startedAt);
+  const { runDir } = reportPaths(gate.reportsDir, seriesId);
+  mkdirSync(runDir, { recursive: true });
+  const limits: WatchLimits = {
+    failureLimit: spec.failureLimit,
+    consecutiveSuccessLimit: spec.consecutiveSuccessLimit,
+    runs: plannedRuns(spec.interval, spec.duration),
+  };
+  o.onEvent?.({ type: 'series', seriesId, runs: limits.runs, spec });
+
+  const children = createChildSet(seriesId);
+  const abort = new AbortController();
+  let interrupted: string | undefined;
+  const stop = (reason: string) => {
+    if (interrupted) return;
+    interrupted = reason;
+    o.onEvent?.({ type: 'interrupt', reason });
+    abort.abort();
+  };
+  const onSigint = () => stop('SIGINT received');
+  const onSigterm = () => stop('SIGTERM received');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const scratchDir = mkdtempSync(path.join(tmpdir(), `rollgate-${seriesId}-`));
+
+  let state = START;
+  let status: WatchStatus = { done: false };
+  let failure: string | undefined;
+  let target: SeriesTarget = { gate, env, baseURL: gate.baseURL ?? '', secretValues: [] };
+  const runs: CheckResult[] = [];
+  const secretValues = new Set<string>();
+  try {
+    try {
+      target = await startSeriesTarget(gate, children, {
+        root: o.root,
+        env,
+        runDir,
+        scratchDir,
+        signal: abort.signal,
+      });
+      for (const s of target.secretValues) secretValues.add(s);
+    } catch (error) {
+      failure = `watch: ${(error as Error).message}`;
+    }
+    if (!failure) o.onEvent?.({ type: 'target', baseURL: target.baseURL, embedded: !gate.baseURL });
+    // Runs are scheduled from the first one, once the target is up.
+    const firstMono = performance.now();
+    for (let i = 0; !failure && !status.done && !interrupted && i < limits.runs; i++) {
+      await sleep(firstMono + i * spec.interval - performance.now(), abort.signal);
+      if (interrupted) break;
+      const run = await runGate({ ...each, gate: target.gate, env: target.env, onEvent: onRunEvent });
+      for (const s of run.secretValues) secretValues.add(s);
+      run.verdict.watch = { series: seriesId, index: i + 1, of: limits.runs, intervalMs: spec.interval };
+      run.verdict.target.embedded = !gate.baseURL;
+      let written: Verdict;
+      try {
+        written = await o.record(run);
+      } catch (error) {
+        failure = `watch: could not record run ${i + 1} (${run.verdict.runId}): ${(error as Error).message}`;
+        break;
+      }
+      runs.push(runCheck(written, run.runDir, o.loaded.file));
+      // A run cut short by the series' own interruption is no evidence either way.
+      if (interrupted && written.interrupted) break;
+      state = record(state, written.verdict === 'promote');
+      status = judge(state, limits);
+      const next = firstMono + (i + 1) * spec.interval - performance.now();
+      o.onProgress?.({
+        stage: gate.stageName,
+        index: i + 1,
+        verdict: written,
+        state,
+        limits,
+        status,
+        nextInMs: status.done || interrupted ? undefined : Math.max(0, next),
+      });
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    await children.stopAll();
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+
+  let outcome: WatchOutcome;
+  let reason: string;
+  if (status.done) ({ outcome, reason } = status);
+  else if (interrupted || !failure) [outcome, reason] = ['interrupted', interruptedReason(state, limits)];
+  else [outcome, reason] = ['failed', failure];
+  const finishedAt = new Date(startedAt.getTime() + (performance.now() - startedMono));
+  const verdict = seriesVerdict({
+    seriesId,
+    runbook: o.loaded.runbook.name,
+    stage: gate.stageName,
+    suite: o.loaded.file,
+    release: gate.release,
+    baseURL: target.baseURL,
+    embedded: !gate.baseURL,
+    spec,
+    limits,
+    state,
+    outcome,
+    reason,
+    runs,
+    startedAt,
+    finishedAt,
+    interrupted: outcome === 'interrupted' ? interrupted : undefined,
+    fixedClock: gate.clock.fixed,
+  });
+  return { verdict, runDir, secretValues: [...secretValues] };
+}
