@@ -47,12 +47,15 @@ export function webVitalsScriptPath(): string {
   try {
     main = createRequire(import.meta.url).resolve('web-vitals');
   } catch {
-    throw new ObservationError('the web-vitals package is not installed: run `npm ci`', 'ROLLGATE_NO_TOOL');
+    throw new ObservationError(
+      'the web-vitals package is not installed: run `npm run setup`',
+      'ROLLGATE_NO_TOOL',
+    );
   }
   const file = path.join(path.dirname(main), 'web-vitals.iife.js');
   if (!existsSync(file)) {
     throw new ObservationError(
-      `web-vitals has no IIFE build at ${file}: reinstall it with \`npm ci\``,
+      `web-vitals has no IIFE build at ${file}: reinstall it with \`npm run setup\``,
       'ROLLGATE_NO_TOOL',
     );
   }

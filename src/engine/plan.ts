@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { PlannedCheck } from '../model/check-result.ts';
@@ -14,6 +15,20 @@ export interface Plan {
 
 export const key = (file: string, titlePath: readonly string[]) => `${file}\u0000${titlePath.join('\u0000')}`;
 
+/**
+ * Listing runs while the targets start and the runners run; niced, it takes only the CPU they leave,
+ * so on a small machine the target is up as soon as it would be without it. Workers it forks later
+ * inherit the priority.
+ */
+function lowPriority<T extends { pid?: number }>(child: T): T {
+  try {
+    if (child.pid) setPriority(child.pid, 10);
+  } catch {
+    // Not allowed here: listing at normal priority is only slower, never wrong.
+  }
+  return child;
+}
+
 interface Listed {
   file: string;
   titlePath: string[];
@@ -22,13 +37,9 @@ interface Listed {
 async function listVitest(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Listed[] | Error> {
   const args = ['list', '--json', '--config', 'vitest.config.ts', '--project', 'runbooks', ...stage.suites];
   if (stage.suiteFilter) args.push('-t', stage.suiteFilter);
-  const r = await execa('vitest', args, {
-    cwd: root,
-    env,
-    preferLocal: true,
-    reject: false,
-    stdin: 'ignore',
-  });
+  const r = await lowPriority(
+    execa('vitest', args, { cwd: root, env, preferLocal: true, reject: false, stdin: 'ignore' }),
+  );
   const start = r.stdout.indexOf('[');
   if (r.exitCode !== 0 && start < 0) return new Error(firstLines(`${r.stderr}\n${r.stdout}`));
   try {
@@ -57,13 +68,9 @@ async function listPlaywright(root: string, stage: Stage, env: NodeJS.ProcessEnv
   const smoke = stage.smoke!;
   const args = ['test', '--list', '--reporter=json', ...smoke.specs];
   if (smoke.grep) args.push('--grep', smoke.grep);
-  const r = await execa('playwright', args, {
-    cwd: root,
-    env,
-    preferLocal: true,
-    reject: false,
-    stdin: 'ignore',
-  });
+  const r = await lowPriority(
+    execa('playwright', args, { cwd: root, env, preferLocal: true, reject: false, stdin: 'ignore' }),
+  );
   try {
     const report = JSON.parse(r.stdout) as {
       suites: PwSuite[];

@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadProfile } from '../checks/load/index.ts';
-import type { TargetContext } from '../checks/target-context.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import type { ResolvedGate } from '../config/options.ts';
 import { reportPaths } from '../config/paths.ts';
@@ -11,6 +10,7 @@ import type { CheckResult } from '../model/check-result.ts';
 import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../model/verdict.ts';
 import { createChildSet } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
+import { stageContext } from './context.ts';
 import { drillBudgets, prepareDrill } from './drill.ts';
 import { applyWaivers, governanceChecks } from './governance.ts';
 import { runLoadCheck } from './load-stage.ts';
@@ -122,31 +122,12 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     baseURL = targets.baseURL;
     const { targetEnv, startError } = targets;
     o.onEvent?.({ type: 'target', baseURL, embedded: !gate.baseURL });
-    const plan = await planning;
-    o.onEvent?.({ type: 'planned', checks: plan.checks.length, problems: plan.problems.length });
-
-    const context: TargetContext = {
-      baseURL,
-      release: gate.release,
-      stage: gate.stageName,
-      runId,
-      evidenceDir: path.join(paths.runDir, 'evidence'),
-      budgets: gate.stage.budgets,
-      target: {
-        versionPath: gate.target.versionPath,
-        health: gate.target.health,
-        environment: gate.target.environment,
-        requiredEnv: gate.target.requiredEnv,
-        secrets: gate.target.secrets,
-        databaseUrlEnv: gate.target.databaseUrlEnv,
-        allowMutations: gate.target.allowMutations,
-        configFiles: gate.target.configFiles.map((f) => f.replace(/\{scratchDir\}/g, scratchDir)),
-        secretAllowlist: gate.target.secretAllowlist,
-        http: gate.target.http,
-        jwksPath: gate.target.jwksPath,
-        security: gate.target.security,
-      },
-    };
+    // The plan is needed only to collect; the runners start as soon as the target is up.
+    const planned = planning.then((plan) => {
+      o.onEvent?.({ type: 'planned', checks: plan.checks.length, problems: plan.problems.length });
+      return plan;
+    });
+    const context = stageContext(gate, { baseURL, runId, runDir: paths.runDir, scratchDir });
     const runEnv = {
       ...env,
       ...targetEnv,
@@ -178,6 +159,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       });
       outcomes = await Promise.all(runs);
     }
+    const plan = await planned;
     checks = collect(plan, outcomes, gate.stage, interrupted);
     if (o.loadProfile || gate.k6Summary) {
       // Load runs after the suites, alone, so nothing else skews its latencies.

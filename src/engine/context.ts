@@ -1,0 +1,37 @@
+import path from 'node:path';
+import type { TargetContext } from '../checks/target-context.ts';
+import type { ResolvedGate } from '../config/options.ts';
+
+/**
+ * What the suites of one run see (ROLLGATE_CONTEXT): the target's URL and declaration, the release,
+ * the stage's budgets, where to write evidence. `{scratchDir}` in config files becomes the run's
+ * folder for files that may hold secrets.
+ */
+export function stageContext(
+  gate: ResolvedGate,
+  o: { baseURL: string; runId: string; runDir: string; scratchDir: string },
+): TargetContext {
+  const t = gate.target;
+  return {
+    baseURL: o.baseURL,
+    release: gate.release,
+    stage: gate.stageName,
+    runId: o.runId,
+    evidenceDir: path.join(o.runDir, 'evidence'),
+    budgets: gate.stage.budgets,
+    target: {
+      versionPath: t.versionPath,
+      health: t.health,
+      environment: t.environment,
+      requiredEnv: t.requiredEnv,
+      secrets: t.secrets,
+      databaseUrlEnv: t.databaseUrlEnv,
+      allowMutations: t.allowMutations,
+      configFiles: t.configFiles.map((f) => f.replace(/\{scratchDir\}/g, o.scratchDir)),
+      secretAllowlist: t.secretAllowlist,
+      http: t.http,
+      jwksPath: t.jwksPath,
+      security: t.security,
+    },
+  };
+}
