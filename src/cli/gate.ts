@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { LoadProfile } from '../checks/load/index.ts';
+import { RollgateError } from '../config/errors.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import { createMasker } from '../config/mask.ts';
 import { type ResolvedGate, resolveGate } from '../config/options.ts';
@@ -42,6 +43,13 @@ export async function gateCommand(cli: Cli): Promise<number> {
   });
   // A watch series when the stage declares one or the flags ask for one; bad flags exit 2 here.
   const watch = resolveWatch(gate.stageName, gate.stage, watchFlags(cli));
+  if (watch && gate.k6Summary) {
+    // Every run would re-read the same frozen file: passes that watched nothing.
+    throw new RollgateError(
+      'ROLLGATE_BAD_ARGUMENT',
+      `--k6-summary cannot feed a watch: each run of stage "${gate.stageName}" would judge the same file again. Gate once with it, or watch without it.`,
+    );
+  }
   // A load profile aimed at a host or stage it may not hit is refused here, before any request.
   const loadProfile = await prepareLoad(
     gate.stage,

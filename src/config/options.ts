@@ -28,7 +28,14 @@ export interface ResolvedGate {
   /** A k6 summary from a run elsewhere (k6 Cloud, k6-operator), judged instead of a local load run. */
   k6Summary?: string;
   /** The stage's baseline target, when it compares the canary against one. */
-  baseline?: { targetName: string; target: Target /** Undefined: start it embedded. */; baseURL?: string };
+  baseline?: {
+    targetName: string;
+    target: Target;
+    /** Undefined: start it embedded (unless `missing`). */
+    baseURL?: string;
+    /** Why there is no baseline to compare with (a deployed canary, a local baseline). */
+    missing?: string;
+  };
   release: string;
   timeoutMs: number;
   reportsDir: string;
@@ -85,11 +92,19 @@ function resolveBaseline(
         ? 'ROLLGATE_BASELINE_URL'
         : `targets.${targetName}.baseURL`;
   const baseURL = b.value ? parseUrl(b.value, from) : undefined;
-  // A deployed canary judged against a baseline started on this machine compares two networks.
+  // A deployed canary judged against a baseline started on this machine compares two networks:
+  // the baseline is then missing, which errors the comparison (HOLD) while every other check runs.
   if (canaryURL && !baseURL) {
+    return {
+      targetName,
+      target,
+      missing: `stage "${stageName}" compares ${canaryURL} against baseline target "${targetName}", which has no URL: give the baseline's with --baseline-url <url> or ROLLGATE_BASELINE_URL`,
+    };
+  }
+  if (baseURL && canaryURL && baseURL === canaryURL) {
     throw new RollgateError(
       'ROLLGATE_BAD_ARGUMENT',
-      `stage "${stageName}" compares ${canaryURL} against baseline target "${targetName}", which has no URL: give the baseline's with --baseline-url <url> or ROLLGATE_BASELINE_URL.`,
+      `stage "${stageName}": the baseline (${from}) and the canary are both ${baseURL}; a canary compared with itself always passes. Give the baseline's own URL.`,
     );
   }
   return { targetName, target, baseURL };

@@ -1,5 +1,5 @@
 import type { Stage } from '../model/runbook.ts';
-import { WatchSpec } from '../model/watch.ts';
+import { plannedRuns, WatchSpec } from '../model/watch.ts';
 import { RollgateError } from './errors.ts';
 
 /** What the CLI was given for a watch; undefined means "not given". */
@@ -68,5 +68,13 @@ export function resolveWatch(stageName: string, stage: Stage, flags: WatchFlags)
       `${flag ? `${FLAG[key]} "${flag}"` : from(key)}: ${issue.message}.`,
     );
   }
-  return parsed.data;
+  const w = parsed.data;
+  const runs = plannedRuns(w.interval, w.duration);
+  if (w.failureLimit >= runs) {
+    throw new RollgateError(
+      'ROLLGATE_BAD_ARGUMENT',
+      `${flags.failureLimit ? FLAG.failureLimit : from('failureLimit')}: a failure limit of ${w.failureLimit} tolerates every one of the ${runs} runs planned, so the series could pass without a passing run; use at most ${runs - 1}.`,
+    );
+  }
+  return w;
 }

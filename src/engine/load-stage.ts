@@ -50,6 +50,8 @@ export async function runLoadCheck(
   o: {
     baseURL: string;
     baselineURL?: string;
+    /** Why the stage's baseline is not there (the comparison then errors). */
+    baselineMissing?: string;
     env: NodeJS.ProcessEnv;
     runDir: string;
     notRun?: string;
@@ -58,7 +60,7 @@ export async function runLoadCheck(
   },
 ): Promise<CheckResult> {
   const started = performance.now();
-  const compared = Boolean(stage.baseline) && !o.k6Summary;
+  const compared = Boolean(stage.baseline);
   const name = profile?.name ?? 'k6-summary';
   const base = {
     id: `load/${name}`,
@@ -81,22 +83,28 @@ export async function runLoadCheck(
     return ended({ status: 'errored', measurements: [], evidence: [], message: `not run: ${o.notRun}` });
   try {
     if (o.k6Summary) {
+      // Fail closed: a summary with nothing to judge, or standing in for a comparison it cannot make.
+      if (!loadBudgets(stage).length)
+        throw new Error(
+          `stage "${stageName}" has no load budgets (p95-latency, error-rate…) to judge the summary against`,
+        );
+      if (stage.baseline)
+        throw new Error(
+          `stage "${stageName}" compares the canary against baseline "${stage.baseline}", which a summary cannot do (it has no per-request samples): gate a stage without a baseline on it`,
+        );
       const r = await ingestK6Summary(o.k6Summary, loadBudgets(stage));
       const broken = r.measurements.filter((m) => !m.passed);
-      // A summary holds aggregates only: there are no per-request samples to compare a baseline with.
-      const skipped = stage.baseline
-        ? `; baseline comparison not run (a summary has no per-request samples)`
-        : '';
       return ended({
         status: r.status,
         measurements: r.measurements,
         evidence: r.evidence,
-        message: `k6 summary ${o.k6Summary}: ${r.observation.requests} requests${broken.length ? `; not passed: ${broken.map((m) => m.name).join(', ')}` : ''}${skipped}`,
+        message: `k6 summary ${o.k6Summary}: ${r.observation.requests} requests${broken.length ? `; not passed: ${broken.map((m) => m.name).join(', ')}` : ''}`,
       });
     }
-    if (!profile) throw new Error('the stage has no load profile');
+    if (!profile) throw new Error(`stage "${stageName}" declares load but no profile was loaded for it`);
     if (compared) {
-      if (!o.baselineURL) throw new Error(`baseline "${stage.baseline}" has no URL: it did not start`);
+      if (!o.baselineURL)
+        throw new Error(o.baselineMissing ?? `baseline "${stage.baseline}" has no URL: it did not start`);
       const c = stage.load!.compare;
       const r = await runCanaryComparison({
         profile,

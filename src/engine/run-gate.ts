@@ -161,12 +161,13 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     }
     const plan = await planned;
     checks = collect(plan, outcomes, gate.stage, interrupted);
-    if (o.loadProfile || gate.k6Summary) {
+    if (gate.stage.load || gate.k6Summary) {
       // Load runs after the suites, alone, so nothing else skews its latencies.
       checks.push(
         await runLoadCheck(gate.stage, gate.stageName, o.loadProfile, {
           baseURL,
           baselineURL: targets.baselineURL,
+          baselineMissing: targets.baselineMissing,
           env: runEnv,
           runDir: paths.runDir,
           notRun: gate.k6Summary ? interrupted : (startError ?? interrupted),

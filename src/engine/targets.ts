@@ -11,6 +11,8 @@ export interface StageTargets {
   targetEnv: Record<string, string>;
   /** The baseline the canary is compared against, when the stage has one. */
   baselineURL?: string;
+  /** Why the stage's baseline is not there to compare with (the load check then errors). */
+  baselineMissing?: string;
   /** Why the stage cannot run its checks; every check is then errored. */
   startError?: string;
   /** Declared and generated secret values, masked in every output. */
@@ -37,15 +39,23 @@ const embeddedEnvOf = (t: Target, vars: Record<string, string>) =>
  * when absent from the environment, so the demo runs on a fresh machine.
  */
 export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Promise<StageTargets> {
+  const b = gate.baseline;
   const embeddedEnv = !gate.baseURL ? embeddedEnvOf(gate.target, o.vars) : {};
+  const localBaseline = b && !b.baseURL && !b.missing;
+  const baselineEnv = localBaseline ? embeddedEnvOf(b.target, o.vars) : {};
+  // Secrets either app needs: generated once when absent, shared by both, masked everywhere.
   const secretEnv: Record<string, string> = {};
-  if (!gate.baseURL) {
-    for (const name of gate.target.secrets)
-      if (!o.env[name] && !embeddedEnv[name]) secretEnv[name] = randomBytes(24).toString('hex');
-  }
-  const secretValues = gate.target.secrets
-    .map((n) => o.env[n] || embeddedEnv[n] || secretEnv[n] || '')
-    .filter(Boolean);
+  const generate = (names: readonly string[], own: Record<string, string>) => {
+    for (const name of names)
+      if (!o.env[name] && !own[name] && !secretEnv[name]) secretEnv[name] = randomBytes(24).toString('hex');
+  };
+  if (!gate.baseURL) generate(gate.target.secrets, embeddedEnv);
+  if (localBaseline) generate(b.target.secrets, baselineEnv);
+  const names = [...new Set([...gate.target.secrets, ...(b?.target.secrets ?? [])])];
+  const secretValues = [
+    ...names.map((n) => o.env[n] || secretEnv[n] || ''),
+    ...names.flatMap((n) => [embeddedEnv[n] ?? '', baselineEnv[n] ?? '']),
+  ].filter(Boolean);
 
   const start = async (name: string, target: Target, extraEnv: Record<string, string>) => {
     try {
@@ -59,9 +69,8 @@ export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Pr
       throw new Error(`${name} failed to start: ${(error as Error).message}`);
     }
   };
-  const b = gate.baseline;
-  const startBaseline = !o.blocked && b && !b.baseURL && b.target.embedded;
-  if (b && !b.baseURL && !b.target.embedded) {
+  const startBaseline = !o.blocked && localBaseline && b.target.embedded;
+  if (localBaseline && !b.target.embedded) {
     return {
       baseURL: gate.baseURL ?? '',
       targetEnv: secretEnv,
@@ -74,10 +83,7 @@ export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Pr
       ? start('embedded target', gate.target, { ...embeddedEnv, ...secretEnv })
       : Promise.resolve(undefined),
     startBaseline
-      ? start(`baseline "${b.targetName}"`, b.target, {
-          ...embeddedEnvOf(b.target, o.vars),
-          ...secretEnv,
-        })
+      ? start(`baseline "${b.targetName}"`, b.target, { ...baselineEnv, ...secretEnv })
       : Promise.resolve(undefined),
   ]);
   const failures = [canary, baseline].flatMap((r) =>
@@ -88,6 +94,7 @@ export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Pr
     baseURL: started?.baseURL ?? gate.baseURL ?? '',
     targetEnv: started?.env ?? secretEnv,
     baselineURL: baseline.status === 'fulfilled' ? (baseline.value?.baseURL ?? b?.baseURL) : undefined,
+    baselineMissing: b?.missing,
     startError: o.blocked ?? (failures.length ? failures.join('; ') : undefined),
     secretValues,
   };

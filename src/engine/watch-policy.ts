@@ -1,4 +1,4 @@
-import type { WatchOutcome } from '../model/watch.ts';
+import { plannedRuns, type WatchOutcome } from '../model/watch.ts';
 
 /** What judges a series: the Argo Rollouts analysis limits and the runs planned. */
 export interface WatchLimits {
@@ -24,13 +24,7 @@ export type WatchStatus =
 
 export const START: WatchState = { runs: 0, passes: 0, failures: 0, consecutivePasses: 0 };
 
-/**
- * Runs start at 0, interval, 2×interval… and the last one starts at or after `duration`, so a
- * series always covers at least its duration (a 2 h watch every minute is 121 runs).
- */
-export function plannedRuns(intervalMs: number, durationMs: number): number {
-  return Math.ceil(durationMs / intervalMs) + 1;
-}
+export { plannedRuns };
 
 /** Counts one finished run. */
 export function record(state: WatchState, passed: boolean): WatchState {
@@ -49,7 +43,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * `failureLimit` holds at once. Pass early: `consecutiveSuccessLimit` passes in a row. When the
  * limit can no longer be reached in the runs left, or the runs are used up without it, the series
  * is inconclusive, which holds (fail closed). Without the limit, finishing every run within
- * `failureLimit` passes.
+ * `failureLimit` passes, provided the newest run passed.
  */
 export function judge(s: WatchState, l: WatchLimits): WatchStatus {
   const csl = l.consecutiveSuccessLimit;
@@ -74,6 +68,14 @@ export function judge(s: WatchState, l: WatchLimits): WatchStatus {
         left <= 0
           ? `watch: ${s.consecutivePasses} consecutive passes, needed ${csl} (inconclusive after ${s.runs} of ${l.runs} runs)`
           : `watch: ${s.consecutivePasses} consecutive passes, needed ${csl}; ${plural(left, 'run')} left cannot reach it (inconclusive after ${s.runs} of ${l.runs} runs)`,
+    };
+  // Fail closed beyond Argo: a series whose newest run held ends on a failing deployment, however
+  // many failures the limit tolerates (this also holds a series that never passed at all).
+  if (left <= 0 && s.consecutivePasses === 0)
+    return {
+      done: true,
+      outcome: 'failed',
+      reason: `watch: the newest run failed (${s.failures} of ${plural(s.runs, 'run')} failed, failureLimit ${l.failureLimit})`,
     };
   if (left <= 0)
     return {

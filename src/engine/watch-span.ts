@@ -16,12 +16,16 @@ export const isWatchRun = (e: LedgerEntry) => e.watch?.index !== undefined;
 
 /**
  * Walks the watch runs of `stage` for `release` back from the newest: the sequence ends at a run
- * that held (failed, errored, interrupted) or at a pause between two runs longer than the later
+ * that held (failed, errored, interrupted), or at a single gate of the stage that held, or at a pause between two runs longer than the later
  * run's interval, since nothing watched the deployment then. Runs of several series chain when
  * each starts within its interval of the previous one's end.
  */
 export function watchStreak(ledger: readonly LedgerEntry[], stage: string, release: string): WatchStreak {
-  const runs = ledger.filter((e) => e.stage === stage && e.release === release && isWatchRun(e));
+  // Watch runs, and single gates of the stage: one that held between watch runs breaks the streak
+  // too (the deployment was seen failing); the series' own summary lines add nothing.
+  const runs = ledger.filter(
+    (e) => e.stage === stage && e.release === release && (isWatchRun(e) || !e.watch),
+  );
   const streak: LedgerEntry[] = [];
   let brokenBy: WatchStreak['brokenBy'];
   for (let i = runs.length - 1; i >= 0; i--) {
@@ -30,6 +34,7 @@ export function watchStreak(ledger: readonly LedgerEntry[], stage: string, relea
       brokenBy = { kind: 'failure', entry: e };
       break;
     }
+    if (!isWatchRun(e)) continue;
     const next = streak[0];
     if (next) {
       const gapMs = Date.parse(next.startedAt) - Date.parse(e.finishedAt);

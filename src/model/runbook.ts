@@ -207,6 +207,14 @@ export const Runbook = z
           message: `names target "${stage.baseline}", which is not declared; declare it under targets or use one of: ${Object.keys(rb.targets).join(', ') || '(none)'}`,
         });
       }
+      if (stage.baseline && stage.load?.engine === 'k6') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', name, 'load', 'engine'],
+          message:
+            "a baseline comparison runs on the embedded engine (per-request samples from both sides, interleaved): use engine 'auto' or 'autocannon'",
+        });
+      }
       if (stage.baseline && !stage.load) {
         ctx.addIssue({
           code: 'custom',

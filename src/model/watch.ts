@@ -50,3 +50,11 @@ export const WatchRecord = z.object({
     .optional(),
 });
 export type WatchRecord = z.infer<typeof WatchRecord>;
+
+/**
+ * Runs start at 0, interval, 2×interval… and the last one starts at or after `duration`, so a
+ * series always covers at least its duration (a 2 h watch every minute is 121 runs).
+ */
+export function plannedRuns(intervalMs: number, durationMs: number): number {
+  return Math.ceil(durationMs / intervalMs) + 1;
+}

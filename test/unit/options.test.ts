@@ -212,16 +212,28 @@ describe('a stage compared against a baseline', () => {
     });
   });
 
-  it('refuses a deployed canary judged against a baseline started on this machine', () => {
-    const e = thrown(() =>
-      resolveGate(compared, 'canary', { baseUrl: 'https://canary.shop.example', release: '1.0.0' }, noEnv),
+  it('a deployed canary without a baseline URL: the baseline is missing (the comparison errors), not started here', () => {
+    const g = resolveGate(
+      compared,
+      'canary',
+      { baseUrl: 'https://canary.shop.example', release: '1.0.0' },
+      noEnv,
     );
-    expect(e).toBeInstanceOf(RollgateError);
-    expect(e.message).toMatch(
+    expect(g.baseline?.baseURL).toBeUndefined();
+    expect(g.baseline?.missing).toMatch(
       /compares https:\/\/canary\.shop\.example against baseline target "stable", which has no URL: .*--baseline-url/,
     );
     expect(() => resolveGate(compared, 'deployed', { baselineUrl: 'ftp://x' }, noEnv)).toThrow(
       /--baseline-url: "ftp:\/\/x" is not an http\(s\) URL/,
+    );
+  });
+
+  it("refuses a baseline at the canary's own URL: a canary compared with itself always passes", () => {
+    const e = thrown(() =>
+      resolveGate(compared, 'deployed', { baseUrl: 'https://stable.shop.example', release: '1.0.0' }, noEnv),
+    );
+    expect(e.message).toMatch(
+      /the baseline \(targets\.deployedStable\.baseURL\) and the canary are both https:\/\/stable\.shop\.example/,
     );
   });
 
@@ -233,10 +245,12 @@ describe('a stage compared against a baseline', () => {
         stages: {
           a: { target: 'canary', baseline: 'stable', suites: ['x'], load: { profile: 'p.ts' } },
           b: { target: 'canary', baseline: 'canary', suites: ['x'] },
+          c: { target: 'canary', baseline: 'canary', suites: ['x'], load: { profile: 'p.ts', engine: 'k6' } },
         },
       }),
     );
     expect(e.message).toMatch(/stages\.a\.baseline.*names target "stable", which is not declared/);
     expect(e.message).toMatch(/stages\.b\.baseline.*add a load profile/);
+    expect(e.message).toMatch(/stages\.c\.load\.engine.*runs on the embedded engine/);
   });
 });

@@ -72,6 +72,14 @@ describe('evaluateVitals', () => {
     expect(lcp.note).toMatch(/^no data/);
   });
 
+  it('a metric only some runs produced is inconclusive unless the budget says how many suffice', () => {
+    const runs = [{ lcp: 400 }, { lcp: 420 }, {}];
+    const [lcp] = evaluateVitals(runs, [BUDGETS[2]!]);
+    expect(lcp).toMatchObject({ name: 'lcp', actual: 410, samples: 2, passed: false });
+    expect(lcp!.note).toBe('inconclusive: 2 samples, need at least 3');
+    expect(evaluateVitals(runs, [{ ...BUDGETS[2]!, minSamples: 2 }])[0]!.passed).toBe(true);
+  });
+
   it('leaves out metrics the page did not measure (INP without an interaction)', () => {
     const without = VITALS.filter((n) => n !== 'inp');
     expect(evaluateVitals([healthy], BUDGETS, without).map((m) => m.name)).not.toContain('inp');

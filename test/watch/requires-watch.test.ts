@@ -100,6 +100,27 @@ describe('requires.watch: consecutive passing watch runs must span a duration', 
     );
   });
 
+  test('a single gate of the stage that held between watch runs breaks the streak; one that promoted does not', async () => {
+    const single = (m: number, verdict: 'promote' | 'hold') => {
+      const { watch: _watch, ...rest } = run(m, verdict);
+      return { ...rest, runId: `single-${m}` };
+    };
+    const runs = every5(0, 120).map((m) => run(m));
+    const held = await production([
+      ...runs.filter((e) => e.startedAt <= at(90)),
+      single(92, 'hold'),
+      ...runs.filter((e) => e.startedAt > at(90)),
+    ]);
+    expect(held['requires/watch']?.status).toBe('failed');
+    expect(held['requires/watch']?.message).toMatch(/since the last failure at .* \(run single-92\)/);
+    const promoted = await production([
+      ...runs.filter((e) => e.startedAt <= at(90)),
+      single(92, 'promote'),
+      ...runs.filter((e) => e.startedAt > at(90)),
+    ]);
+    expect(promoted['requires/watch']?.status).toBe('passed');
+  });
+
   test('broken by a pause longer than the interval: nothing watched the deployment then', async () => {
     const entries = [...every5(0, 60), ...every5(80, 140)].map((m) => run(m));
     const c = await production(entries);

@@ -54,6 +54,18 @@ describe('resolving a watch: CLI beats runbook, field by field', () => {
     expect(
       thrown(() => resolveWatch('soak', rb.stages.soak!, { consecutiveSuccessLimit: '0' })).message,
     ).toBe('--consecutive-success-limit "0": Too small: expected number to be >=1.');
+    // A limit that tolerates every planned run could pass a series that never passed.
+    expect(
+      thrown(() =>
+        resolveWatch('soak', rb.stages.soak!, {
+          watchInterval: '1m',
+          watchDuration: '1m',
+          failureLimit: '2',
+        }),
+      ).message,
+    ).toBe(
+      '--failure-limit: a failure limit of 2 tolerates every one of the 2 runs planned, so the series could pass without a passing run; use at most 1.',
+    );
   });
 
   test('a runbook watch with a zero interval is refused when the runbook loads', () => {

@@ -60,6 +60,17 @@ describe('watch policy (Argo Rollouts analysis semantics)', () => {
     });
   });
 
+  test('fail closed beyond Argo: a series whose newest run failed holds, even within failureLimit', () => {
+    const { status } = series([true, true, true, false], { failureLimit: 1, runs: 4 });
+    expect(status).toEqual({
+      done: true,
+      outcome: 'failed',
+      reason: 'watch: the newest run failed (1 of 4 runs failed, failureLimit 1)',
+    });
+    // Never a pass without a passing run, whatever the limit.
+    expect(series([false, false], { failureLimit: 5, runs: 2 }).status).toMatchObject({ outcome: 'failed' });
+  });
+
   test('passes early on consecutiveSuccessLimit passes in a row; a failure resets the count', () => {
     const limits = { failureLimit: 1, consecutiveSuccessLimit: 3, runs: 10 };
     const { status, state } = series([true, true, false, true, true, true, true], limits);
