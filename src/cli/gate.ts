@@ -24,7 +24,7 @@ function describeEvent(e: GateEvent): string {
     case 'planned':
       return `planned ${e.checks} check(s)${e.problems ? `, ${e.problems} suite problem(s)` : ''}`;
     case 'running':
-      return `running ${e.runners.join(' + ')}…`;
+      return `running ${e.runners.join(e.parallel ? ' + ' : ', then ')}…`;
     case 'interrupt':
       return `stopping: ${e.reason}`;
   }

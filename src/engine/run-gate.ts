@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadProfile } from '../checks/load/index.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
@@ -23,7 +23,7 @@ import { startStageTargets } from './targets.ts';
 export type GateEvent =
   | { type: 'planned'; checks: number; problems: number }
   | { type: 'target'; baseURL: string; embedded: boolean }
-  | { type: 'running'; runners: string[] }
+  | { type: 'running'; runners: string[]; parallel: boolean }
   | { type: 'interrupt'; reason: string };
 
 export interface GateRunOptions {
@@ -149,15 +149,22 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
         children,
         onOutput: o.onRunnerOutput,
       };
-      const runs: Promise<RunnerOutcome>[] = [];
-      if (gate.stage.suites.length) runs.push(runVitest(gate.stage, runOpts));
-      if (gate.stage.smoke) runs.push(runPlaywright(gate.stage, runOpts));
-      o.onEvent?.({
-        type: 'running',
-        runners:
-          runs.length === 2 ? ['vitest', 'playwright'] : gate.stage.smoke ? ['playwright'] : ['vitest'],
-      });
-      outcomes = await Promise.all(runs);
+      const runners = [
+        ...(gate.stage.suites.length
+          ? [{ kind: 'vitest' as const, run: () => runVitest(gate.stage, runOpts) }]
+          : []),
+        ...(gate.stage.smoke
+          ? [{ kind: 'playwright' as const, run: () => runPlaywright(gate.stage, runOpts) }]
+          : []),
+      ];
+      // Side by side where there are cores to spare; on a small machine they would only fight for
+      // the CPU (no faster, and browser timings such as web vitals get noisy): one after the other.
+      const parallel = availableParallelism() > 2;
+      o.onEvent?.({ type: 'running', runners: runners.map((r) => r.kind), parallel });
+      if (parallel) outcomes = await Promise.all(runners.map((r) => r.run()));
+      else
+        for (const r of runners)
+          outcomes.push(interrupted ? { kind: r.kind, failure: interrupted } : await r.run());
     }
     const plan = await planned;
     checks = collect(plan, outcomes, gate.stage, interrupted);

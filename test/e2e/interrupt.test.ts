@@ -18,7 +18,7 @@ async function interruptedGate(signal: NodeJS.Signals) {
     const timer = setTimeout(() => reject(new Error(`gate never started its suites:\n${out}`)), 60_000);
     child.stdout?.on('data', (b: Buffer) => {
       out += b.toString();
-      if (out.includes('running vitest + playwright')) {
+      if (/running vitest( \+ |, then )playwright/.test(out)) {
         clearTimeout(timer);
         resolve();
       }
