@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const Operator = z.enum(['<', '<=', '>', '>=', '==', '!=']);
 export type Operator = z.infer<typeof Operator>;
 
+/** What a load budget measures. */
+export const LoadMetric = z.enum(['p50', 'p90', 'p95', 'p99', 'error-rate', 'requests', 'throughput']);
+export type LoadMetric = z.infer<typeof LoadMetric>;
+
 /**
  * What a check saw against its budget, and on how much data.
  * `actual` is null when nothing could be measured: such a measurement never passes.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DrillSpec } from './drill.ts';
 import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
-import { Operator } from './measurement.ts';
+import { LoadMetric, Operator } from './measurement.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
 import { WatchSpec } from './watch.ts';
 
@@ -20,8 +20,23 @@ export const Budget = z.strictObject({
   unit: z.string().optional(),
   /** Fewer samples than this is inconclusive (never a pass). @example 30 */
   minSamples: z.number().int().positive().optional(),
+  /** Load budgets: what is measured; by default read from the name ('p95-latency' → p95). */
+  metric: LoadMetric.optional(),
+  /**
+   * Load rate budgets need 3 ÷ value requests: `inconclusive` (default) HOLDs on fewer; `judge`
+   * compares whatever was seen (a low-traffic service that accepts the risk).
+   */
+  lowVolume: z.enum(['inconclusive', 'judge']).optional(),
+  /** Load budgets: only this endpoint's requests (its name in the profile). @example 'estimates' */
+  endpoint: z.string().min(1).optional(),
 });
 export type Budget = z.infer<typeof Budget>;
+
+/** Merges the runbook's budgets with a stage's: the stage's win by name. */
+export function stageBudgets(runbookBudgets: readonly Budget[], stage: readonly Budget[]): Budget[] {
+  const own = new Set(stage.map((b) => b.name));
+  return [...runbookBudgets.filter((b) => !own.has(b.name)), ...stage];
+}
 
 /** How to start the app when a target has no URL: the embedded default target. */
 export const Embedded = z.strictObject({
@@ -190,6 +205,11 @@ export const Runbook = z
     stages: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'stage names are lower-case words'), Stage),
     /** Items only a person can attest, declared with `manual()`. */
     signoffs: z.array(SignoffItem).default([]),
+    /**
+     * Budgets every stage gets, declared once; a stage's own budget of the same name overrides it
+     * ("error rate < 0.5% at 5% traffic, < 0.1% at 25%").
+     */
+    budgets: z.array(Budget).default([]),
   })
   .superRefine((rb, ctx) => {
     for (const [name, stage] of Object.entries(rb.stages)) {
@@ -268,6 +288,15 @@ export const Runbook = z
         });
       }
     }
-  });
+  })
+  .transform((rb) => ({
+    ...rb,
+    stages: Object.fromEntries(
+      Object.entries(rb.stages).map(([n, st]) => [
+        n,
+        { ...st, budgets: stageBudgets(rb.budgets, st.budgets) },
+      ]),
+    ),
+  }));
 export type Runbook = z.infer<typeof Runbook>;
 export type RunbookInput = z.input<typeof Runbook>;

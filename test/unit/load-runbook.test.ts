@@ -40,6 +40,34 @@ describe('validateRunbook', () => {
     });
   });
 
+  it('budgets are declared once for the runbook; a stage overrides one by name', () => {
+    const rb = validateRunbook('shop.runbook.ts', {
+      ...valid,
+      budgets: [
+        { name: 'p95-latency', operator: '<=', value: 500, unit: 'ms' },
+        { name: 'error-rate', operator: '<', value: 0.001 },
+      ],
+      stages: {
+        canary: {
+          ...valid.stages.canary,
+          budgets: [{ name: 'error-rate', operator: '<', value: 0.005, lowVolume: 'judge' }],
+        },
+        production: { ...valid.stages.canary },
+      },
+    });
+    expect(rb.stages.canary!.budgets).toEqual([
+      { name: 'p95-latency', operator: '<=', value: 500, unit: 'ms' },
+      { name: 'error-rate', operator: '<', value: 0.005, lowVolume: 'judge' },
+    ]);
+    expect(rb.stages.production!.budgets.map((b) => [b.name, b.value])).toEqual([
+      ['p95-latency', 500],
+      ['error-rate', 0.001],
+    ]);
+    expect(
+      problems({ ...valid, budgets: [{ name: 'p95', operator: '<=', value: 1, metric: 'p97' }] })[0],
+    ).toMatch(/^shop\.runbook\.ts: budgets\.0\.metric: /);
+  });
+
   it('names the file and the field path of a problem', () => {
     expect(problems({ ...valid, stages: { canary: { ...valid.stages.canary, target: 'prod' } } })).toEqual([
       'shop.runbook.ts: stages.canary.target: names target "prod", which is not declared; declare it under targets or use one of: canary',

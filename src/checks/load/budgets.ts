@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import type { Measurement } from '../../model/measurement.ts';
-import { Operator } from '../../model/measurement.ts';
+import { LoadMetric, Operator } from '../../model/measurement.ts';
 import { type BudgetSpec, evaluate } from '../budget.ts';
 import type { LoadObservation } from './observation.ts';
 import type { PercentileKey } from './stats.ts';
 
-export const LoadMetric = z.enum(['p50', 'p90', 'p95', 'p99', 'error-rate', 'requests', 'throughput']);
-export type LoadMetric = z.infer<typeof LoadMetric>;
+export { LoadMetric };
 
 /**
  * A budget on a load run. A runbook's plain `Budget` ({ name, operator, value, unit, minSamples })
