@@ -25,6 +25,8 @@ function describeEvent(e: GateEvent): string {
       return `planned ${e.checks} check(s)${e.problems ? `, ${e.problems} suite problem(s)` : ''}`;
     case 'running':
       return `running ${e.runners.join(e.parallel ? ' + ' : ', then ')}…`;
+    case 'load':
+      return `${e.what}, about ${Math.ceil(e.expectedMs / 1000)} s…`;
     case 'interrupt':
       return `stopping: ${e.reason}`;
   }

@@ -39,6 +39,20 @@ function loadBudgets(stage: Stage): Stage['budgets'] {
   return stage.budgets.filter((b) => !isVitalName(b.name));
 }
 
+/** What the load step is about to do and about how long it takes, for live progress. */
+export function describeLoad(stage: Stage, profile: LoadProfile): { what: string; expectedMs: number } {
+  const c = stage.load!.compare;
+  if (stage.baseline)
+    return {
+      what: `load ${profile.name}: canary against baseline "${stage.baseline}", ${c.slices} alternating slices of ${c.sliceMs} ms a side`,
+      expectedMs: 2 * (profile.warmup + c.slices * c.sliceMs),
+    };
+  return {
+    what: `load ${profile.name} (${stage.load!.engine})`,
+    expectedMs: profile.warmup + profile.duration,
+  };
+}
+
 /**
  * Runs the profile against the target (or, with a baseline, against both, interleaved) and turns
  * the result into one check with its measurements. A stage that could not start errors it.

@@ -13,7 +13,7 @@ import { collect, type RunnerOutcome } from './collect.ts';
 import { stageContext } from './context.ts';
 import { drillBudgets, prepareDrill } from './drill.ts';
 import { applyWaivers, governanceChecks } from './governance.ts';
-import { runLoadCheck } from './load-stage.ts';
+import { describeLoad, runLoadCheck } from './load-stage.ts';
 import { planStage } from './plan.ts';
 import { decide } from './policy.ts';
 import { runPlaywright, runVitest } from './runners.ts';
@@ -24,6 +24,7 @@ export type GateEvent =
   | { type: 'planned'; checks: number; problems: number }
   | { type: 'target'; baseURL: string; embedded: boolean }
   | { type: 'running'; runners: string[]; parallel: boolean }
+  | { type: 'load'; what: string; expectedMs: number }
   | { type: 'interrupt'; reason: string };
 
 export interface GateRunOptions {
@@ -170,6 +171,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     checks = collect(plan, outcomes, gate.stage, interrupted);
     if (gate.stage.load || gate.k6Summary) {
       // Load runs after the suites, alone, so nothing else skews its latencies.
+      if (o.loadProfile && !gate.k6Summary && !startError && !interrupted)
+        o.onEvent?.({ type: 'load', ...describeLoad(gate.stage, o.loadProfile) });
       checks.push(
         await runLoadCheck(gate.stage, gate.stageName, o.loadProfile, {
           baseURL,
