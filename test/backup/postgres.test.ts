@@ -152,11 +152,12 @@ describe('verifying a PostgreSQL backup', () => {
   });
 
   it('fails when the restore is slower than a tiny time budget, and leaves no scratch database', async () => {
-    const r = await verify(taken['pg-plain'].path, { budgetMs: 20 });
+    // 1 ms: no restore is that fast, however idle the machine.
+    const r = await verify(taken['pg-plain'].path, { budgetMs: 1 });
     expect(r.status).toBe('failed');
-    expect(r.reason).toMatch(/time budget exceeded: verification stopped after \d+ ms, budget 20 ms \(RTO\)/);
+    expect(r.reason).toMatch(/time budget exceeded: verification stopped after \d+ ms, budget 1 ms \(RTO\)/);
     expect(r.measurements).toContainEqual(
-      expect.objectContaining({ name: 'verify-duration', expected: 20, passed: false }),
+      expect.objectContaining({ name: 'verify-duration', expected: 1, passed: false }),
     );
     expect(await pgScratchLeft()).toEqual([]);
     const roomy = await verify(taken['pg-plain'].path, { budgetMs: 60_000 });

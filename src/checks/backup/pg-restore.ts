@@ -26,8 +26,10 @@ export async function readAll(
     const input = createReadStream(backup, { highWaterMark: 1 << 20 });
     for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
       scanner.push(line);
-      if (signal.aborted) input.destroy();
+      // Leave the loop (which closes the reader); destroying the stream under it never ends the loop.
+      if (signal.aborted) break;
     }
+    input.destroy();
     signal.throwIfAborted();
     out.measure(
       { name: 'completion-trailer', operator: '==', expected: 'present' },
