@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { LoadProfile } from '../checks/load/index.ts';
 import { RollgateError } from '../config/errors.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
@@ -10,9 +9,9 @@ import { type GateEvent, runGate } from '../engine/run-gate.ts';
 import { openStore } from '../engine/store/open-store.ts';
 import type { Store } from '../engine/store/store.ts';
 import { consoleReport } from '../reporters/console.ts';
-import { publish } from '../reporters/publish.ts';
 import type { Cli } from './args.ts';
 import { load, stageArg } from './common.ts';
+import { announce, finish } from './finish.ts';
 import { watchFlags, watchWithStore } from './watch.ts';
 
 function describeEvent(e: GateEvent): string {
@@ -77,9 +76,7 @@ async function gateWithStore(
 ): Promise<number> {
   let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
   const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
-  say(
-    `rollgate: ${loaded.runbook.name}/${gate.stageName}, release ${gate.release} (${loaded.file}); history in ${store.description}`,
-  );
+  say(announce(loaded, gate, store));
   const run = await runGate({
     root: process.cwd(),
     loaded,
@@ -91,25 +88,13 @@ async function gateWithStore(
     onRunnerOutput: cli.values.verbose ? (t) => process.stdout.write(mask(t)) : undefined,
   });
   mask = createMasker(run.secretValues);
-  let published: Awaited<ReturnType<typeof publish>>;
-  try {
-    published = await publish({
-      verdict: run.verdict,
-      runDir: run.runDir,
-      reportsDir: gate.reportsDir,
-      mask,
-      store,
-    });
-  } catch (error) {
-    process.stderr.write(
-      mask(
-        `rollgate: could not write the verdict or the ledger: ${(error as Error).message}\nHOLD (nothing recorded)\n`,
-      ),
-    );
-    return 1;
-  }
-  process.stdout.write(mask(consoleReport(published.verdict, run.warnings)));
-  for (const e of published.reporterErrors) process.stderr.write(`rollgate: ${mask(e)}\n`);
-  say(`verdict: ${path.relative(process.cwd(), published.verdictFile)}`);
-  return published.verdict.verdict === 'promote' ? 0 : 1;
+  return finish({
+    verdict: run.verdict,
+    runDir: run.runDir,
+    gate,
+    store,
+    mask,
+    render: (v) => consoleReport(v, run.warnings),
+    what: 'the verdict or the ledger',
+  });
 }

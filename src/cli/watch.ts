@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { LoadProfile } from '../checks/load/index.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import { createMasker } from '../config/mask.ts';
@@ -11,6 +10,7 @@ import type { WatchSpec } from '../model/watch.ts';
 import { watchProgressLine, watchReport } from '../reporters/console.ts';
 import { publish } from '../reporters/publish.ts';
 import type { Cli } from './args.ts';
+import { announce, finish } from './finish.ts';
 
 export function watchFlags(cli: Cli): WatchFlags {
   return {
@@ -51,9 +51,7 @@ export async function watchWithStore(
 ): Promise<number> {
   let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
   const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
-  say(
-    `rollgate: ${loaded.runbook.name}/${gate.stageName}, release ${gate.release} (${loaded.file}); history in ${store.description}`,
-  );
+  say(announce(loaded, gate, store));
   const result = await runWatch({
     root: process.cwd(),
     loaded,
@@ -79,25 +77,13 @@ export async function watchWithStore(
     },
   });
   mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...result.secretValues]);
-  let published: Awaited<ReturnType<typeof publish>>;
-  try {
-    published = await publish({
-      verdict: result.verdict,
-      runDir: result.runDir,
-      reportsDir: gate.reportsDir,
-      mask,
-      store,
-    });
-  } catch (error) {
-    process.stderr.write(
-      mask(
-        `rollgate: could not write the watch series' verdict or ledger line: ${(error as Error).message}\nHOLD (series not recorded)\n`,
-      ),
-    );
-    return 1;
-  }
-  process.stdout.write(mask(watchReport(published.verdict)));
-  for (const e of published.reporterErrors) process.stderr.write(`rollgate: ${mask(e)}\n`);
-  say(`verdict: ${path.relative(process.cwd(), published.verdictFile)}`);
-  return published.verdict.verdict === 'promote' ? 0 : 1;
+  return finish({
+    verdict: result.verdict,
+    runDir: result.runDir,
+    gate,
+    store,
+    mask,
+    render: watchReport,
+    what: "the watch series' verdict or ledger line",
+  });
 }

@@ -49,7 +49,8 @@ export interface GateRunResult {
   secretValues: string[];
 }
 
-function newRunId(now: Date): string {
+/** `20261122T060551Z-bea2b0`: sortable by time, unique by its random tail. */
+export function newRunId(now: Date): string {
   return `${now
     .toISOString()
     .replace(/[-:]/g, '')

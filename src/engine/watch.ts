@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import type { CheckResult } from '../model/check-result.ts';
 import type { Verdict } from '../model/verdict.ts';
 import type { WatchOutcome, WatchSpec } from '../model/watch.ts';
 import { createChildSet } from './children.ts';
-import { type GateEvent, type GateRunOptions, type GateRunResult, runGate } from './run-gate.ts';
+import { type GateEvent, type GateRunOptions, type GateRunResult, newRunId, runGate } from './run-gate.ts';
 import {
   interruptedReason,
   judge,
@@ -53,13 +52,7 @@ export interface WatchResult {
   secretValues: string[];
 }
 
-function newSeriesId(now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(3).toString('hex')}-watch`;
-}
+const newSeriesId = (now: Date) => `${newRunId(now)}-watch`;
 
 /** Waits `ms`, or less when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
