@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareBaselineCanary, compareErrorRates } from '../../src/checks/load/compare.ts';
+import { compareBaselineCanary, compareErrorRates, formatP } from '../../src/checks/load/compare.ts';
 import {
   erfc,
   mannWhitneyU,
@@ -103,6 +103,14 @@ describe('two-proportion z-test, one-sided', () => {
 
 const spread = (n: number, base: number, step: number) =>
   Array.from({ length: n }, (_, i) => base + (i % 10) * step);
+
+describe('formatP', () => {
+  it('prints four decimals, exponents below 0.001, and an underflowed tail as a bound', () => {
+    expect(formatP(0.0213)).toBe('p = 0.0213');
+    expect(formatP(4.85e-15)).toBe('p = 4.85e-15');
+    expect(formatP(0)).toBe('p < 1e-300');
+  });
+});
 
 describe('compareBaselineCanary', () => {
   it('fail needs significance AND the median beyond the tolerance', () => {

@@ -90,6 +90,6 @@ export function judgeCanary(run: InterleavedRun, opts: JudgeOptions = {}): Canar
 
 /** One line for a console or a HOLD message. */
 export function describeJudgement(j: CanaryJudgement): string {
-  const p = j.latency.pValue === null ? 'n/a' : formatP(j.latency.pValue);
-  return `canary ${j.result}: latency ${j.latency.result} (p = ${p}), errors ${j.errors.result}`;
+  const p = j.latency.pValue === null ? 'p = n/a' : formatP(j.latency.pValue);
+  return `canary ${j.result}: latency ${j.latency.result} (${p}), errors ${j.errors.result}`;
 }

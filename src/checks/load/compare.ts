@@ -77,7 +77,7 @@ export function compareBaselineCanary(opts: CompareOptions): Comparison {
   const significant = p < 1 - confidence;
   const beyond = c50 > allowed;
   const result: Judgement = significant && beyond ? 'fail' : significant || beyond ? 'marginal' : 'pass';
-  const stat = `Mann-Whitney U one-sided p = ${formatP(p)} (${significant ? 'significant' : 'not significant'} at confidence ${confidence})`;
+  const stat = `Mann-Whitney U one-sided ${formatP(p)} (${significant ? 'significant' : 'not significant'} at confidence ${confidence})`;
   const med = `canary median ${ms(c50)} vs baseline ${ms(b50)}, allowed ${ms(allowed)} (×${tolerance.medianRatio} or +${tolerance.medianDeltaMs} ms, the larger)`;
   return {
     result,
@@ -92,8 +92,10 @@ export function compareBaselineCanary(opts: CompareOptions): Comparison {
 }
 
 /** p-values span many orders of magnitude: show small ones in scientific notation. */
+/** `p = 0.0213`, `p = 4.85e-15`; a tail that underflowed to 0 reads `p < 1e-300`, not `p = 0.00e+0`. */
 export function formatP(p: number): string {
-  return p < 0.001 ? p.toExponential(2) : p.toFixed(4);
+  if (p < 1e-300) return 'p < 1e-300';
+  return `p = ${p < 0.001 ? p.toExponential(2) : p.toFixed(4)}`;
 }
 
 export interface ErrorCounts {
@@ -138,6 +140,6 @@ export function compareErrorRates(opts: {
   const pct = (r: number) => `${Math.round(r * 10000) / 100}%`;
   const reason =
     `${result}: canary error rate ${pct(canaryRate!)} (${c.errors}/${c.requests}) vs baseline ${pct(baselineRate!)} ` +
-    `(${b.errors}/${b.requests}); two-proportion z-test one-sided p = ${formatP(p)}, tolerance +${pct(delta)}`;
+    `(${b.errors}/${b.requests}); two-proportion z-test one-sided ${formatP(p)}, tolerance +${pct(delta)}`;
   return { result, pValue: p, baselineRate, canaryRate, reason };
 }
