@@ -11,6 +11,12 @@ export interface WatchStreak {
   brokenBy?: { kind: 'failure'; entry: LedgerEntry } | { kind: 'gap'; gapMs: number; at: string };
 }
 
+/**
+ * Between two runs the watch writes the first one's reports; that time is not a pause in watching,
+ * so a gap may exceed the interval by this much before it breaks a streak.
+ */
+export const RECORD_GRACE_MS = 5_000;
+
 /** Whether a ledger line is one run of a watch series (not the series' own line). */
 export const isWatchRun = (e: LedgerEntry) => e.watch?.index !== undefined;
 
@@ -38,7 +44,7 @@ export function watchStreak(ledger: readonly LedgerEntry[], stage: string, relea
     const next = streak[0];
     if (next) {
       const gapMs = Date.parse(next.startedAt) - Date.parse(e.finishedAt);
-      if (gapMs > next.watch!.intervalMs) {
+      if (gapMs > next.watch!.intervalMs + RECORD_GRACE_MS) {
         brokenBy = { kind: 'gap', gapMs, at: e.finishedAt };
         break;
       }
