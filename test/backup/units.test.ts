@@ -5,6 +5,7 @@ import { mysqlToolArgs, parseServerUrl, pgToolEnv, serverUrl } from '../../src/c
 import { digestPath } from '../../src/checks/backup/digest.ts';
 import { readManifest } from '../../src/checks/backup/manifest.ts';
 import { MysqlScriptScanner } from '../../src/checks/backup/mysql-script-scan.ts';
+import { OutcomeBuilder, withBudget } from '../../src/checks/backup/outcome.ts';
 import { PgScriptScanner } from '../../src/checks/backup/pg-script-scan.ts';
 import { runTool } from '../../src/checks/backup/run-tool.ts';
 import { markerText, parseMarker, sweepDecision } from '../../src/checks/backup/scratch-marker.ts';
@@ -200,5 +201,32 @@ describe('scratch markers', () => {
     expect(sweepDecision(base, { ...opts, alive: () => true }).drop).toBe(false);
     expect(sweepDecision({ ...base, at: '2026-01-01T01:30:00Z' }, opts).drop).toBe(false);
     expect(sweepDecision({ ...base, host: 'x' }, opts).drop).toBe(false);
+  });
+});
+
+describe('withBudget', () => {
+  it('a verification stopped at its budget never passes, even when the clock rounds to the budget', async () => {
+    for (const budgetMs of [1, 5, 20]) {
+      const out = new OutcomeBuilder();
+      // The body waits for the stop: it cannot finish, whatever the elapsed time rounds to.
+      await withBudget(
+        out,
+        budgetMs,
+        (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+      );
+      const m = out.measurements.find((x) => x.name === 'verify-duration')!;
+      expect(m).toMatchObject({
+        passed: false,
+        expected: budgetMs,
+        note: 'stopped at the time budget: the verification did not finish',
+      });
+      expect(out.finish('done').status).toBe('failed');
+    }
+  });
+
+  it('a verification that finishes within its budget passes it', async () => {
+    const out = new OutcomeBuilder();
+    await withBudget(out, 60_000, async () => {});
+    expect(out.measurements.find((x) => x.name === 'verify-duration')).toMatchObject({ passed: true });
   });
 });
