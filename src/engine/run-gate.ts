@@ -111,7 +111,6 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   let baseURL = gate.baseURL ?? '';
   let secretValues = [...(drill?.secrets ?? [])];
   try {
-    const planning = planStage(o.root, gate.stage, env);
     const targets = await startStageTargets(gate, {
       root: o.root,
       env,
@@ -124,8 +123,9 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     baseURL = targets.baseURL;
     const { targetEnv, startError } = targets;
     o.onEvent?.({ type: 'target', baseURL, embedded: !gate.baseURL });
-    // The plan is needed only to collect; the runners start as soon as the target is up.
-    const planned = planning.then((plan) => {
+    // The plan is needed only to collect: listing (niced) starts once the target is up, so it
+    // never delays it, and the runners start at once beside it.
+    const planned = planStage(o.root, gate.stage, env).then((plan) => {
       o.onEvent?.({ type: 'planned', checks: plan.checks.length, problems: plan.problems.length });
       return plan;
     });
