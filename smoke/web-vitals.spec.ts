@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, type PlaywrightCheckApi, test } from '../src/checks/playwright.ts';
 import { measuredVitals, measureVitals, requireVitals, type VitalsRun } from '../src/checks/web-vitals.ts';
 
@@ -7,8 +8,26 @@ const password = () => process.env.SMOKE_PASSWORD ?? '';
 /** Page loads per golden-path page; the stage's budgets judge the median of each metric. */
 const RUNS = 3;
 
-function keep(check: PlaywrightCheckApi, page: string, runs: VitalsRun[]): void {
-  check.attach(`web-vitals ${page}`, 'application/json', { body: JSON.stringify(runs, null, 2) });
+/** Loads `path` RUNS times, keeps every run as evidence, and judges the medians by the stage's budgets. */
+async function vitalsOf(
+  page: Page,
+  check: PlaywrightCheckApi,
+  path: string,
+  interact: (p: Page) => Promise<void>,
+) {
+  const runs: VitalsRun[] = await measureVitals(page, {
+    url: new URL(path, check.context.baseURL).href,
+    runs: RUNS,
+    interact,
+  });
+  check.attach(`web-vitals ${path}`, 'application/json', { body: JSON.stringify(runs, null, 2) });
+  requireVitals(
+    check,
+    path,
+    runs.map((r) => r.values),
+    check.context.budgets,
+    measuredVitals({ interact }),
+  );
 }
 
 /**
@@ -23,20 +42,7 @@ test.describe('web vitals', () => {
     page,
     check,
   }) => {
-    const interact = (p: typeof page) => p.locator('#username').click();
-    const runs = await measureVitals(page, {
-      url: new URL('/login', check.context.baseURL).href,
-      runs: RUNS,
-      interact,
-    });
-    keep(check, '/login', runs);
-    requireVitals(
-      check,
-      '/login',
-      runs.map((r) => r.values),
-      check.context.budgets,
-      measuredVitals({ interact }),
-    );
+    await vitalsOf(page, check, '/login', (p) => p.locator('#username').click());
   });
 
   test('signed-in estimates page paints within the web-vitals budgets @canary [web-vitals/estimates]', async ({
@@ -50,19 +56,6 @@ test.describe('web vitals', () => {
     await page.locator('#password').fill(password());
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page).toHaveURL(/\/estimates$/);
-    const interact = (p: typeof page) => p.getByRole('heading', { name: 'Estimates' }).click();
-    const runs = await measureVitals(page, {
-      url: new URL('/estimates', check.context.baseURL).href,
-      runs: RUNS,
-      interact,
-    });
-    keep(check, '/estimates', runs);
-    requireVitals(
-      check,
-      '/estimates',
-      runs.map((r) => r.values),
-      check.context.budgets,
-      measuredVitals({ interact }),
-    );
+    await vitalsOf(page, check, '/estimates', (p) => p.getByRole('heading', { name: 'Estimates' }).click());
   });
 });

@@ -17,6 +17,7 @@ import { describeLoad, runLoadCheck } from './load-stage.ts';
 import { planStage } from './plan.ts';
 import { decide } from './policy.ts';
 import { runPlaywright, runVitest } from './runners.ts';
+import { stopOnSignals } from './stop-signals.ts';
 import type { Store } from './store/store.ts';
 import { startStageTargets } from './targets.ts';
 
@@ -74,20 +75,14 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   mkdirSync(path.join(paths.runDir, 'evidence'), { recursive: true });
 
   const children = createChildSet(runId);
-  const abort = new AbortController();
-  let interrupted: string | undefined;
-  const stop = (reason: string) => {
-    if (interrupted) return;
-    interrupted = reason;
+  const stopping = stopOnSignals((reason) => {
     o.onEvent?.({ type: 'interrupt', reason });
-    abort.abort();
     void children.stopAll();
-  };
-  const onSigint = () => stop('SIGINT received');
-  const onSigterm = () => stop('SIGTERM received');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-  const deadline = setTimeout(() => stop(`stage deadline of ${gate.timeoutMs} ms passed`), gate.timeoutMs);
+  });
+  const deadline = setTimeout(
+    () => stopping.stop(`stage deadline of ${gate.timeoutMs} ms passed`),
+    gate.timeoutMs,
+  );
 
   const governance = await governanceChecks({
     runbook: loaded.runbook,
@@ -116,7 +111,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       env,
       vars,
       children,
-      signal: abort.signal,
+      signal: stopping.signal,
       blocked: drill && !drill.restoredUrl ? 'drill: no restored database to boot the app on' : undefined,
     });
     secretValues = [...targets.secretValues, ...secretValues];
@@ -137,8 +132,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       ROLLGATE_RUN_ID: runId,
     };
     let outcomes: RunnerOutcome[] = [];
-    if (startError || interrupted) {
-      const failure = startError ?? interrupted!;
+    if (startError || stopping.reason) {
+      const failure = startError ?? stopping.reason!;
       outcomes = [
         { kind: 'vitest', failure },
         { kind: 'playwright', failure },
@@ -166,13 +161,13 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       if (parallel) outcomes = await Promise.all(runners.map((r) => r.run()));
       else
         for (const r of runners)
-          outcomes.push(interrupted ? { kind: r.kind, failure: interrupted } : await r.run());
+          outcomes.push(stopping.reason ? { kind: r.kind, failure: stopping.reason } : await r.run());
     }
     const plan = await planned;
-    checks = collect(plan, outcomes, gate.stage, interrupted);
+    checks = collect(plan, outcomes, gate.stage, stopping.reason);
     if (gate.stage.load || gate.k6Summary) {
       // Load runs after the suites, alone, so nothing else skews its latencies.
-      if (o.loadProfile && !gate.k6Summary && !startError && !interrupted)
+      if (o.loadProfile && !gate.k6Summary && !startError && !stopping.reason)
         o.onEvent?.({ type: 'load', ...describeLoad(gate.stage, o.loadProfile) });
       checks.push(
         await runLoadCheck(gate.stage, gate.stageName, o.loadProfile, {
@@ -181,7 +176,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
           baselineMissing: targets.baselineMissing,
           env: runEnv,
           runDir: paths.runDir,
-          notRun: gate.k6Summary ? interrupted : (startError ?? interrupted),
+          notRun: gate.k6Summary ? stopping.reason : (startError ?? stopping.reason),
           k6Summary: gate.k6Summary,
         }),
       );
@@ -203,13 +198,12 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       );
     clearTimeout(deadline);
     await children.stopAll();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    stopping.dispose();
   }
 
   const waivers = await o.store.waivers(loaded.runbook.name, gate.stageName, gate.release);
   checks = applyWaivers([...governance.checks, ...checks], waivers, gate.clock.now());
-  const decision = decide(checks, gate.stage, interrupted);
+  const decision = decide(checks, gate.stage, stopping.reason);
   const finished = new Date(started.getTime() + (performance.now() - startedMono));
   const verdict: Verdict = {
     schemaVersion: VERDICT_SCHEMA_VERSION,
@@ -224,7 +218,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     checks,
     summary: summarize(checks),
     reasons: decision.reasons,
-    interrupted,
+    interrupted: stopping.reason,
     signoffs: governance.signoffs.map(({ title, role, by, at, note }) => ({ title, role, by, at, note })),
     windowOverride: governance.windowOverride,
     clock: gate.clock.fixed ? { fixed: true, now: started.toISOString() } : undefined,

@@ -1,12 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { reportPaths } from '../config/paths.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { Verdict } from '../model/verdict.ts';
 import type { WatchOutcome, WatchSpec } from '../model/watch.ts';
 import { createChildSet } from './children.ts';
 import { type GateEvent, type GateRunOptions, type GateRunResult, newRunId, runGate } from './run-gate.ts';
+import { stopOnSignals } from './stop-signals.ts';
 import {
   interruptedReason,
   judge,
@@ -55,18 +57,8 @@ export interface WatchResult {
 const newSeriesId = (now: Date) => `${newRunId(now)}-watch`;
 
 /** Waits `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+const sleep = (ms: number, signal: AbortSignal) =>
+  ms <= 0 ? Promise.resolve() : setTimeout(ms, undefined, { signal }).catch(() => {});
 
 /**
  * A watch series: the stage's gate every `interval` for `duration`, each run a full gate with its
@@ -92,18 +84,7 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
   o.onEvent?.({ type: 'series', seriesId, runs: limits.runs, spec });
 
   const children = createChildSet(seriesId);
-  const abort = new AbortController();
-  let interrupted: string | undefined;
-  const stop = (reason: string) => {
-    if (interrupted) return;
-    interrupted = reason;
-    o.onEvent?.({ type: 'interrupt', reason });
-    abort.abort();
-  };
-  const onSigint = () => stop('SIGINT received');
-  const onSigterm = () => stop('SIGTERM received');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
+  const stopping = stopOnSignals((reason) => o.onEvent?.({ type: 'interrupt', reason }));
   const scratchDir = mkdtempSync(path.join(tmpdir(), `rollgate-${seriesId}-`));
 
   let state = START;
@@ -119,7 +100,7 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
         env,
         runDir,
         scratchDir,
-        signal: abort.signal,
+        signal: stopping.signal,
       });
       for (const s of target.secretValues) secretValues.add(s);
     } catch (error) {
@@ -128,9 +109,9 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
     if (!failure) o.onEvent?.({ type: 'target', baseURL: target.baseURL, embedded: !gate.baseURL });
     // Runs are scheduled from the first one, once the target is up.
     const firstMono = performance.now();
-    for (let i = 0; !failure && !status.done && !interrupted && i < limits.runs; i++) {
-      await sleep(firstMono + i * spec.interval - performance.now(), abort.signal);
-      if (interrupted) break;
+    for (let i = 0; !failure && !status.done && !stopping.reason && i < limits.runs; i++) {
+      await sleep(firstMono + i * spec.interval - performance.now(), stopping.signal);
+      if (stopping.reason) break;
       const run = await runGate({ ...each, gate: target.gate, env: target.env, onEvent: onRunEvent });
       for (const s of run.secretValues) secretValues.add(s);
       run.verdict.watch = { series: seriesId, index: i + 1, of: limits.runs, intervalMs: spec.interval };
@@ -144,7 +125,7 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
       }
       runs.push(runCheck(written, run.runDir, o.loaded.file));
       // A run cut short by the series' own interruption is no evidence either way.
-      if (interrupted && written.interrupted) break;
+      if (stopping.reason && written.interrupted) break;
       state = record(state, written.verdict === 'promote');
       status = judge(state, limits);
       const next = firstMono + (i + 1) * spec.interval - performance.now();
@@ -155,12 +136,11 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
         state,
         limits,
         status,
-        nextInMs: status.done || interrupted ? undefined : Math.max(0, next),
+        nextInMs: status.done || stopping.reason ? undefined : Math.max(0, next),
       });
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    stopping.dispose();
     await children.stopAll();
     rmSync(scratchDir, { recursive: true, force: true });
   }
@@ -168,7 +148,7 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
   let outcome: WatchOutcome;
   let reason: string;
   if (status.done) ({ outcome, reason } = status);
-  else if (interrupted || !failure) [outcome, reason] = ['interrupted', interruptedReason(state, limits)];
+  else if (stopping.reason || !failure) [outcome, reason] = ['interrupted', interruptedReason(state, limits)];
   else [outcome, reason] = ['failed', failure];
   const finishedAt = new Date(startedAt.getTime() + (performance.now() - startedMono));
   const verdict = seriesVerdict({
@@ -187,7 +167,7 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
     runs,
     startedAt,
     finishedAt,
-    interrupted: outcome === 'interrupted' ? interrupted : undefined,
+    interrupted: outcome === 'interrupted' ? stopping.reason : undefined,
     fixedClock: gate.clock.fixed,
   });
   return { verdict, runDir, secretValues: [...secretValues] };

@@ -1,22 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DemoOptions, type DemoServer, startDemo } from '../../demo/server.ts';
+import { tempDirs as sharedTempDirs } from '../unit/helpers.ts';
 
 /** A fresh directory per call; `cleanup` removes them all (call it in afterEach/afterAll). */
-export function tempDirs(): { make(): string; cleanup(): void } {
-  const dirs: string[] = [];
-  return {
-    make() {
-      const dir = mkdtempSync(join(tmpdir(), 'rollgate-demo-'));
-      dirs.push(dir);
-      return dir;
-    },
-    cleanup() {
-      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const tempDirs = () => sharedTempDirs('rollgate-demo-');
 
 /** Starts a real demo on 127.0.0.1, a random port and a SQLite file in `dir`. */
 export function startTestDemo(dir: string, opts: Partial<DemoOptions> = {}): Promise<DemoServer> {

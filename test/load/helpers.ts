@@ -1,29 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseLoadProfile } from '../../src/checks/load/profile.ts';
+import { tempDirs as sharedTempDirs } from '../unit/helpers.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 /** The k6 stand-in that replays recorded real k6 output (see its header). */
 export const FAKE_K6 = join(ROOT, 'test/fixtures/k6/fake-k6.mjs');
 
 /** Fresh temp directories; `cleanup` removes them (call it in afterAll). */
-export function tempDirs() {
-  const dirs: string[] = [];
-  return {
-    make() {
-      const d = mkdtempSync(join(tmpdir(), 'rollgate-load-test-'));
-      dirs.push(d);
-      return d;
-    },
-    cleanup() {
-      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-    },
-  };
-}
+export const tempDirs = () => sharedTempDirs('rollgate-load-test-');
 
 /** A signed-in canary profile with a warm-up, as the demo runbook would declare one. */
 export const canaryProfile = parseLoadProfile({

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { ObservationError } from '../errors.ts';
 import { pgToolEnv } from './connection.ts';
 import type { BackupFormat } from './manifest.ts';
 import type { OutcomeBuilder } from './outcome.ts';
 import { PG_TRAILER, PgScriptScanner } from './pg-script-scan.ts';
+import { readLines } from './read-lines.ts';
 import { runTool } from './run-tool.ts';
 import type { PgScratch } from './scratch-postgres.ts';
 
@@ -23,14 +22,7 @@ export async function readAll(
 ) {
   const scanner = new PgScriptScanner();
   if (format === 'pg-plain') {
-    const input = createReadStream(backup, { highWaterMark: 1 << 20 });
-    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-      scanner.push(line);
-      // Leave the loop (which closes the reader); destroying the stream under it never ends the loop.
-      if (signal.aborted) break;
-    }
-    input.destroy();
-    signal.throwIfAborted();
+    await readLines(backup, (line) => scanner.push(line), signal);
     out.measure(
       { name: 'completion-trailer', operator: '==', expected: 'present' },
       scanner.trailer ? 'present' : 'missing',

@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import mysql from 'mysql2/promise';
 import { ObservationError } from '../errors.ts';
 import { mysqlClientConfig, mysqlToolArgs, parseServerUrl } from './connection.ts';
 import { digestPath } from './digest.ts';
 import { MYSQL_TRAILER, MysqlScriptScanner } from './mysql-script-scan.ts';
 import { abortable, OutcomeBuilder, withBudget } from './outcome.ts';
+import { readLines } from './read-lines.ts';
 import { runTool } from './run-tool.ts';
 import { createMysqlScratch, type MysqlScratch } from './scratch-mariadb.ts';
 import { scratchNames } from './scratch-marker.ts';
@@ -25,14 +24,7 @@ import {
 
 async function scan(out: OutcomeBuilder, backup: string, signal: AbortSignal): Promise<void> {
   const scanner = new MysqlScriptScanner();
-  const input = createReadStream(backup, { highWaterMark: 1 << 20 });
-  for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-    scanner.push(line);
-    // Leave the loop (which closes the reader); destroying the stream under it never ends the loop.
-    if (signal.aborted) break;
-  }
-  input.destroy();
-  signal.throwIfAborted();
+  await readLines(backup, (line) => scanner.push(line), signal);
   out.measure(
     { name: 'completion-trailer', operator: '==', expected: 'present' },
     scanner.trailer ? 'present' : 'missing',
