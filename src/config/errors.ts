@@ -8,6 +8,7 @@ export type RollgateErrorCode =
   | 'ROLLGATE_RELEASE_REQUIRED'
   | 'ROLLGATE_WRITE_FAILED'
   | 'ROLLGATE_STORE_UNAVAILABLE'
+  | 'ROLLGATE_STORE_CORRUPT'
   | 'ROLLGATE_SIGNOFF_UNKNOWN';
 
 /** An error that means "the run could not start": exit code 2, nothing executed. */

@@ -9,7 +9,6 @@ export function reportPaths(root: string, runId: string) {
   return {
     root,
     runDir: path.join(root, 'runs', runId),
-    latestDir: path.join(root, 'latest'),
     ledger: path.join(root, 'ledger.jsonl'),
     html: path.join(root, 'html'),
   };

@@ -3,9 +3,10 @@ import type { CheckResult } from '../model/check-result.ts';
 import type { Signoff, Waiver } from '../model/governance.ts';
 import type { Runbook, Stage } from '../model/runbook.ts';
 import { slug } from './identity.ts';
+import { stageStanding } from './stage-standing.ts';
 import type { Store } from './store/store.ts';
 import { formatDuration } from './watch-policy.ts';
-import { assessWatchSpan, isWatchRun } from './watch-span.ts';
+import { assessWatchSpan } from './watch-span.ts';
 
 export interface GovernanceInput {
   runbook: Runbook;
@@ -112,18 +113,14 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
     for (const req of needs.stages) {
       const id = `requires/${req.stage}`;
       const title = `${req.stage} promoted release ${g.release}${req.soak ? ` at least ${ago(req.soak)} ago` : ''}`;
-      // A single run of a watch series is not the stage's answer; the series' own line is.
-      const promoted = ledger
-        .filter(
-          (e) =>
-            e.stage === req.stage && e.release === g.release && e.verdict === 'promote' && !isWatchRun(e),
-        )
-        .at(0);
+      const { newest, promotedSince: promoted } = stageStanding(ledger, req.stage, g.release);
       if (!promoted) {
         checks.push(
           harness(id, title, 'harness', file, {
             status: 'failed',
-            message: `no PROMOTE of ${req.stage} for release ${g.release} in the ledger: run the ${req.stage} gate first`,
+            message: newest
+              ? `the newest ${req.stage} gate for release ${g.release} held (run ${newest.runId} at ${newest.finishedAt}): a later HOLD revokes an earlier PROMOTE; run the ${req.stage} gate again once it passes`
+              : `no PROMOTE of ${req.stage} for release ${g.release} in the ledger: run the ${req.stage} gate first`,
           }),
         );
         continue;
@@ -148,13 +145,15 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
           status: soaked ? 'passed' : 'failed',
           measurements,
           message: soaked
-            ? `promoted by run ${promoted.runId} at ${promoted.finishedAt}`
-            : `${req.stage} promoted ${ago(age)} ago (run ${promoted.runId}); the soak needs ${ago(req.soak!)}`,
+            ? `promoted by run ${promoted.runId} at ${promoted.finishedAt}${newest !== promoted ? ` (newest PROMOTE ${newest!.runId})` : ''}`
+            : `${req.stage} promoted ${ago(age)} ago (run ${promoted.runId}, start of its newest unbroken run of PROMOTEs); the soak needs ${ago(req.soak!)}`,
         }),
       );
     }
     if (needs.drill) {
-      const drill = ledger.filter((e) => e.stage === needs.drill!.stage && e.verdict === 'promote').at(-1);
+      // The newest drill decides too: one that held since the last pass means restores fail now.
+      const { newest: lastDrill } = stageStanding(ledger, needs.drill.stage);
+      const drill = lastDrill?.verdict === 'promote' ? lastDrill : undefined;
       const age = drill ? g.now.getTime() - Date.parse(drill.finishedAt) : Number.POSITIVE_INFINITY;
       const ok = age <= needs.drill.within;
       checks.push(
@@ -167,7 +166,9 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
             status: ok ? 'passed' : 'failed',
             message: drill
               ? `last passing drill ${ago(age)} ago (run ${drill.runId})`
-              : `no passing ${needs.drill.stage} drill in the ledger`,
+              : lastDrill
+                ? `the newest ${needs.drill.stage} drill held (run ${lastDrill.runId} at ${lastDrill.finishedAt}): a later HOLD revokes an earlier pass`
+                : `no passing ${needs.drill.stage} drill in the ledger`,
           },
         ),
       );

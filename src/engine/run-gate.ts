@@ -70,7 +70,6 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   const startedMono = performance.now();
   const runId = newRunId(started);
   const paths = reportPaths(gate.reportsDir, runId);
-  rmSync(paths.latestDir, { recursive: true, force: true });
   mkdirSync(path.join(paths.runDir, 'raw'), { recursive: true });
   mkdirSync(path.join(paths.runDir, 'evidence'), { recursive: true });
 

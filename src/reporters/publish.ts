@@ -1,9 +1,8 @@
-import { cpSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Store } from '../engine/store/store.ts';
 import type { Verdict } from '../model/verdict.ts';
 import { writeAllure } from './allure.ts';
 import { writeJunit } from './junit.ts';
+import { pointLatest } from './latest.ts';
 import { writeMarkdown } from './markdown.ts';
 import { ledgerEntry, maskValue, writeVerdict } from './verdict-file.ts';
 
@@ -23,29 +22,20 @@ export interface PublishResult {
 }
 
 /**
- * Writes what a run leaves behind. verdict.json and the ledger line are required (their failure
- * throws, so the CLI exits non-zero); JUnit, Allure and markdown are isolated like Playwright's
- * reporter multiplexer: one crashing does not stop the others nor change the verdict.
+ * Writes what a run leaves behind, in its own run folder, then commits it. verdict.json and the
+ * ledger line are required (their failure throws, so the CLI exits non-zero); JUnit, Allure and
+ * markdown are isolated like Playwright's reporter multiplexer: one crashing does not stop the
+ * others nor change the verdict. The ledger append is the commit point: `latest` moves to this run
+ * only after it, atomically, so it never shows a verdict the ledger lacks nor mixes two runs.
  */
 export async function publish(input: PublishInput): Promise<PublishResult> {
   const verdict = maskValue(input.verdict, input.mask);
-  const latestDir = path.join(input.reportsDir, 'latest');
-  const verdictFile = writeVerdict(verdict, input.runDir, latestDir);
-  await input.store.appendLedger(ledgerEntry(verdict));
+  const verdictFile = writeVerdict(verdict, input.runDir);
   const reporterErrors: string[] = [];
   const optional: [string, () => void][] = [
     ['junit', () => writeJunit(verdict, input.runDir)],
     ['allure', () => writeAllure(verdict, input.runDir, input.mask)],
     ['markdown', () => writeMarkdown(verdict, input.runDir)],
-    [
-      'latest',
-      () => {
-        mkdirSync(latestDir, { recursive: true });
-        for (const name of ['junit.xml', 'summary.md', 'allure-results']) {
-          cpSync(path.join(input.runDir, name), path.join(latestDir, name), { recursive: true });
-        }
-      },
-    ],
   ];
   for (const [name, run] of optional) {
     try {
@@ -53,6 +43,13 @@ export async function publish(input: PublishInput): Promise<PublishResult> {
     } catch (error) {
       reporterErrors.push(`${name} reporter failed: ${(error as Error).message}`);
     }
+  }
+  await input.store.appendLedger(ledgerEntry(verdict));
+  try {
+    pointLatest(input.reportsDir, input.runDir);
+  } catch (error) {
+    // Recorded in the ledger already: the verdict stands, only the shortcut is stale.
+    reporterErrors.push(`latest could not be pointed at this run: ${(error as Error).message}`);
   }
   return { verdict, verdictFile, reporterErrors };
 }

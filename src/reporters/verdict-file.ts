@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RollgateError } from '../config/errors.ts';
 import { maskDeep } from '../config/mask.ts';
@@ -10,8 +10,8 @@ export function maskValue<T>(value: T, mask: (s: string) => string): T {
   return maskDeep(value, mask);
 }
 
-/** Validates and writes verdict.json for the run and for `latest/`. A bad verdict is never written. */
-export function writeVerdict(verdict: Verdict, runDir: string, latestDir: string): string {
+/** Validates and writes the run's verdict.json. A bad verdict is never written. */
+export function writeVerdict(verdict: Verdict, runDir: string): string {
   const parsed = Verdict.safeParse(verdict);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
@@ -22,9 +22,9 @@ export function writeVerdict(verdict: Verdict, runDir: string, latestDir: string
   }
   const file = path.join(runDir, 'verdict.json');
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify(parsed.data, null, 2)}\n`);
-  mkdirSync(latestDir, { recursive: true });
-  cpSync(file, path.join(latestDir, 'verdict.json'));
+  // Written aside and renamed: a crash never leaves half a verdict.json.
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(parsed.data, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
   return file;
 }
 
@@ -44,13 +44,4 @@ export function ledgerEntry(v: Verdict): LedgerEntry {
     windowOverride: v.windowOverride,
     watch: v.watch,
   };
-}
-
-/**
- * Appends one line to the ledger with a single O_APPEND write: concurrent runs never interleave
- * inside a line, and earlier lines are never rewritten.
- */
-export function appendLedger(ledgerFile: string, entry: LedgerEntry): void {
-  mkdirSync(path.dirname(ledgerFile), { recursive: true });
-  appendFileSync(ledgerFile, `${JSON.stringify(entry)}\n`, { flag: 'a' });
 }

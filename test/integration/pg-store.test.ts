@@ -93,6 +93,25 @@ describe('PostgreSQL store (ROLLGATE_LEDGER_URL)', () => {
     }
   });
 
+  test('item 7: a row that is not a valid entry stops openStore naming table and row (exit 2 code)', async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ id: string }>(
+        `INSERT INTO rollgate_waivers (runbook, stage, release, entry) VALUES ('demo','canary','9.9.9','{"by": true}') RETURNING id`,
+      );
+      const e = await openStore(tempReports(), { ROLLGATE_LEDGER_URL: url }).then(
+        () => undefined,
+        (error: Error & { code?: string }) => error,
+      );
+      expect(e?.code).toBe('ROLLGATE_STORE_CORRUPT');
+      expect(e?.message).toContain(`table rollgate_waivers row id ${rows[0]!.id}: not a valid entry (`);
+      await c.query('DELETE FROM rollgate_waivers WHERE id = $1', [rows[0]!.id]);
+    } finally {
+      await c.end();
+    }
+  });
+
   test('an unreachable ledger server is an error before anything runs (exit 2), password masked', async () => {
     const reports = tempReports();
     const r = await rollgate(

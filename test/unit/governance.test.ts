@@ -90,6 +90,46 @@ describe('governance checks', () => {
     expect(staleDrill['requires/drill']?.status).toBe('failed');
   });
 
+  test('item 5: a later HOLD revokes requires/<stage>; the newest outcome decides', async () => {
+    const r = byId(
+      await run('2026-11-25T12:00:00Z', async (s) => {
+        await s.appendLedger(entry('staging', '1.0.0', '2026-11-21T10:00:00.000Z'));
+        await s.appendLedger(entry('staging', '1.0.0', '2026-11-22T10:00:00.000Z', 'hold'));
+        await s.appendLedger(entry('dr', '0.9.0', '2026-11-24T02:00:00.000Z'));
+        await s.appendLedger(entry('dr', '1.0.0', '2026-11-25T02:00:00.000Z', 'hold'));
+      }),
+    );
+    expect(r['requires/staging']).toMatchObject({ status: 'failed' });
+    expect(r['requires/staging']?.message).toBe(
+      'the newest staging gate for release 1.0.0 held (run staging-2026-11-22T10:00:00.000Z at 2026-11-22T10:00:00.000Z): a later HOLD revokes an earlier PROMOTE; run the staging gate again once it passes',
+    );
+    expect(r['requires/drill']?.status).toBe('failed');
+    expect(r['requires/drill']?.message).toContain(
+      'the newest dr drill held (run dr-2026-11-25T02:00:00.000Z',
+    );
+  });
+
+  test('item 5: a soak counts from the start of the newest unbroken run of PROMOTEs', async () => {
+    const setup = async (s: ReturnType<typeof fileStore>) => {
+      await s.appendLedger(entry('staging', '1.0.0', '2026-11-20T10:00:00.000Z'));
+      await s.appendLedger(entry('staging', '1.0.0', '2026-11-21T10:00:00.000Z', 'hold'));
+      await s.appendLedger(entry('staging', '1.0.0', '2026-11-21T12:00:00.000Z'));
+      await s.appendLedger(entry('staging', '1.0.0', '2026-11-22T09:00:00.000Z'));
+    };
+    // 48 h after the first PROMOTE but only 23 h after the PROMOTE that followed the HOLD.
+    const early = byId(await run('2026-11-22T11:00:00Z', setup))['requires/staging'];
+    expect(early?.status).toBe('failed');
+    expect(early?.measurements[0]).toMatchObject({ actual: 23 * 3600, expected: 24 * 3600 });
+    expect(early?.message).toBe(
+      'staging promoted 23.0 h ago (run staging-2026-11-21T12:00:00.000Z, start of its newest unbroken run of PROMOTEs); the soak needs 24.0 h',
+    );
+    const late = byId(await run('2026-11-22T12:00:00Z', setup))['requires/staging'];
+    expect(late?.status).toBe('passed');
+    expect(late?.message).toBe(
+      'promoted by run staging-2026-11-21T12:00:00.000Z at 2026-11-21T12:00:00.000Z (newest PROMOTE staging-2026-11-22T09:00:00.000Z)',
+    );
+  });
+
   test('a sign-off for this release counts and is reported with who, when and note', async () => {
     const r = await run('2026-11-22T12:00:00Z', async (s) => {
       await s.addSignoff({

@@ -1,50 +1,58 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMasker } from '../../src/config/mask.ts';
 import { LedgerEntry } from '../../src/model/ledger-entry.ts';
 import { Verdict } from '../../src/model/verdict.ts';
-import { appendLedger, ledgerEntry, maskValue, writeVerdict } from '../../src/reporters/verdict-file.ts';
+import { pointLatest } from '../../src/reporters/latest.ts';
+import { ledgerEntry, maskValue, writeVerdict } from '../../src/reporters/verdict-file.ts';
 import { makeCheck, makeVerdict, tempDirs, thrown } from './helpers.ts';
 
 const dirs = tempDirs('rollgate-verdict-');
 afterAll(() => dirs.cleanup());
 
 describe('writeVerdict', () => {
-  it('writes the run copy and the latest copy, identical and schema-valid', () => {
+  it("writes the run's verdict.json, schema-valid, and nothing else", () => {
     const root = dirs.make();
     const runDir = path.join(root, 'runs', 'r1');
-    const latestDir = path.join(root, 'latest');
-    const file = writeVerdict(makeVerdict(), runDir, latestDir);
+    const file = writeVerdict(makeVerdict(), runDir);
     expect(file).toBe(path.join(runDir, 'verdict.json'));
-    const run = readFileSync(file, 'utf8');
-    expect(readFileSync(path.join(latestDir, 'verdict.json'), 'utf8')).toBe(run);
-    expect(Verdict.parse(JSON.parse(run))).toEqual(makeVerdict());
-  });
-
-  it('overwrites latest with the newer run', () => {
-    const root = dirs.make();
-    const latestDir = path.join(root, 'latest');
-    writeVerdict(makeVerdict([makeCheck()], { runId: 'first' }), path.join(root, 'runs', 'first'), latestDir);
-    writeVerdict(
-      makeVerdict([makeCheck()], { runId: 'second' }),
-      path.join(root, 'runs', 'second'),
-      latestDir,
-    );
-    expect(JSON.parse(readFileSync(path.join(latestDir, 'verdict.json'), 'utf8')).runId).toBe('second');
-    expect(existsSync(path.join(root, 'runs', 'first', 'verdict.json'))).toBe(true);
+    expect(Verdict.parse(JSON.parse(readFileSync(file, 'utf8')))).toEqual(makeVerdict());
+    expect(readdirSync(runDir)).toEqual(['verdict.json']);
+    expect(existsSync(path.join(root, 'latest'))).toBe(false);
   });
 
   it('refuses an invalid verdict with ROLLGATE_WRITE_FAILED naming the field, and writes nothing', () => {
     const root = dirs.make();
     const runDir = path.join(root, 'runs', 'bad');
-    const latestDir = path.join(root, 'latest');
     const bad = makeVerdict([makeCheck({ status: 'green' as never })]);
-    const e = thrown(() => writeVerdict(bad, runDir, latestDir));
+    const e = thrown(() => writeVerdict(bad, runDir));
     expect(e.code).toBe('ROLLGATE_WRITE_FAILED');
     expect(e.message).toContain('checks.0.status');
     expect(existsSync(path.join(runDir, 'verdict.json'))).toBe(false);
-    expect(existsSync(path.join(latestDir, 'verdict.json'))).toBe(false);
+  });
+});
+
+describe('pointLatest', () => {
+  it('points latest at the newer run and keeps the older run whole', () => {
+    const root = dirs.make();
+    for (const id of ['first', 'second']) {
+      writeVerdict(makeVerdict([makeCheck()], { runId: id }), path.join(root, 'runs', id));
+      pointLatest(root, path.join(root, 'runs', id));
+    }
+    expect(JSON.parse(readFileSync(path.join(root, 'latest', 'verdict.json'), 'utf8')).runId).toBe('second');
+    expect(readlinkSync(path.join(root, 'latest'))).toBe(path.join('runs', 'second'));
+    expect(existsSync(path.join(root, 'runs', 'first', 'verdict.json'))).toBe(true);
+    expect(readdirSync(root).filter((n) => n.startsWith('.latest'))).toEqual([]);
+  });
+
+  it('replaces a latest/ folder copied by an older rollgate', () => {
+    const root = dirs.make();
+    mkdirSync(path.join(root, 'latest', 'allure-results'), { recursive: true });
+    writeFileSync(path.join(root, 'latest', 'allure-results', 'old-result.json'), '{}');
+    writeVerdict(makeVerdict([makeCheck()], { runId: 'new' }), path.join(root, 'runs', 'new'));
+    pointLatest(root, path.join(root, 'runs', 'new'));
+    expect(readdirSync(path.join(root, 'latest'))).toEqual(['verdict.json']);
   });
 });
 
@@ -63,29 +71,6 @@ describe('ledger', () => {
       reasons: ['probes/version failed'],
       summary: expect.objectContaining({ failed: 1, total: 1 }),
     });
-  });
-
-  it('appends one line per run and never rewrites earlier lines', () => {
-    const ledger = path.join(dirs.make(), 'nested', 'ledger.jsonl');
-    appendLedger(ledger, ledgerEntry(makeVerdict([makeCheck()], { runId: 'one' })));
-    const afterFirst = readFileSync(ledger, 'utf8');
-    appendLedger(ledger, ledgerEntry(makeVerdict([makeCheck()], { runId: 'two', verdict: 'hold' })));
-    const text = readFileSync(ledger, 'utf8');
-    expect(text.startsWith(afterFirst)).toBe(true);
-    const lines = text.split('\n');
-    expect(lines.at(-1)).toBe('');
-    expect(lines.slice(0, -1).map((l) => JSON.parse(l).runId)).toEqual(['one', 'two']);
-    expect(lines[0]).toBe(afterFirst.trimEnd());
-  });
-
-  it('appends after lines written by someone else, leaving them byte for byte', () => {
-    const ledger = path.join(dirs.make(), 'ledger.jsonl');
-    const existing = '{"schemaVersion":1,"runId":"old","hand":"written"}\n';
-    writeFileSync(ledger, existing);
-    appendLedger(ledger, ledgerEntry(makeVerdict()));
-    const text = readFileSync(ledger, 'utf8');
-    expect(text.startsWith(existing)).toBe(true);
-    expect(text.split('\n').filter(Boolean)).toHaveLength(2);
   });
 });
 

@@ -1,30 +1,15 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { Signoff, Waiver } from '../../model/governance.ts';
 import { LedgerEntry } from '../../model/ledger-entry.ts';
+import { appendJsonl, readJsonl } from './jsonl.ts';
 import type { Store } from './store.ts';
 
-/** One JSON document per line, appended with a single O_APPEND write so concurrent runs never interleave. */
-function append(file: string, value: unknown) {
-  mkdirSync(path.dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify(value)}\n`, { flag: 'a' });
-}
+const append = appendJsonl;
 
-/** Reads a JSONL file; a line that does not parse is an error naming file and line, never skipped silently. */
+/** Entries of a JSONL store; warnings about torn lines are reported once, by verify(). */
 function read<T>(file: string, schema: z.ZodType<T>): T[] {
-  if (!existsSync(file)) return [];
-  const out: T[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      const parsed = schema.safeParse(JSON.parse(line));
-      if (!parsed.success)
-        throw new Error(`${file}:${i + 1}: not a valid entry: ${parsed.error.issues[0]?.message}`);
-      out.push(parsed.data);
-    });
-  return out;
+  return readJsonl(file, schema).entries;
 }
 
 /** The default store: JSONL files in the reports directory. */
@@ -48,6 +33,13 @@ export function fileStore(reportsDir: string): Store {
       read(files.waivers, Waiver).filter(
         (w) => w.runbook === rb && w.stage === stage && w.release === release,
       ),
+    // Every file, read whole before anything runs: a corrupt line stops the gate here (exit 2).
+    verify: async () =>
+      [
+        readJsonl(files.ledger, LedgerEntry),
+        readJsonl(files.signoffs, Signoff),
+        readJsonl(files.waivers, Waiver),
+      ].flatMap((r) => r.warnings),
     close: async () => {},
   };
 }

@@ -4,8 +4,27 @@ import { fileStore } from './file-store.ts';
 import { pgStore } from './pg-store.ts';
 import type { Store } from './store.ts';
 
-/** `ROLLGATE_LEDGER_URL=postgres://…` keeps ledger, sign-offs and waivers in PostgreSQL; else local files. */
-export async function openStore(reportsDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+/**
+ * `ROLLGATE_LEDGER_URL=postgres://…` keeps ledger, sign-offs and waivers in PostgreSQL; else local
+ * files. The store is read whole before it is handed out: corruption stops the command here (exit 2,
+ * nothing run) rather than halfway through a stage; torn lines are reported through `warn`.
+ */
+export async function openStore(
+  reportsDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (line: string) => void = (l) => process.stderr.write(`rollgate: warning: ${l}\n`),
+): Promise<Store> {
+  const store = await connect(reportsDir, env);
+  try {
+    for (const w of await store.verify()) warn(w);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+async function connect(reportsDir: string, env: NodeJS.ProcessEnv): Promise<Store> {
   const url = env.ROLLGATE_LEDGER_URL;
   if (!url) return fileStore(reportsDir);
   const masked = createMasker([])(url);

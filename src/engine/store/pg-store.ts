@@ -1,4 +1,6 @@
 import pg from 'pg';
+import type { z } from 'zod';
+import { RollgateError } from '../../config/errors.ts';
 import { Signoff, Waiver } from '../../model/governance.ts';
 import { LedgerEntry } from '../../model/ledger-entry.ts';
 import type { Store } from './store.ts';
@@ -70,6 +72,29 @@ export async function pgStore(url: string, masked: string): Promise<Store> {
         [rb, stage, release],
         (v) => Waiver.parse(v),
       ),
+    async verify() {
+      // Every row of every table parsed before anything runs; JSONB rows are never torn.
+      for (const [table, schema] of [
+        ['rollgate_ledger', LedgerEntry],
+        ['rollgate_signoffs', Signoff],
+        ['rollgate_waivers', Waiver],
+      ] as const) {
+        const { rows: all } = await pool.query<{ id: string; entry: unknown }>(
+          `SELECT id, entry FROM ${table} ORDER BY id`,
+        );
+        for (const r of all) {
+          const valid = (schema as z.ZodType).safeParse(r.entry);
+          if (!valid.success) {
+            const issue = valid.error.issues[0];
+            throw new RollgateError(
+              'ROLLGATE_STORE_CORRUPT',
+              `${masked} table ${table} row id ${r.id}: not a valid entry (${issue?.path.join('.') || '(root)'}: ${issue?.message}). Nothing was run: repair or delete that row, then run again.`,
+            );
+          }
+        }
+      }
+      return [];
+    },
     close: () => pool.end(),
   };
 }

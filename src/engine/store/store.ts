@@ -14,5 +14,10 @@ export interface Store {
   signoffs(runbook: string, stage: string, release: string): Promise<Signoff[]>;
   addWaiver(w: Waiver): Promise<void>;
   waivers(runbook: string, stage: string, release: string): Promise<Waiver[]>;
+  /**
+   * Reads every entry of every part of the store and returns warnings (torn lines skipped).
+   * Corruption throws `ROLLGATE_STORE_CORRUPT` naming where: called before anything runs.
+   */
+  verify(): Promise<string[]>;
   close(): Promise<void>;
 }
