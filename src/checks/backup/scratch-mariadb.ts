@@ -5,6 +5,7 @@ import { registerCleanup } from './cleanup-registry.ts';
 import { mysqlClientConfig, type ServerTarget, serverUrl } from './connection.ts';
 import type { Scratch } from './scratch.ts';
 import { MARKER_TABLE, type ScratchNames } from './scratch-marker.ts';
+import { singleFlight } from './single-flight.ts';
 import { quoteMysqlIdent } from './take-mariadb.ts';
 
 export async function mysqlAdmin(admin: ServerTarget): Promise<mysql.Connection> {
@@ -52,16 +53,12 @@ export async function createMysqlScratch(admin: ServerTarget, names: ScratchName
   const schema = names.database;
   const user = names.role;
   const password = randomBytes(18).toString('base64url');
-  let dropped = false;
-  const unregister = registerCleanup(`MariaDB scratch schema ${schema}`, () =>
-    dropMysqlScratch(admin, schema, user),
-  );
-  const drop = async () => {
-    if (dropped) return;
+  // One drop shared by the signal cleanup and the owner: two at once would race on the server.
+  const drop = singleFlight(async () => {
     await dropMysqlScratch(admin, schema, user);
-    dropped = true;
     unregister();
-  };
+  });
+  const unregister = registerCleanup(`MariaDB scratch schema ${schema}`, drop);
   const conn = await mysqlAdmin(admin).catch((error) => {
     unregister();
     throw error;

@@ -5,6 +5,7 @@ import { registerCleanup } from './cleanup-registry.ts';
 import { pgClientConfig, type ServerTarget, serverUrl } from './connection.ts';
 import type { Scratch } from './scratch.ts';
 import { markerText, type ScratchNames } from './scratch-marker.ts';
+import { singleFlight } from './single-flight.ts';
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -50,16 +51,12 @@ export interface PgScratch extends Scratch {
 export async function createPgScratch(admin: ServerTarget, names: ScratchNames): Promise<PgScratch> {
   const { database, role } = names;
   const password = randomBytes(18).toString('base64url');
-  let dropped = false;
-  const unregister = registerCleanup(`PostgreSQL scratch database ${database}`, () =>
-    dropPgScratch(admin, database, role),
-  );
-  const drop = async () => {
-    if (dropped) return;
+  // One drop shared by the signal cleanup and the owner: two DROPs at once fail each other.
+  const drop = singleFlight(async () => {
     await dropPgScratch(admin, database, role);
-    dropped = true;
     unregister();
-  };
+  });
+  const unregister = registerCleanup(`PostgreSQL scratch database ${database}`, drop);
   const client = await pgAdminClient(admin).catch((error) => {
     unregister();
     throw error;

@@ -8,6 +8,7 @@ import { copyWithDigest } from './digest.ts';
 import type { BackupManifest } from './manifest.ts';
 import { OutcomeBuilder, withBudget } from './outcome.ts';
 import type { Scratch } from './scratch.ts';
+import { singleFlight } from './single-flight.ts';
 import {
   backupReadError,
   checkDigest,
@@ -115,7 +116,8 @@ export async function verifySqliteBackup(opts: VerifyOptions): Promise<VerifyRes
   const manifest = await loadManifest(out, opts);
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'rollgate-verify-'));
   const copy = join(dir, 'restored.sqlite');
-  const removeDir = () => rm(dir, { recursive: true, force: true });
+  // Shared by the signal cleanup and this function: two removals at once must not race.
+  const removeDir = singleFlight(() => rm(dir, { recursive: true, force: true }));
   const unregister = registerCleanup(`SQLite scratch copy ${dir}`, removeDir);
   let scratch: Scratch | undefined;
   try {
