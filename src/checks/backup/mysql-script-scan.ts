@@ -19,8 +19,13 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
+/** `DEFINER=`root`@`localhost`` (also quoted with '…' or as CURRENT_USER), as mariadb-dump writes it. */
+const DEFINER_CLAUSE = /\bDEFINER\s*=\s*(`(?:[^`]|``)*`@`(?:[^`]|``)*`|'[^']*'@'[^']*'|[\w.%-]+@[\w.%-]+)/i;
+
 export class MysqlScriptScanner {
   readonly problems: string[] = [];
+  /** Lines that set a DEFINER for another account (the first 50): a restricted restore is refused them. */
+  readonly definers: { line: number; definer: string }[] = [];
   lines = 0;
   private lastLine = '';
   private state: State = { kind: 'normal' };
@@ -34,10 +39,19 @@ export class MysqlScriptScanner {
     return this.lastLine.startsWith(MYSQL_TRAILER);
   }
 
+  /** The trailer itself (`-- Dump completed on 2026-11-30  5:50:15`): when the dump finished. */
+  get trailerLine(): string | undefined {
+    return this.trailer ? this.lastLine : undefined;
+  }
+
   push(line: string): void {
     this.lines++;
     const t = line.trim();
     if (t !== '') this.lastLine = t;
+    if (this.state.kind !== 'quote' && this.definers.length < 50) {
+      const d = DEFINER_CLAUSE.exec(line);
+      if (d) this.definers.push({ line: this.lines, definer: d[1]! });
+    }
     if (this.state.kind === 'normal' && this.head.trim() === '') {
       const d = DELIMITER.exec(line);
       if (d) {

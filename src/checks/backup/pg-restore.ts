@@ -1,13 +1,11 @@
-import { ObservationError } from '../errors.ts';
 import { pgToolEnv } from './connection.ts';
 import type { BackupFormat } from './manifest.ts';
 import type { OutcomeBuilder } from './outcome.ts';
 import { PG_TRAILER, PgScriptScanner } from './pg-script-scan.ts';
 import { readLines } from './read-lines.ts';
+import { pgRestoreFailure } from './restore-errors.ts';
 import { runTool } from './run-tool.ts';
 import type { PgScratch } from './scratch-postgres.ts';
-
-const CONNECTION_TROUBLE = /could not connect|connection to server|Connection refused|timeout expired/i;
 
 /**
  * Reads the whole dump, as a restore would, through the script scanner: a plain dump directly;
@@ -76,8 +74,7 @@ export async function restore(
         );
   if (result.exitCode === 0) return true;
   const tool = format === 'pg-plain' ? 'psql' : 'pg_restore';
-  if (CONNECTION_TROUBLE.test(result.errorLine))
-    throw new ObservationError(`${tool} could not reach the scratch server: ${result.errorLine}`);
-  out.fail(`restore failed: ${result.errorLine.startsWith(tool) ? '' : `${tool}: `}${result.errorLine}`);
+  // Unreachable or login refused throws (errored); a refused privilege fails with its fix named.
+  out.fail(pgRestoreFailure(tool, result.errorLine, result.stderr));
   return false;
 }

@@ -5,6 +5,7 @@ import { digestPath } from './digest.ts';
 import { MYSQL_TRAILER, MysqlScriptScanner } from './mysql-script-scan.ts';
 import { abortable, OutcomeBuilder, withBudget } from './outcome.ts';
 import { readLines } from './read-lines.ts';
+import { mysqlRestoreFailure } from './restore-errors.ts';
 import { runTool } from './run-tool.ts';
 import { createMysqlScratch, type MysqlScratch } from './scratch-mariadb.ts';
 import { scratchNames } from './scratch-marker.ts';
@@ -22,7 +23,7 @@ import {
   type VerifyResult,
 } from './verify-common.ts';
 
-async function scan(out: OutcomeBuilder, backup: string, signal: AbortSignal): Promise<void> {
+async function scan(out: OutcomeBuilder, backup: string, signal: AbortSignal): Promise<MysqlScriptScanner> {
   const scanner = new MysqlScriptScanner();
   await readLines(backup, (line) => scanner.push(line), signal);
   out.measure(
@@ -31,9 +32,16 @@ async function scan(out: OutcomeBuilder, backup: string, signal: AbortSignal): P
     `missing completion trailer "${MYSQL_TRAILER}": the dump is incomplete (${scanner.lines} lines read)`,
   );
   for (const problem of scanner.problems) out.fail(problem);
+  return scanner;
 }
 
-async function restore(out: OutcomeBuilder, backup: string, scratch: MysqlScratch, signal: AbortSignal) {
+async function restore(
+  out: OutcomeBuilder,
+  backup: string,
+  scratch: MysqlScratch,
+  signal: AbortSignal,
+  scanned: MysqlScriptScanner,
+) {
   const { args, env } = mysqlToolArgs(scratch.restorer);
   const result = await runTool(
     'mariadb',
@@ -49,10 +57,8 @@ async function restore(out: OutcomeBuilder, backup: string, scratch: MysqlScratc
     { env, signal, inputFile: backup },
   );
   if (result.exitCode === 0) return true;
-  if (/Can't connect|Lost connection|Access denied/i.test(result.errorLine)) {
-    throw new ObservationError(`mariadb could not reach the scratch server: ${result.errorLine}`);
-  }
-  out.fail(`restore failed: mariadb: ${result.errorLine}`);
+  // Unreachable or login refused throws (errored); a refused privilege fails with its fix named.
+  out.fail(mysqlRestoreFailure(result.errorLine, scanned.definers));
   return false;
 }
 
@@ -125,7 +131,7 @@ export async function verifyMariadbBackup(opts: VerifyOptions): Promise<VerifyRe
       checkDigest(out, opts.backup, manifest, digest);
       if (!checkNotEmpty(out, opts.backup, digest)) return;
       const failuresBefore = out.problems.length;
-      await scan(out, opts.backup, signal);
+      const scanned = await scan(out, opts.backup, signal);
       // An incomplete dump, or one that would write elsewhere, is never restored.
       if (out.problems.length > failuresBefore) return;
       if (!opts.scratchUrl) {
@@ -136,7 +142,7 @@ export async function verifyMariadbBackup(opts: VerifyOptions): Promise<VerifyRe
       scratch = await createMysqlScratch(parseServerUrl(opts.scratchUrl), scratchNames(opts.runId));
       signal.throwIfAborted();
       await opts.onScratch?.(scratch);
-      if (!(await restore(out, opts.backup, scratch, signal))) return;
+      if (!(await restore(out, opts.backup, scratch, signal, scanned))) return;
       await inspect(out, scratch, opts, signal, manifest);
     });
   } catch (error) {
