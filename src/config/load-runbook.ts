@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { z } from 'zod';
 import { Runbook } from '../model/runbook.ts';
 import { RollgateError } from './errors.ts';
+import { missingFileIssues } from './runbook-files.ts';
 
 export const DEFAULT_RUNBOOK = 'runbooks/demo.runbook.ts';
 
@@ -13,7 +13,10 @@ export interface LoadedRunbook {
 }
 
 /** Formats every problem at once (a diagnostics collector), each starting with the file. */
-export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
+export function formatIssues(
+  file: string,
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string {
   const lines = issues.map((i) => {
     const field = i.path.length ? i.path.map(String).join('.') : '(root)';
     return `${file}: ${field}: ${i.message}`;
@@ -21,10 +24,18 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]):
   return `${lines.join('\n')}\nFix the field(s) above; nothing was run.`;
 }
 
-export function validateRunbook(file: string, value: unknown): Runbook {
+/**
+ * Validates a runbook's export: its schema and cross-field rules, and, given the project `root`,
+ * that every suite, spec and load profile it names matches a file. Every problem is reported at once.
+ */
+export function validateRunbook(file: string, value: unknown, root?: string): Runbook {
   const parsed = Runbook.safeParse(value);
-  if (!parsed.success)
-    throw new RollgateError('ROLLGATE_RUNBOOK_INVALID', formatIssues(file, parsed.error.issues));
+  const issues = [
+    ...(parsed.error?.issues ?? []),
+    ...(root === undefined ? [] : missingFileIssues(value, root)),
+  ];
+  if (issues.length || !parsed.success)
+    throw new RollgateError('ROLLGATE_RUNBOOK_INVALID', formatIssues(file, issues));
   return parsed.data;
 }
 
@@ -53,5 +64,5 @@ export async function loadRunbook(file: string, cwd = process.cwd()): Promise<Lo
       `${rel}: has no default export. Write \`export default defineRunbook({...})\`.`,
     );
   }
-  return { file: rel, runbook: validateRunbook(rel, mod.default) };
+  return { file: rel, runbook: validateRunbook(rel, mod.default, cwd) };
 }

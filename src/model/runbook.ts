@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DrillSpec } from './drill.ts';
 import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { LoadMetric, Operator } from './measurement.ts';
+import { addRuleIssues } from './runbook-rules.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
 import { WatchSpec } from './watch.ts';
 
@@ -260,25 +261,8 @@ export const Runbook = z
         });
       }
     });
-    for (const [name, stage] of Object.entries(rb.stages)) {
-      for (const [i, req] of (stage.requires?.stages ?? []).entries()) {
-        if (!rb.stages[req.stage]) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stages', name, 'requires', 'stages', i, 'stage'],
-            message: `names stage "${req.stage}", which is not declared`,
-          });
-        }
-      }
-      const watched = stage.requires?.watch?.stage;
-      if (watched && !rb.stages[watched]) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['stages', name, 'requires', 'watch', 'stage'],
-          message: `names stage "${watched}", which is not declared`,
-        });
-      }
-    }
+    // Stages named by requires (stages, drill, watch) and budgets no measurement can meet.
+    addRuleIssues(rb, ctx);
     for (const [name, target] of Object.entries(rb.targets)) {
       if (!target.baseURL && !target.embedded) {
         ctx.addIssue({

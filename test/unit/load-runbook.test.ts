@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RollgateError } from '../../src/config/errors.ts';
@@ -140,6 +140,9 @@ describe('validateRunbook', () => {
 describe('loadRunbook', () => {
   it('imports a TypeScript runbook and validates its default export, naming it relative to cwd', async () => {
     const dir = dirs.make();
+    // The suite it names must exist: paths resolve from the project root (here, `dir`).
+    mkdirSync(path.join(dir, 'runbooks'));
+    writeFileSync(path.join(dir, 'runbooks/probes.suite.ts'), '');
     writeFileSync(
       path.join(dir, 'shop.runbook.ts'),
       `const timeout: number = 60_000;\nexport default { name: 'shop', targets: { canary: { baseURL: 'https://canary.shop.example' } }, stages: { canary: { target: 'canary', suites: ['runbooks/probes.suite.ts'], timeoutMs: timeout } } };\n`,
