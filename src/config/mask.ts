@@ -1,3 +1,5 @@
+import { secretForms } from './secret-forms.ts';
+
 /**
  * Credentials inside URLs: scheme://user:password@host or scheme://:password@host. The password
  * runs to the last `@` before the host, as drivers read it, so an unencoded `@` in it is masked too.
@@ -21,12 +23,16 @@ function covered(text: string, secrets: readonly string[]): [number, number][] {
 }
 
 /**
- * Replaces declared secrets' values and credentials in URLs with `***`.
+ * Replaces declared secrets' values, in every encoded form (JSON, URL, form, HTML, base64, see
+ * secret-forms.ts), and credentials in URLs with `***`. It is the one masker: printed lines,
+ * verdicts and every file a run leaves go through it.
  * Empty values mask nothing (masking '' would garble every string).
  * @example createMasker(['s3cret'])('postgres://app:s3cret@db/app') // 'postgres://app:***@db/app'
+ * @example createMasker(['a "b"'])('{"pw":"a \\"b\\""}') // '{"pw":"***"}'
  */
 export function createMasker(values: Iterable<string | undefined>): (text: string) => string {
-  const secrets = [...new Set([...values].filter((v): v is string => typeof v === 'string' && v.length > 0))];
+  const declared = [...values].filter((v): v is string => typeof v === 'string' && v.length > 0);
+  const secrets = [...new Set(declared.flatMap(secretForms))];
   return (text: string) => {
     let out = '';
     let at = 0;

@@ -1,11 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMeasurement } from '../checks/budget.ts';
 import { maskDeep } from '../config/mask.ts';
 import type { CheckResult, CheckStatus } from '../model/check-result.ts';
 import type { Evidence } from '../model/evidence.ts';
 import type { Verdict } from '../model/verdict.ts';
+import { redactBytes } from './redact-bytes.ts';
+import { removedNotePath } from './redact-files.ts';
+import { removalNote } from './zip-redact.ts';
 
 /** Allure has no "errored": its `broken` is exactly that (the test could not run to a verdict). */
 const STATUS: Record<CheckStatus, string> = {
@@ -26,14 +29,29 @@ const EXT: Record<string, string> = {
   'image/svg+xml': '.svg',
 };
 
+/**
+ * Copies one piece of evidence into the results, cleaned like the run folder it comes from (text
+ * masked, zips rewritten, base64 blobs cleaned); evidence removed because it could not be cleaned
+ * is attached as the note that says so.
+ */
 function attach(dir: string, ev: Evidence, mask: (s: string) => string) {
+  const note = ev.path && !existsSync(ev.path) ? removedNotePath(ev.path) : undefined;
+  if (note && existsSync(note)) {
+    const source = `${randomUUID()}-attachment.txt`;
+    writeFileSync(path.join(dir, source), mask(readFileSync(note, 'utf8')));
+    return { name: `${ev.name} (removed)`, source, type: 'text/plain' };
+  }
   const source = `${randomUUID()}-attachment${EXT[ev.contentType] ?? path.extname(ev.path ?? '') ?? '.txt'}`;
-  const textual = /^text\/|json|xml|svg/.test(ev.contentType);
-  if (ev.body !== undefined) writeFileSync(path.join(dir, source), mask(ev.body));
-  else if (ev.path && existsSync(ev.path) && textual)
-    writeFileSync(path.join(dir, source), mask(readFileSync(ev.path, 'utf8')));
-  else if (ev.path && existsSync(ev.path)) copyFileSync(ev.path, path.join(dir, source));
+  let data: Buffer;
+  if (ev.body !== undefined) data = Buffer.from(ev.body);
+  else if (ev.path && existsSync(ev.path)) data = readFileSync(ev.path);
   else return undefined;
+  const r = redactBytes(data, mask);
+  if (r.removed) {
+    writeFileSync(path.join(dir, source), removalNote(ev.name, r.removed));
+    return { name: `${ev.name} (removed)`, source, type: 'text/plain' };
+  }
+  writeFileSync(path.join(dir, source), r.data);
   return { name: ev.name, source, type: ev.contentType };
 }
 

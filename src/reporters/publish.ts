@@ -4,6 +4,7 @@ import { writeAllure } from './allure.ts';
 import { writeJunit } from './junit.ts';
 import { pointLatest } from './latest.ts';
 import { writeMarkdown } from './markdown.ts';
+import { redactRunDir } from './redact-files.ts';
 import { ledgerEntry, maskValue, writeVerdict } from './verdict-file.ts';
 
 export interface PublishInput {
@@ -29,6 +30,8 @@ export interface PublishResult {
  * only after it, atomically, so it never shows a verdict the ledger lacks nor mixes two runs.
  */
 export async function publish(input: PublishInput): Promise<PublishResult> {
+  // Before any reporter reads or copies the run's files: traces, attachments, raw results.
+  redactRunDir(input.runDir, input.mask);
   const verdict = maskValue(input.verdict, input.mask);
   const verdictFile = writeVerdict(verdict, input.runDir);
   const reporterErrors: string[] = [];

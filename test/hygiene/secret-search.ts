@@ -27,9 +27,58 @@ export function unzipEntries(buf: Buffer): { name: string; data: Buffer }[] {
 
 const BASE64_TOKEN = /[A-Za-z0-9+/_-]{12,}={0,2}/g;
 
+const percent = (t: string) =>
+  t.replace(/%[0-9a-f]{2}/gi, (m) => String.fromCharCode(Number.parseInt(m.slice(1), 16)));
+
+const HTML_NAMED: Record<string, string> = { amp: '&', quot: '"', apos: "'", lt: '<', gt: '>' };
+
+/**
+ * Decoders written independently of the masker's encoders (src/config/secret-forms.ts), so the
+ * search is a second opinion: URL (%XX), form (`+` and %XX), HTML entities (named, decimal, hex)
+ * and JSON string escapes (\" \\ \uXXXX \n …).
+ */
+const DECODERS: [string, (t: string) => string][] = [
+  ['URL-decoded', percent],
+  ['form-decoded', (t) => percent(t.replace(/\+/g, ' '))],
+  [
+    'HTML-unescaped',
+    (t) =>
+      t.replace(/&(?:#x([0-9a-f]+)|#(\d+)|([a-z]+));/gi, (m, hex?: string, dec?: string, name?: string) => {
+        if (hex) return String.fromCodePoint(Number.parseInt(hex, 16));
+        if (dec) return String.fromCodePoint(Number.parseInt(dec, 10));
+        return HTML_NAMED[name!.toLowerCase()] ?? m;
+      }),
+  ],
+  [
+    'JSON-unescaped',
+    (t) =>
+      t.replace(/\\(u[0-9a-f]{4}|["\\/bfnrt])/gi, (_m, e: string) =>
+        e.length === 5
+          ? String.fromCharCode(Number.parseInt(e.slice(1), 16))
+          : (({ b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' } as Record<string, string>)[e] ?? e),
+      ),
+  ],
+];
+
+/** The text decoded once and twice by each decoder (a JSON string quoting JSON, HTML in JSON). */
+function decodedViews(text: string): [string, string][] {
+  const views: [string, string][] = [];
+  for (const [a, first] of DECODERS) {
+    const once = first(text);
+    if (once === text) continue;
+    views.push([a, once]);
+    for (const [b, second] of DECODERS) {
+      const twice = second(once);
+      if (twice !== once) views.push([`${a}, then ${b}`, twice]);
+    }
+  }
+  return views;
+}
+
 /**
  * Where `secret` can be read in `buf`: as is (UTF-8 or UTF-16), inside zip entries and gzip
- * streams, in base64/base64url tokens once decoded, and URL-decoded; nested forms are followed.
+ * streams, in base64/base64url tokens once decoded, and URL-, form-, HTML- or JSON-decoded (once
+ * or twice); nested forms are followed.
  */
 export function locateIn(buf: Buffer, secret: string, where: string, depth = 0): string[] {
   if (depth > 4) return [];
@@ -58,12 +107,8 @@ export function locateIn(buf: Buffer, secret: string, where: string, depth = 0):
         hits.push(...locateIn(decoded, secret, `${where} (base64 ${token.slice(0, 12)}…)`, depth + 1));
     }
   }
-  if (/%[0-9a-f]{2}/i.test(text)) {
-    const decoded = text.replace(/%[0-9a-f]{2}/gi, (m) =>
-      String.fromCharCode(Number.parseInt(m.slice(1), 16)),
-    );
-    if (decoded.includes(secret)) hits.push(`${where} (URL-decoded)`);
-  }
+  for (const [how, decoded] of decodedViews(text))
+    if (decoded.includes(secret)) hits.push(`${where} (${how})`);
   return [...new Set(hits)];
 }
 
