@@ -12,8 +12,9 @@ const browser = findChromium();
 if (!browser && process.env.ROLLGATE_CONTEXT) throw new Error(NO_BROWSER_HELP);
 
 export default defineConfig({
-  testDir: 'smoke',
-  testMatch: '**/*.spec.ts',
+  // smoke/ holds the golden paths; test/fixtures/smoke/ the harness's own fixture specs.
+  testDir: '.',
+  testMatch: ['smoke/**/*.spec.ts', 'test/fixtures/smoke/**/*.spec.ts'],
   outputDir: process.env.ROLLGATE_PW_OUTPUT ?? 'test-results',
   fullyParallel: true,
   workers: 2,
