@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { CheckFailure, ObservationError } from '../errors.ts';
+import { ContentDigests, SchemaInventory } from './inventory.ts';
 
 export const BackupEngine = z.enum(['sqlite', 'postgres', 'mysql']);
 export type BackupEngine = z.infer<typeof BackupEngine>;
@@ -23,10 +25,15 @@ export const ENGINE_OF: Record<BackupFormat, BackupEngine> = {
  * What was taken, written beside the backup as `<backup>.manifest.json` when it was taken. The
  * verifiers compare the backup with it: a checksum proves the file is the one taken, the row counts
  * prove the content is complete (a WAL copy without its -wal, a dump cut short).
+ *
+ * Version 2 (written since rollgate records backups in its store) adds the schema inventory and
+ * per-table content digests of the same snapshot; the drill compares the restore with them.
+ * Version 1 stays readable: backups taken by older rollgate or by other tools still verify on
+ * checksum and row counts, and the drill says that nothing more was compared.
  */
 export const BackupManifest = z
   .strictObject({
-    manifestVersion: z.literal(1),
+    manifestVersion: z.union([z.literal(1), z.literal(2)]),
     engine: BackupEngine,
     format: BackupFormat,
     /** File (or directory) name of the backup, without its folder. */
@@ -49,8 +56,16 @@ export const BackupManifest = z
     /** The tool that wrote it, with its version (`pg_dump (PostgreSQL) 15.20`). */
     tool: z.string().min(1),
     rollgateVersion: z.string().min(1),
+    /** v2: tables, columns, indexes, constraints, sequences, views and triggers at the consistent point. */
+    inventory: SchemaInventory.optional(),
+    /** v2: per table, sha256 of its rows in a fixed order (see `TableDigest`), same snapshot as `tables`. */
+    contentDigests: ContentDigests.optional(),
   })
-  .refine((m) => ENGINE_OF[m.format] === m.engine, { message: 'format does not belong to engine' });
+  .refine((m) => ENGINE_OF[m.format] === m.engine, { message: 'format does not belong to engine' })
+  .refine((m) => m.manifestVersion === 1 || (m.inventory !== undefined && m.contentDigests !== undefined), {
+    message: 'manifestVersion 2 needs inventory and contentDigests',
+    path: ['manifestVersion'],
+  });
 export type BackupManifest = z.infer<typeof BackupManifest>;
 
 export function manifestPathFor(backupPath: string): string {
@@ -65,16 +80,31 @@ export function rollgateVersion(): string {
   return version;
 }
 
+/** sha256 of a manifest file's bytes: what the store records when the backup is taken. */
+export function manifestSha256(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /**
  * Reads and validates the manifest beside `backupPath`. Missing or invalid is a `CheckFailure`:
  * the backup process did not leave the proof it owes. Unreadable for another reason (permissions,
  * I/O) is an `ObservationError`.
  */
 export async function readManifest(backupPath: string): Promise<BackupManifest> {
+  return (await readManifestWithDigest(backupPath)).manifest;
+}
+
+/**
+ * As `readManifest`, with the sha256 of the very bytes that were parsed, so what is checked
+ * against the store's record and what is used afterwards cannot differ.
+ */
+export async function readManifestWithDigest(
+  backupPath: string,
+): Promise<{ manifest: BackupManifest; sha256: string }> {
   const path = manifestPathFor(backupPath);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CheckFailure(`manifest missing: no ${basename(path)} beside the backup`);
@@ -82,7 +112,7 @@ export async function readManifest(backupPath: string): Promise<BackupManifest> 
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new CheckFailure(`manifest invalid: ${basename(path)} is not JSON`);
   }
@@ -98,14 +128,23 @@ export async function readManifest(backupPath: string): Promise<BackupManifest> 
       `manifest invalid: ${basename(path)} describes "${parsed.data.file}", not "${basename(backupPath)}"`,
     );
   }
-  return parsed.data;
+  return { manifest: parsed.data, sha256: manifestSha256(bytes) };
 }
 
 /** Writes the manifest atomically (temporary file, then rename): readers never see half of it. */
 export async function writeManifest(backupPath: string, manifest: BackupManifest): Promise<string> {
+  return (await writeManifestWithDigest(backupPath, manifest)).path;
+}
+
+/** As `writeManifest`, returning the sha256 of the bytes written (for the store's record). */
+export async function writeManifestWithDigest(
+  backupPath: string,
+  manifest: BackupManifest,
+): Promise<{ path: string; sha256: string }> {
   const path = manifestPathFor(backupPath);
   const valid = BackupManifest.parse(manifest);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(valid, null, 2)}\n`, { mode: 0o644 });
+  const text = `${JSON.stringify(valid, null, 2)}\n`;
+  await writeFile(`${path}.tmp`, text, { mode: 0o644 });
   await rename(`${path}.tmp`, path);
-  return path;
+  return { path, sha256: manifestSha256(text) };
 }

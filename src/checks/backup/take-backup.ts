@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import type { BackupRecord } from '../../model/backup-record.ts';
 import { parseDatabaseUrl } from '../database.ts';
 import { ObservationError } from '../errors.ts';
 import { parseServerUrl } from './connection.ts';
@@ -11,7 +12,7 @@ import {
   ENGINE_OF,
   manifestPathFor,
   rollgateVersion,
-  writeManifest,
+  writeManifestWithDigest,
 } from './manifest.ts';
 import { takeMariadb } from './take-mariadb.ts';
 import { takePostgres } from './take-postgres.ts';
@@ -29,6 +30,12 @@ export interface TakeBackupOptions {
   name?: string;
   /** Stops the dump tool (it is killed) and removes the partial file. */
   signal?: AbortSignal;
+  /**
+   * Records the backup (its manifest's digest) where the drill will look it up. Called once the
+   * manifest is written and before the backup gets its final name: a backup that could not be
+   * recorded is never published, and the error is the take's.
+   */
+  record?: (record: BackupRecord) => Promise<void>;
 }
 
 export interface TakenBackup {
@@ -36,6 +43,10 @@ export interface TakenBackup {
   path: string;
   manifestPath: string;
   manifest: BackupManifest;
+  /** sha256 of the manifest file's bytes. */
+  manifestSha256: string;
+  /** What was recorded, when `record` was given. */
+  record?: BackupRecord;
   durationMs: number;
 }
 
@@ -56,9 +67,9 @@ export function backupStamp(at: Date): string {
 
 /**
  * Takes a consistent backup and writes its manifest beside it. The backup is written as
- * `<file>.tmp` and renamed only when complete and described (manifest first, then the backup), so
- * a reader never mistakes a partial file for a backup. Errors are ObservationErrors (the backup
- * could not be taken); the partial file is removed.
+ * `<file>.tmp` and renamed only when complete, described and recorded (manifest, record, then the
+ * backup), so a reader never mistakes a partial file for a backup. Errors are ObservationErrors
+ * (the backup could not be taken); the partial file is removed. Read-only on the source.
  * @example await takeBackup({ databaseUrl: 'sqlite:.demo-data/demo.sqlite', dir: '.demo-data/backups' })
  */
 export async function takeBackup(opts: TakeBackupOptions): Promise<TakenBackup> {
@@ -90,7 +101,7 @@ export async function takeBackup(opts: TakeBackupOptions): Promise<TakenBackup> 
     else taken = await takeMariadb(server!, tmp, opts.signal);
     const digest = await digestPath(tmp);
     const manifest: BackupManifest = {
-      manifestVersion: 1,
+      manifestVersion: 2,
       engine,
       format,
       file: basename(path),
@@ -104,10 +115,39 @@ export async function takeBackup(opts: TakeBackupOptions): Promise<TakenBackup> 
       source: taken.source,
       tool: taken.tool,
       rollgateVersion: rollgateVersion(),
+      inventory: taken.inventory,
+      contentDigests: taken.contentDigests,
     };
-    const manifestPath = await writeManifest(path, manifest);
+    const written = await writeManifestWithDigest(path, manifest);
+    let record: BackupRecord | undefined;
+    if (opts.record) {
+      record = {
+        file: manifest.file,
+        manifestSha256: written.sha256,
+        sha256: manifest.sha256,
+        engine,
+        format,
+        consistentAt: manifest.consistentAt,
+        source: manifest.source,
+        dir,
+        recordedAt: new Date().toISOString(),
+        rollgateVersion: manifest.rollgateVersion,
+      };
+      try {
+        await opts.record(record);
+      } catch (error) {
+        throw new ObservationError(`backup taken but not recorded, so not kept: ${(error as Error).message}`);
+      }
+    }
     await rename(tmp, path);
-    return { path, manifestPath, manifest, durationMs: Math.round(performance.now() - t0) };
+    return {
+      path,
+      manifestPath: written.path,
+      manifest,
+      manifestSha256: written.sha256,
+      ...(record ? { record } : {}),
+      durationMs: Math.round(performance.now() - t0),
+    };
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     if (!existsSync(path)) await rm(manifestPathFor(path), { force: true });

@@ -1,6 +1,8 @@
 import mysql from 'mysql2/promise';
 import { ObservationError } from '../errors.ts';
 import { mysqlClientConfig, mysqlToolArgs, type ServerTarget } from './connection.ts';
+import { compareInventory } from './inventory.ts';
+import { mysqlCanonicalSession, mysqlDigests, mysqlInventory } from './inventory-mariadb.ts';
 import { runTool, toolVersion } from './run-tool.ts';
 import type { TakeResult } from './take-types.ts';
 
@@ -40,6 +42,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * `mariadb-dump --master-data` does. Needs RELOAD; only transactional (InnoDB) tables are
  * consistent, as with any --single-transaction dump. Limit: another new session of the same user
  * in that database during those milliseconds could be taken for the dump's.
+ *
+ * The schema inventory is read while writes are paused and again after the dump: information_schema
+ * is not transactional, and mariadb-dump reads each table's definition as it goes, so a schema that
+ * changed in between is refused (take the backup again) rather than described wrongly. Content
+ * digests are read in our snapshot, which holds the same data as the dump's. Read-only on the
+ * source: the lock and the transactions write nothing.
  */
 export async function takeMariadb(
   source: ServerTarget,
@@ -67,8 +75,10 @@ export async function takeMariadb(
       );
     }
     await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    await mysqlCanonicalSession(conn);
     const consistentAt = new Date();
     await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    const inventory = await mysqlInventory(conn, source.database);
     const [[me]] = (await conn.query(
       'SELECT CONNECTION_ID() AS id, SUBSTRING_INDEX(CURRENT_USER(), "@", 1) AS u',
     )) as unknown as [{ id: number; u: string }[]];
@@ -104,14 +114,23 @@ export async function takeMariadb(
     await conn.query('UNLOCK TABLES');
     locked = false;
     const tables = await mysqlRowCounts(conn, source.database);
+    const contentDigests = await mysqlDigests(conn, source.database, Object.keys(tables));
     const result = await dump;
     if (result.exitCode !== 0) throw new ObservationError(`mariadb-dump failed: ${result.errorLine}`);
+    const changed = compareInventory(inventory, await mysqlInventory(conn, source.database));
+    if (changed.length > 0) {
+      throw new ObservationError(
+        `the schema of ${source.database} changed while the backup ran (${changed.slice(0, 3).join('; ')}): take the backup again when no migration runs`,
+      );
+    }
     await conn.query('COMMIT');
     return {
       consistentAt,
       consistency:
-        'FLUSH TABLES WITH READ LOCK while our snapshot and mariadb-dump --single-transaction start; rows counted in our snapshot',
+        'FLUSH TABLES WITH READ LOCK while our snapshot and mariadb-dump --single-transaction start; rows counted and tables digested in our snapshot; schema listed under the lock and unchanged after the dump',
       tables,
+      inventory,
+      contentDigests,
       tool,
       source: { database: source.database, host: `${source.host}:${source.port}` },
     };

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { ObservationError } from '../errors.ts';
 import { pgClientConfig, pgToolEnv, type ServerTarget } from './connection.ts';
+import { pgCanonicalSession, pgDigests, pgInventory, pgQualified, pgTableKey } from './inventory-postgres.ts';
 import type { BackupFormat } from './manifest.ts';
 import { runTool, toolVersion } from './run-tool.ts';
-import { quoteIdent } from './scratch-postgres.ts';
 import type { TakeResult } from './take-types.ts';
 
 const FORMAT_ARGS: Partial<Record<BackupFormat, string[]>> = {
@@ -14,18 +14,7 @@ const FORMAT_ARGS: Partial<Record<BackupFormat, string[]>> = {
   'pg-plain': ['--format=plain', '--no-owner', '--no-privileges'],
 };
 
-/** `public.t` is `t`; other schemas keep their name: `billing.invoices`. */
-export function pgTableKey(schema: string, table: string): string {
-  return schema === 'public' ? table : `${schema}.${table}`;
-}
-
-/** `t` → `"public"."t"`, `s.t` → `"s"."t"` (table keys never contain a dot in their parts here). */
-export function pgQualified(key: string): string {
-  const dot = key.indexOf('.');
-  return dot < 0
-    ? `${quoteIdent('public')}.${quoteIdent(key)}`
-    : `${quoteIdent(key.slice(0, dot))}.${quoteIdent(key.slice(dot + 1))}`;
-}
+export { pgQualified, pgTableKey };
 
 export async function pgRowCounts(client: pg.Client, keys?: string[]): Promise<Record<string, number>> {
   const tables =
@@ -48,8 +37,10 @@ export async function pgRowCounts(client: pg.Client, keys?: string[]): Promise<R
 
 /**
  * pg_dump of one snapshot: a REPEATABLE READ transaction exports its snapshot
- * (`pg_export_snapshot()`), pg_dump imports it (`--snapshot`), and the rows are counted inside that
- * same transaction, which stays open until pg_dump is done. Counts and dump are the same instant.
+ * (`pg_export_snapshot()`), pg_dump imports it (`--snapshot`), and the rows are counted, the schema
+ * listed and the tables digested inside that same transaction, which stays open until pg_dump is
+ * done. Counts, inventory, digests and dump are the same instant. The transaction is READ ONLY:
+ * nothing is written to the source.
  */
 export async function takePostgres(
   source: ServerTarget,
@@ -81,14 +72,19 @@ export async function takePostgres(
     });
     dump.catch(() => {});
     const tables = await pgRowCounts(client);
+    await pgCanonicalSession(client);
+    const inventory = await pgInventory(client);
+    const contentDigests = await pgDigests(client, Object.keys(tables));
     const result = await dump;
     if (result.exitCode !== 0) throw new ObservationError(`pg_dump failed: ${result.errorLine}`);
     await client.query('COMMIT');
     return {
       consistentAt,
       consistency:
-        'pg_dump --snapshot of an exported REPEATABLE READ snapshot; rows counted in that snapshot',
+        'pg_dump --snapshot of an exported REPEATABLE READ snapshot; rows counted, schema listed and tables digested in that snapshot',
       tables,
+      inventory,
+      contentDigests,
       tool,
       source: { database: source.database, host: `${source.host}:${source.port}` },
     };

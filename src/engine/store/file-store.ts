@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
+import { BackupRecord } from '../../model/backup-record.ts';
 import { Signoff, Waiver } from '../../model/governance.ts';
 import { LedgerEntry } from '../../model/ledger-entry.ts';
 import { appendJsonl, readJsonl } from './jsonl.ts';
@@ -18,6 +19,7 @@ export function fileStore(reportsDir: string): Store {
     ledger: path.join(reportsDir, 'ledger.jsonl'),
     signoffs: path.join(reportsDir, 'signoffs.jsonl'),
     waivers: path.join(reportsDir, 'waivers.jsonl'),
+    backups: path.join(reportsDir, 'backups.jsonl'),
   };
   return {
     description: files.ledger,
@@ -39,7 +41,11 @@ export function fileStore(reportsDir: string): Store {
         readJsonl(files.ledger, LedgerEntry),
         readJsonl(files.signoffs, Signoff),
         readJsonl(files.waivers, Waiver),
+        readJsonl(files.backups, BackupRecord),
       ].flatMap((r) => r.warnings),
+    recordBackup: async (r) => append(files.backups, r),
+    backupRecords: async (file) => read(files.backups, BackupRecord).filter((r) => r.file === file),
+    backupLog: files.backups,
     close: async () => {},
   };
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { z } from 'zod';
 import { RollgateError } from '../../config/errors.ts';
+import { BackupRecord } from '../../model/backup-record.ts';
 import { Signoff, Waiver } from '../../model/governance.ts';
 import { LedgerEntry } from '../../model/ledger-entry.ts';
 import type { Store } from './store.ts';
@@ -15,7 +16,11 @@ CREATE TABLE IF NOT EXISTS rollgate_ledger (
 CREATE TABLE IF NOT EXISTS rollgate_signoffs (
   id bigserial PRIMARY KEY, runbook text NOT NULL, stage text NOT NULL, release text NOT NULL, entry jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS rollgate_waivers (
-  id bigserial PRIMARY KEY, runbook text NOT NULL, stage text NOT NULL, release text NOT NULL, entry jsonb NOT NULL);`;
+  id bigserial PRIMARY KEY, runbook text NOT NULL, stage text NOT NULL, release text NOT NULL, entry jsonb NOT NULL);
+CREATE TABLE IF NOT EXISTS rollgate_backups (
+  id bigserial PRIMARY KEY, file text NOT NULL, manifest_sha256 text NOT NULL, entry jsonb NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now());
+CREATE INDEX IF NOT EXISTS rollgate_backups_file ON rollgate_backups (file);`;
 
 /** The shared store: PostgreSQL tables, so CI jobs on different machines share one history. */
 export async function pgStore(url: string, masked: string): Promise<Store> {
@@ -78,6 +83,7 @@ export async function pgStore(url: string, masked: string): Promise<Store> {
         ['rollgate_ledger', LedgerEntry],
         ['rollgate_signoffs', Signoff],
         ['rollgate_waivers', Waiver],
+        ['rollgate_backups', BackupRecord],
       ] as const) {
         const { rows: all } = await pool.query<{ id: string; entry: unknown }>(
           `SELECT id, entry FROM ${table} ORDER BY id`,
@@ -95,6 +101,18 @@ export async function pgStore(url: string, masked: string): Promise<Store> {
       }
       return [];
     },
+    async recordBackup(r) {
+      await pool.query('INSERT INTO rollgate_backups (file, manifest_sha256, entry) VALUES ($1,$2,$3)', [
+        r.file,
+        r.manifestSha256,
+        JSON.stringify(r),
+      ]);
+    },
+    backupRecords: (file) =>
+      rows('SELECT entry FROM rollgate_backups WHERE file = $1 ORDER BY id', [file], (v) =>
+        BackupRecord.parse(v),
+      ),
+    backupLog: `${masked} table rollgate_backups`,
     close: () => pool.end(),
   };
 }

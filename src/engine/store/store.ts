@@ -1,3 +1,4 @@
+import type { BackupRecord } from '../../model/backup-record.ts';
 import type { Signoff, Waiver } from '../../model/governance.ts';
 import type { LedgerEntry } from '../../model/ledger-entry.ts';
 
@@ -19,5 +20,11 @@ export interface Store {
    * Corruption throws `ROLLGATE_STORE_CORRUPT` naming where: called before anything runs.
    */
   verify(): Promise<string[]>;
+  /** Records a backup when it is taken (its manifest's digest); the drill checks manifests against it. */
+  recordBackup(r: BackupRecord): Promise<void>;
+  /** Records of backups with this file name, oldest first. */
+  backupRecords(file: string): Promise<BackupRecord[]>;
+  /** Where backup records live, for messages: a file path or a masked URL and table. */
+  readonly backupLog: string;
   close(): Promise<void>;
 }
