@@ -78,6 +78,29 @@ describe('locateSecret: the leak search the acceptance test relies on', () => {
     ]);
   });
 
+  it('finds a secret that JSON, HTML and form encoding changed, once or twice', () => {
+    const secret = 'p@ss w/"rd+&1';
+    const root = writeTree(dirs.make(), {
+      'json.trace': `{"title":"Fill ${JSON.stringify(secret).slice(1, -1)}"}`,
+      'json-in-json.trace': JSON.stringify({ message: `Received: ${JSON.stringify(secret)}` }),
+      'page.html': `<input value="${secret.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">`,
+      'numeric.html': `<b>${secret.replace(/&/g, '&#38;').replace(/"/g, '&#x22;')}</b>`,
+      'post.dat': new URLSearchParams({ username: 'demo', password: secret }).toString(),
+      'safe.json': `{"v":"${JSON.stringify(secret).slice(1, -1).replace(/&/g, '\\u0026')}"}`,
+      'clean.txt': 'p@ss w/ rd+ 1 and p%40ss',
+    });
+    const hits = locateSecret(root, secret);
+    const how = (file: string) =>
+      hits.filter((h) => h.startsWith(`${file} `)).map((h) => h.slice(file.length + 1));
+    expect(how('json.trace')).toContain('(JSON-unescaped)');
+    expect(how('json-in-json.trace')).toContain('(JSON-unescaped, then JSON-unescaped)');
+    expect(how('page.html')).toContain('(HTML-unescaped)');
+    expect(how('numeric.html')).toContain('(HTML-unescaped)');
+    expect(how('post.dat')).toEqual(['(form-decoded)']);
+    expect(how('safe.json')).toContain('(JSON-unescaped)');
+    expect(hits.filter((h) => h.startsWith('clean.txt'))).toEqual([]);
+  });
+
   it('finds nothing in a folder without it', () => {
     const root = writeTree(dirs.make(), { 'a.json': '{"x":"aGVsbG8gd29ybGQgaGVsbG8="}', 'b.zip': 'PK' });
     expect(locateSecret(root, SECRET)).toEqual([]);

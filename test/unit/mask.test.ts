@@ -74,3 +74,44 @@ describe('maskerFromEnv', () => {
     expect(mask('session xyz123 other visible')).toBe('session *** other visible');
   });
 });
+
+describe('createMasker: every encoded form of a secret (issue 9, item 1)', () => {
+  // Characters that JSON, URL, form and HTML encoding each change.
+  const SECRET = 'p@ss w/"rd+&1';
+  const mask = createMasker([SECRET]);
+
+  // Written out by hand, not computed with the masker's encoders, so a wrong encoder cannot hide.
+  it.each([
+    ['raw', 'p@ss w/"rd+&1'],
+    ['JSON-escaped', 'p@ss w/\\"rd+&1'],
+    ['JSON in JSON (an expect message in a trace)', 'p@ss w/\\\\\\"rd+&1'],
+    ['HTML-safe JSON', 'p@ss w/\\"rd+\\u00261'],
+    ['encodeURIComponent', 'p%40ss%20w%2F%22rd%2B%261'],
+    ['encodeURIComponent, lower-case hex', 'p%40ss%20w%2f%22rd%2b%261'],
+    ['encodeURI', 'p@ss%20w/%22rd+&1'],
+    ['form-urlencoded (a browser form post)', 'p%40ss+w%2F%22rd%2B%261'],
+    ['HTML text', 'p@ss w/"rd+&amp;1'],
+    ['HTML attribute', 'p@ss w/&quot;rd+&amp;1'],
+    ['HTML attribute, numeric', 'p@ss w/&#34;rd+&amp;1'],
+    ['JSON in an HTML attribute', 'p@ss w/\\&quot;rd+&amp;1'],
+  ])('masks the %s form', (_form, written) => {
+    expect(mask(`before ${written} after`)).toBe('before *** after');
+  });
+
+  it('masks the value inside a base64 blob at every byte alignment, whatever surrounds it', () => {
+    for (const prefix of ['', 'a', 'ab']) {
+      const blob = Buffer.from(`${prefix}{"password":"${SECRET}","n":1}`).toString('base64');
+      const masked = mask(`token ${blob} end`);
+      expect(masked).toContain('***');
+      expect(Buffer.from(masked.split(' ')[1]!.replace('***', ''), 'base64').toString()).not.toContain(
+        SECRET,
+      );
+      expect(mask(`token ${Buffer.from(`${prefix}${SECRET}`).toString('base64url')}`)).toContain('***');
+    }
+  });
+
+  it('leaves other text alone, encoded or not', () => {
+    const text = 'user=demo&next=%2Festimates {"a":"b \\"c\\""} &amp; aGVsbG8gd29ybGQ=';
+    expect(mask(text)).toBe(text);
+  });
+});
