@@ -1,4 +1,5 @@
-import type { Evidence } from '../model/evidence.ts';
+import { measurementProblems } from '../model/check-problems.ts';
+import { Evidence } from '../model/evidence.ts';
 import type { Measurement } from '../model/measurement.ts';
 import { type BudgetSpec, describeMeasurement, evaluate } from './budget.ts';
 import { CheckFailure, ObservationError } from './errors.ts';
@@ -19,9 +20,20 @@ export interface CheckApi {
   attach(name: string, contentType: string, content: { body: string } | { path: string }): void;
 }
 
+/**
+ * Refuses at the source what the verdict could not hold (a boolean actual, an unknown operator,
+ * Infinity): the check errors with the field and the value, and nothing bad is recorded.
+ */
+function refuseInvalid(problems: string[]): void {
+  if (problems.length) throw new ObservationError(problems.join('; '), 'ROLLGATE_BAD_MEASUREMENT');
+}
+
 export function createCheckApi(record: CheckRecord): CheckApi {
   const api: CheckApi = {
     measure(spec, actual, samples = 1) {
+      // NaN and undefined are "no data" to the evaluator; anything else must be a value it can hold.
+      const seen = actual === undefined || Number.isNaN(actual) ? null : actual;
+      refuseInvalid(measurementProblems({ ...spec, actual: seen, samples, passed: false }));
       const m = evaluate(spec, actual, samples);
       record.measurements.push(m);
       return m;
@@ -36,11 +48,19 @@ export function createCheckApi(record: CheckRecord): CheckApi {
       throw new CheckFailure(describeMeasurement(m));
     },
     record(measurement) {
+      refuseInvalid(measurementProblems(measurement));
       record.measurements.push(measurement);
       return measurement;
     },
     attach(name, contentType, content) {
       const ev: Evidence = { name, contentType, ...content };
+      const issues = Evidence.safeParse(ev).error?.issues ?? [];
+      refuseInvalid(
+        issues.map((i) => {
+          const field = i.path.map(String).join('.');
+          return `evidence "${name}": ${field ? `${field}: ` : ''}${i.message}`;
+        }),
+      );
       record.evidence.push(ev);
     },
   };

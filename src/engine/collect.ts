@@ -5,6 +5,7 @@ import type { RawResults, RawTest } from '../model/raw-result.ts';
 import type { Stage } from '../model/runbook.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
 import { key, type Plan } from './plan.ts';
+import { validCheck } from './valid-checks.ts';
 
 function firstLines(text: string, n = 5): string {
   // Strip ANSI colours (messages end up in JSON and HTML) and blank lines.
@@ -74,7 +75,8 @@ export function collect(
       const planned = plan.checks.find((c) => c.id === id);
       const s = statusOf(t);
       rawById.set(id, t);
-      byId.set(id, {
+      // A record the verdict cannot hold errors this check only; the rest of the run stands.
+      const result: CheckResult = {
         id,
         title: planned?.title ?? checkIdentity(t.file, t.titlePath).title,
         suite: t.file,
@@ -87,7 +89,8 @@ export function collect(
         message: s.message,
         notApplicable: s.notApplicable,
         retries: t.retries,
-      });
+      };
+      byId.set(id, validCheck(result, byId.size, t.recordProblems));
     }
   }
   const missing = (c: PlannedCheck): CheckResult => {

@@ -20,6 +20,7 @@ import { runPlaywright, runVitest } from './runners.ts';
 import { stopOnSignals } from './stop-signals.ts';
 import type { Store } from './store/store.ts';
 import { startStageTargets } from './targets.ts';
+import { validChecks } from './valid-checks.ts';
 
 export type GateEvent =
   | { type: 'planned'; checks: number; problems: number }
@@ -202,6 +203,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
 
   const waivers = await o.store.waivers(loaded.runbook.name, gate.stageName, gate.release);
   checks = applyWaivers([...governance.checks, ...checks], waivers, gate.clock.now());
+  checks = validChecks(checks); // load, drill and governance checks too: one bad value errors one check
   const decision = decide(checks, gate.stage, stopping.reason);
   const finished = new Date(started.getTime() + (performance.now() - startedMono));
   const verdict: Verdict = {

@@ -22,6 +22,11 @@ export interface RawTest {
   errors: { name?: string; message: string }[];
   skipNote?: string;
   record?: CheckRecord;
+  /**
+   * What the runner-side reporter found wrong in the record while its values were still live
+   * (NaN and Infinity become null in JSON): each makes the check errored with that reason.
+   */
+  recordProblems?: string[];
 }
 
 /** What a runner-side reporter hands to the engine through `ROLLGATE_RAW_FILE`. */

@@ -2,8 +2,20 @@ import path from 'node:path';
 import type { SerializedError } from '@vitest/utils';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { type CheckRecord, RECORD_KEY } from '../checks/record.ts';
+import { measurementProblems } from '../model/check-problems.ts';
 import type { RawResults, RawTest } from '../model/raw-result.ts';
 import { writeRaw } from './write-raw.ts';
+
+/**
+ * Checks the record while its values are live: JSON turns NaN and Infinity into null, which would
+ * hide what the check really recorded. The engine validates the rest again after reading.
+ */
+function recordProblems(record: CheckRecord | undefined): string[] | undefined {
+  const ms: unknown = record?.measurements;
+  if (!Array.isArray(ms)) return undefined;
+  const problems = ms.flatMap((m, i) => measurementProblems(m, i));
+  return problems.length ? problems : undefined;
+}
 
 /** Runs inside vitest's main process; collects every test case with the record its check left. */
 export default class RollgateVitestReporter implements Reporter {
@@ -18,6 +30,9 @@ export default class RollgateVitestReporter implements Reporter {
       titlePath.unshift(p.name);
     titlePath.push(testCase.name);
     const state = result.state === 'pending' ? 'interrupted' : result.state;
+    const record = testCase.meta()[RECORD_KEY as keyof ReturnType<TestCase['meta']>] as
+      | CheckRecord
+      | undefined;
     const test: RawTest = {
       file: path.relative(this.root, testCase.module.moduleId),
       titlePath,
@@ -27,7 +42,8 @@ export default class RollgateVitestReporter implements Reporter {
       durationMs: diag?.duration ?? 0,
       errors: (result.errors ?? []).map((e) => ({ name: e.name, message: e.message ?? String(e) })),
       skipNote: result.state === 'skipped' ? result.note : undefined,
-      record: testCase.meta()[RECORD_KEY as keyof ReturnType<TestCase['meta']>] as CheckRecord | undefined,
+      record,
+      recordProblems: recordProblems(record),
     };
     this.results.tests.push(test);
   }

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { collect, type RunnerOutcome } from '../../src/engine/collect.ts';
 import { key, type Plan } from '../../src/engine/plan.ts';
-import type { PlannedCheck } from '../../src/model/check-result.ts';
+import { decide } from '../../src/engine/policy.ts';
+import { validCheck } from '../../src/engine/valid-checks.ts';
+import { CheckResult, type PlannedCheck } from '../../src/model/check-result.ts';
+import type { Measurement } from '../../src/model/measurement.ts';
 import type { RawResults, RawTest } from '../../src/model/raw-result.ts';
 import { Stage } from '../../src/model/runbook.ts';
-import { makeMeasurement, makeRawTest } from './helpers.ts';
+import { Verdict } from '../../src/model/verdict.ts';
+import { makeCheck, makeMeasurement, makeRawTest, makeVerdict } from './helpers.ts';
 
 const SUITE = 'runbooks/probes.suite.ts';
 const stage = Stage.parse({ target: 'demo', suites: [SUITE], advisory: ['golden/*'] });
@@ -307,5 +311,117 @@ describe('collect', () => {
       stage,
     );
     expect(r).toMatchObject({ blocking: false, title: 'probes › health answers', status: 'failed' });
+  });
+});
+
+describe('collect: one bad value never loses a run', () => {
+  const good = { titlePath: ['probes', 'good'], id: 'probes/good' };
+  const bad = { titlePath: ['probes', 'bad'], id: 'probes/bad' };
+  const nan = { titlePath: ['probes', 'nan'], id: 'probes/nan' };
+
+  it('a boolean actual errors that one check only and the verdict keeps the others', () => {
+    const ok = makeMeasurement();
+    const boolean = { ...makeMeasurement({ name: 'ready' }), actual: true } as unknown as Measurement;
+    const checks = collect(
+      planOf([good, bad]),
+      [
+        vitest([
+          makeRawTest({ titlePath: good.titlePath, record: { measurements: [ok], evidence: [] } }),
+          makeRawTest({
+            titlePath: bad.titlePath,
+            record: {
+              measurements: [ok, boolean],
+              evidence: [{ name: 'body', contentType: 'text/plain', body: 'ok' }],
+            },
+          }),
+        ]),
+      ],
+      stage,
+    );
+    expect(checks.map((c) => [c.id, c.status])).toEqual([
+      ['probes/good', 'passed'],
+      ['probes/bad', 'errored'],
+    ]);
+    expect(checks[1]).toMatchObject({
+      message:
+        'recorded a value the verdict cannot hold: measurement "ready": actual must be a number, got boolean true',
+      blocking: true,
+      // What was valid stays as evidence; the value the verdict cannot hold is named in the message.
+      measurements: [ok],
+      evidence: [{ name: 'body', contentType: 'text/plain', body: 'ok' }],
+    });
+    const verdict = makeVerdict(checks, { verdict: 'hold' });
+    expect(Verdict.safeParse(verdict).success).toBe(true);
+    expect(decide(checks, stage).reasons).toEqual([
+      'probes/bad errored: recorded a value the verdict cannot hold: measurement "ready": actual must be a number, got boolean true',
+    ]);
+  });
+
+  it('NaN, an unknown operator and a pass without data each error their check, naming field and value', () => {
+    const named = (m: Record<string, unknown>) => ({ ...makeMeasurement(), ...m }) as unknown as Measurement;
+    const checks = collect(
+      planOf([good, bad, nan]),
+      [
+        vitest([
+          makeRawTest({
+            titlePath: good.titlePath,
+            record: { measurements: [named({ name: 'p95', actual: Number.NaN })], evidence: [] },
+          }),
+          makeRawTest({
+            titlePath: bad.titlePath,
+            state: 'failed',
+            errors: [{ name: 'AssertionError', message: 'expected 500 to be 200' }],
+            record: { measurements: [named({ name: 'status', operator: '=~' })], evidence: [] },
+          }),
+          makeRawTest({
+            titlePath: nan.titlePath,
+            // JSON turned the NaN into null; the runner-side reporter said what it was.
+            recordProblems: ['measurement "lcp": actual must be a finite number, got NaN'],
+            record: { measurements: [named({ name: 'lcp', actual: null, passed: false })], evidence: [] },
+          }),
+        ]),
+      ],
+      stage,
+    );
+    expect(checks.map((c) => [c.id, c.status, c.message])).toEqual([
+      [
+        'probes/good',
+        'errored',
+        'recorded a value the verdict cannot hold: measurement "p95": actual must be a finite number, got NaN',
+      ],
+      [
+        'probes/bad',
+        'errored',
+        'recorded a value the verdict cannot hold: measurement "status": operator must be one of <, <=, >, >=, ==, !=, got string "=~"\nexpected 500 to be 200',
+      ],
+      [
+        'probes/nan',
+        'errored',
+        'recorded a value the verdict cannot hold: measurement "lcp": actual must be a finite number, got NaN',
+      ],
+    ]);
+    const noData = validCheck(
+      makeCheck({ measurements: [named({ name: 'ttfb', actual: null, passed: true })] }),
+    );
+    expect(noData.message).toBe(
+      'recorded a value the verdict cannot hold: measurement "ttfb": passed is true but actual is null: nothing measured never passes',
+    );
+  });
+
+  it('a check whose every field is unreadable still becomes a valid errored, blocking check', () => {
+    const garbage = { id: '', kind: 'jest', durationMs: Number.NaN, measurements: 'x', retries: -1 };
+    const c = validCheck(garbage as unknown as CheckResult, 2);
+    expect(CheckResult.safeParse(c).success).toBe(true);
+    expect(c).toMatchObject({
+      id: 'invalid-check-3',
+      title: 'invalid-check-3',
+      kind: 'harness',
+      status: 'errored',
+      blocking: true,
+      durationMs: 0,
+      measurements: [],
+      retries: 0,
+    });
+    expect(c.message).toContain('id: Too small: expected string to have >=1 characters, got string ""');
   });
 });

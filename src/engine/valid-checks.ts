@@ -1,0 +1,49 @@
+import { checkProblems, measurementProblems } from '../model/check-problems.ts';
+import { CheckKind, type CheckResult } from '../model/check-result.ts';
+import { Evidence } from '../model/evidence.ts';
+import type { Measurement } from '../model/measurement.ts';
+
+const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** Prefix of the message of a check whose record the verdict could not hold. */
+export const INVALID_RECORD = 'recorded a value the verdict cannot hold';
+
+/**
+ * A check that fails the verdict's CheckResult schema (a boolean `actual`, NaN, an unknown
+ * operator) becomes an errored check that says which field held what, instead of failing the whole
+ * verdict. What is valid in it (identity, other measurements, evidence) is kept as evidence.
+ * @example validCheck(check).message // 'recorded a value the verdict cannot hold: measurement "x": actual must be a number, got boolean true'
+ */
+export function validCheck(
+  check: CheckResult,
+  index = 0,
+  extraProblems: readonly string[] = [],
+): CheckResult {
+  const problems = [...new Set([...extraProblems, ...checkProblems(check)])];
+  if (problems.length === 0) return check;
+  const c = check as unknown as Record<string, unknown>;
+  const id = text(c.id) ? c.id : `invalid-check-${index + 1}`;
+  const original = text(c.message) ? `\n${c.message}` : '';
+  return {
+    id,
+    title: text(c.title) ? c.title : id,
+    suite: text(c.suite) ? c.suite : '(unknown suite)',
+    kind: CheckKind.safeParse(c.kind).data ?? 'harness',
+    status: 'errored',
+    // An unreadable blocking flag counts as blocking: fail closed.
+    blocking: typeof c.blocking === 'boolean' ? c.blocking : true,
+    durationMs: nonNegative(c.durationMs) ? c.durationMs : 0,
+    measurements: (Array.isArray(c.measurements) ? c.measurements : []).filter(
+      (m): m is Measurement => measurementProblems(m).length === 0,
+    ),
+    evidence: (Array.isArray(c.evidence) ? c.evidence : []).filter((e) => Evidence.safeParse(e).success),
+    message: `${INVALID_RECORD}: ${problems.join('; ')}${original}`,
+    retries: Number.isInteger(c.retries) && nonNegative(c.retries) ? c.retries : 0,
+  };
+}
+
+/** Every check of a run, each valid for the verdict; see {@link validCheck}. */
+export function validChecks(checks: readonly CheckResult[]): CheckResult[] {
+  return checks.map((c, i) => validCheck(c, i));
+}
