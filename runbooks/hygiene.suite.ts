@@ -8,7 +8,7 @@ import {
   secretsPresent,
   sqliteWal,
 } from '../src/checks/runtime-config.ts';
-import { describeFinding, SECRET_FINDINGS, scanSecrets } from '../src/checks/secret-scan.ts';
+import { describeFindings, SECRET_FINDINGS, scanSecrets } from '../src/checks/secret-scan.ts';
 import { check } from '../src/checks/vitest.ts';
 
 /** The demo's SQLite must run in WAL mode (readers never block the writer). */
@@ -20,21 +20,21 @@ describe('hygiene', () => {
     'no credentials in the config files the deployment ships with',
     async ({ context, measure, attach, notApplicable }) => {
       // The target declares the files its deployment ships with (configFiles) and accepted findings.
-      const { configFiles, secretAllowlist } = context.target;
+      const { configFiles, secretAllowlist, secretPatterns } = context.target;
       if (!configFiles.length) notApplicable('the target declares no configFiles to scan');
-      const scan = await scanSecrets({ files: configFiles, allowlist: secretAllowlist });
+      const scan = await scanSecrets({
+        files: configFiles,
+        allowlist: secretAllowlist,
+        patterns: secretPatterns,
+      });
       measure(SECRET_FINDINGS, scan.findings.length, scan.files.length);
-      // Findings carry masked messages and excerpts only; the values were never copied out.
+      // Findings carry masked messages and excerpts only; the values were never copied out. The
+      // evidence lists every finding; the failure counts them all and shows the first few.
       const { files, findings, allowed } = scan;
       attach('secret-scan.json', 'application/json', {
         body: JSON.stringify({ files, findings, allowed }, null, 2),
       });
-      if (findings.length) {
-        throw new CheckFailure(
-          `${findings.length} credential${findings.length === 1 ? '' : 's'} in config files ` +
-            `(values masked; move them to the secret store):\n${findings.map(describeFinding).join('\n')}`,
-        );
-      }
+      if (findings.length) throw new CheckFailure(describeFindings(findings));
     },
     { id: 'hygiene/secret-scan' },
   );

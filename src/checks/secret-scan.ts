@@ -5,25 +5,21 @@ import type { SecretLintCoreResultMessage } from '@secretlint/types';
 import { createMasker } from '../config/mask.ts';
 import type { Measurement } from '../model/measurement.ts';
 import { type BudgetSpec, evaluate } from './budget.ts';
+import { customPatternRule, parseSecretPatterns, type SecretPattern } from './custom-pattern-rule.ts';
 import { ObservationError } from './errors.ts';
 import { displayPath, expandGlobs } from './glob.ts';
+import { KEY_VALUE_RULE_ID, keyValueCredentialsRule } from './key-value-rule.ts';
 import { allowedBy, parseAllowlist, type SecretAllowlistEntry } from './secret-allowlist.ts';
-import { URL_CREDENTIALS_RULE_ID, urlCredentialsRule } from './url-credentials-rule.ts';
+import type { SecretFinding } from './secret-findings.ts';
+import {
+  onlyPlaceholderPasswords,
+  QUERY_CREDENTIALS_RULE_ID,
+  queryCredentialsRule,
+  URL_CREDENTIALS_RULE_ID,
+  urlCredentialsRule,
+} from './url-credentials-rule.ts';
 
-export interface SecretFinding {
-  /** Relative to the root when inside it, else absolute. */
-  file: string;
-  /** 1-based. */
-  line: number;
-  column: number;
-  /** e.g. `@secretlint/secretlint-rule-aws`, `rollgate/url-credentials`. */
-  rule: string;
-  messageId: string;
-  /** Masked: says what was found, never the value. */
-  message: string;
-  /** The line up to the value, with the value and any credential shown as `***`. */
-  excerpt: string;
-}
+export { describeFinding, describeFindings, type SecretFinding, SHOWN_FINDINGS } from './secret-findings.ts';
 
 export interface SecretScanResult {
   /** Files scanned, as findings name them. */
@@ -42,6 +38,8 @@ export interface SecretScanOptions {
   root?: string;
   /** Validated here: an entry without a reason is a configuration error. */
   allowlist?: unknown;
+  /** The runbook's own patterns (target `secretPatterns`), validated here like the allowlist. */
+  patterns?: unknown;
 }
 
 /** Config files are small; a huge one is more likely a mistake in the globs than a config. */
@@ -50,9 +48,12 @@ const EXCERPT_CHARS = 60;
 
 export const SECRET_FINDINGS: BudgetSpec = { name: 'secret-findings', operator: '==', expected: 0 };
 
+/** secretlint's recommended rules, then ours for what they miss in real configs. */
 const RULES = [
   { id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended },
   { id: URL_CREDENTIALS_RULE_ID, rule: urlCredentialsRule },
+  { id: QUERY_CREDENTIALS_RULE_ID, rule: queryCredentialsRule },
+  { id: KEY_VALUE_RULE_ID, rule: keyValueCredentialsRule },
 ];
 
 /** One finding per secret: where rules overlap (secretlint's whole URL, our password), the narrower range wins. */
@@ -77,21 +78,27 @@ function lineAt(content: string, offset: number): { line: number; start: number;
 }
 
 /**
- * Lints one file's text with secretlint's recommended rules and the URL-credentials rule. The
- * values found never leave this function: messages come masked and excerpts stop at the value.
+ * Lints one file's text with secretlint's recommended rules, ours (credentialed URLs, query
+ * parameters, KEY=value) and the runbook's patterns. The values found never leave this function:
+ * messages come masked and excerpts stop at the value.
  */
 export async function scanText(
   file: string,
   content: string,
   allowlist: readonly SecretAllowlistEntry[] = [],
+  patterns: readonly SecretPattern[] = [],
 ): Promise<{ findings: SecretFinding[]; allowed: (SecretFinding & { reason: string })[] }> {
   let messages: SecretLintCoreResultMessage[];
   try {
     const result = await lintSource({
       source: { content, filePath: file, contentType: 'text' },
-      options: { maskSecrets: true, config: { rules: RULES } },
+      options: { maskSecrets: true, config: { rules: [...RULES, ...patterns.map(customPatternRule)] } },
     });
-    messages = oneFindingPerSecret(result.messages.filter((m) => m.type === 'message'));
+    // secretlint's own URL rules do not know placeholders: `postgres://app:changeme@db` is not a leak.
+    const real = result.messages.filter(
+      (m) => m.type === 'message' && !onlyPlaceholderPasswords(content.slice(m.range[0], m.range[1])),
+    );
+    messages = oneFindingPerSecret(real);
   } catch (error) {
     // The error text could quote the file; only its kind and a masked first line are shown.
     const first = createMasker([])(String((error as Error)?.message ?? error).split('\n')[0] ?? '');
@@ -130,6 +137,7 @@ export async function scanText(
 export async function scanSecrets(opts: SecretScanOptions): Promise<SecretScanResult> {
   const root = opts.root ?? process.cwd();
   const allowlist = parseAllowlist(opts.allowlist);
+  const patterns = parseSecretPatterns(opts.patterns);
   const { files, matches } = expandGlobs(opts.files, root);
   if (files.length === 0) {
     const patterns = Object.keys(matches).join(', ') || '(none declared)';
@@ -153,16 +161,11 @@ export async function scanSecrets(opts: SecretScanOptions): Promise<SecretScanRe
         `${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
       );
     }
-    const r = await scanText(shown, content, allowlist);
+    const r = await scanText(shown, content, allowlist, patterns);
     result.files.push(shown);
     result.findings.push(...r.findings);
     result.allowed.push(...r.allowed);
   }
   result.measurement = evaluate(SECRET_FINDINGS, result.findings.length, result.files.length);
   return result;
-}
-
-/** `demo/deploy/fly.toml:12:30 rollgate/url-credentials: found a password … (DATABASE_URL = "postgres://app:***)` */
-export function describeFinding(f: SecretFinding): string {
-  return `${f.file}:${f.line}:${f.column} ${f.rule}: ${f.message} (${f.excerpt})`;
 }

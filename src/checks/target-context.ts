@@ -21,6 +21,8 @@ export interface TargetContext {
     allowMutations: boolean;
     configFiles: string[];
     secretAllowlist: unknown[];
+    /** The runbook's own secret patterns (`{ id, pattern, message? }`), validated by the scan. */
+    secretPatterns?: unknown[];
     http?: { headers: Record<string, string>; caFile?: string };
     jwksPath?: string;
     security?: {

@@ -1,91 +1,138 @@
 import type { SecretLintRuleCreator } from '@secretlint/types';
+import { isPlaceholder } from './secret-placeholders.ts';
 
 export const URL_CREDENTIALS_RULE_ID = 'rollgate/url-credentials';
+export const QUERY_CREDENTIALS_RULE_ID = 'rollgate/query-credentials';
 
 /**
- * Connection URLs of the datastores apps configure. Measured: secretlint's recommended preset
- * catches the PostgreSQL, MySQL and MongoDB forms but misses `redis://:password@host`, `rediss://`
- * and `amqps://`; gitleaks' default rules miss them all.
+ * `scheme://user:password@host` or `scheme://:password@host`, for ANY scheme: drivers invent new
+ * ones (`mariadb://`, `postgresql+asyncpg://`, `clickhouse://`) faster than a list can follow, and
+ * `https://user:pw@host` is a credential too. The password is greedy up to the last `@` before the
+ * host (drivers read an unencoded `@` in it that way), and stops at a slash, whitespace or quote,
+ * which cannot be part of it unencoded; so a second URL on the same line starts a new match.
  */
-export const CREDENTIAL_URL_SCHEMES = [
-  'postgres',
-  'postgresql',
-  'mysql',
-  'redis',
-  'rediss',
-  'mongodb',
-  'mongodb+srv',
-  'amqp',
-  'amqps',
-] as const;
+const URL_WITH_PASSWORD = /(?<![\w+.-])([a-z][a-z0-9+.-]*):\/\/([^\s:@/"'`]*):([^\s/"'`]+)@/gi;
 
 /**
- * `scheme://user:password@host` or `scheme://:password@host`. The password is greedy up to the
- * last `@` before the host (drivers read an unencoded `@` in it that way), and stops at a slash,
- * whitespace or quote, which cannot be part of it unencoded.
+ * Credentials passed as parameters: `?password=…`, `&pwd=…` in a query string, `;Password=…` in
+ * an ADO.NET or JDBC connection string, `sig=` of an Azure SAS URL. Compared lower-case with
+ * `-`, `_` and `.` removed.
  */
-const URL_WITH_PASSWORD =
-  /(?<![\w+.-])(postgres(?:ql)?|mysql|rediss?|mongodb(?:\+srv)?|amqps?):\/\/([^\s:@/"'`]*):([^\s/"'`]+)@/gi;
-
-/**
- * Values that name a secret instead of holding one: `${DB_PASSWORD}`, `$DB_PASSWORD`,
- * `{{ .password }}`, `<password>`, or an already masked `***`. A weak literal such as `changeme`
- * is NOT one of them: shipped as is, it is a real (and guessable) credential.
- */
-const REFERENCE = /^(?:(?:\$\{[^}]+\}|\$[A-Za-z_]\w*)+|\{\{[^}]*\}\}|<[^<>]+>|\*+)$/;
-
-export function isSecretReference(value: string): boolean {
-  return REFERENCE.test(value);
-}
+export const CREDENTIAL_PARAMETERS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'sslpassword',
+  'secret',
+  'clientsecret',
+  'token',
+  'accesstoken',
+  'authtoken',
+  'refreshtoken',
+  'apikey',
+  'key',
+  'privatekey',
+  'accountkey',
+  'sharedaccesskey',
+  'sig',
+  'signature',
+  'xamzsignature',
+]);
+const PARAMETER = /([?&]|;[ \t]*)([A-Za-z][\w.-]*)=([^&;#\s"'`<>]*)/g;
 
 export interface UrlCredential {
+  /** `postgres` for a URL; the parameter's name for a query or connection-string parameter. */
   scheme: string;
   /** Offsets of the password inside the text, end exclusive. */
   start: number;
   end: number;
 }
 
-/** Every password inside a connection URL of `text`, references such as `${VAR}` excluded. */
+/** Every password inside a credentialed URL of `text`, placeholders such as `${VAR}` excluded. */
 export function findUrlCredentials(text: string): UrlCredential[] {
   const found: UrlCredential[] = [];
   for (const m of text.matchAll(URL_WITH_PASSWORD)) {
     const [, scheme = '', user = '', password = ''] = m;
-    if (isSecretReference(password)) continue;
+    if (isPlaceholder(password)) continue;
     const start = m.index + scheme.length + 3 + user.length + 1;
     found.push({ scheme: scheme.toLowerCase(), start, end: start + password.length });
   }
   return found;
 }
 
+/**
+ * Whether `text` holds credentialed URLs whose passwords are all placeholders
+ * (`postgres://app:changeme@db`): other rules' findings on such text are not findings.
+ */
+export function onlyPlaceholderPasswords(text: string): boolean {
+  const passwords = [...text.matchAll(URL_WITH_PASSWORD)].map((m) => m[3] ?? '');
+  return passwords.length > 0 && passwords.every(isPlaceholder);
+}
+
+/** Every credential passed as a query or connection-string parameter, placeholders excluded. */
+export function findParameterCredentials(text: string): UrlCredential[] {
+  const found: UrlCredential[] = [];
+  for (const m of text.matchAll(PARAMETER)) {
+    const [, lead = '', name = '', value = ''] = m;
+    if (!CREDENTIAL_PARAMETERS.has(name.toLowerCase().replace(/[-_.]/g, ''))) continue;
+    // Percent-decoded, so `%24%7BVAR%7D` is the placeholder it encodes.
+    if (isPlaceholder(decode(value))) continue;
+    const start = m.index + lead.length + name.length + 1;
+    found.push({ scheme: name, start, end: start + value.length });
+  }
+  return found;
+}
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 const messages = {
   URL_CREDENTIALS: {
     en: (props?: { scheme: string }) =>
-      `found a password inside a ${props?.scheme ?? ''}:// connection URL; take it from a secret store or an environment variable`,
+      `found a password inside a ${props?.scheme ?? ''}:// URL; take it from a secret store or an environment variable`,
+  },
+  QUERY_CREDENTIALS: {
+    en: (props?: { scheme: string }) =>
+      `found a credential in the ${props?.scheme ?? ''}= parameter of a URL or connection string; take it from a secret store or an environment variable`,
   },
 };
 
+type Finder = (text: string) => UrlCredential[];
+
+function ruleOf(id: string, messageId: keyof typeof messages, find: Finder): SecretLintRuleCreator {
+  return {
+    messages,
+    meta: { id, type: 'scanner', recommended: true, supportedContentTypes: ['text'] },
+    create(context) {
+      const t = context.createTranslator(messages);
+      return {
+        file(source) {
+          for (const c of find(source.content)) {
+            // No `data`: secretlint's maskSecrets would star every occurrence of a data value.
+            const { message } = t(messageId, { scheme: c.scheme });
+            context.report({ message: { message, messageId, data: undefined }, range: [c.start, c.end] });
+          }
+        },
+      };
+    },
+  };
+}
+
 /**
- * A secretlint rule: reports the password of each credentialed connection URL, its range covering
- * the password only, so excerpts can still show scheme, user and host.
+ * A secretlint rule: reports the password of each credentialed URL, its range covering the
+ * password only, so excerpts can still show scheme, user and host.
  */
-export const urlCredentialsRule: SecretLintRuleCreator = {
-  messages,
-  meta: {
-    id: URL_CREDENTIALS_RULE_ID,
-    type: 'scanner',
-    recommended: true,
-    supportedContentTypes: ['text'],
-  },
-  create(context) {
-    const t = context.createTranslator(messages);
-    return {
-      file(source) {
-        for (const c of findUrlCredentials(source.content)) {
-          // No `data`: secretlint's maskSecrets would star every occurrence of a data value.
-          const { message, messageId } = t('URL_CREDENTIALS', { scheme: c.scheme });
-          context.report({ message: { message, messageId, data: undefined }, range: [c.start, c.end] });
-        }
-      },
-    };
-  },
-};
+export const urlCredentialsRule = ruleOf(URL_CREDENTIALS_RULE_ID, 'URL_CREDENTIALS', findUrlCredentials);
+
+/** A secretlint rule: reports credentials passed as URL query or connection-string parameters. */
+export const queryCredentialsRule = ruleOf(
+  QUERY_CREDENTIALS_RULE_ID,
+  'QUERY_CREDENTIALS',
+  findParameterCredentials,
+);

@@ -29,6 +29,7 @@ export function stageContext(
       allowMutations: t.allowMutations,
       configFiles: t.configFiles.map((f) => f.replace(/\{scratchDir\}/g, o.scratchDir)),
       secretAllowlist: t.secretAllowlist,
+      secretPatterns: t.secretPatterns,
       http: t.http,
       jwksPath: t.jwksPath,
       security: t.security,

@@ -4,6 +4,7 @@ import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { LoadMetric, Operator } from './measurement.ts';
 import { addRuleIssues } from './runbook-rules.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
+import { SecretPatterns } from './secret-patterns.ts';
 import { WatchSpec } from './watch.ts';
 
 const envName = z
@@ -79,6 +80,12 @@ export const Target = z.strictObject({
   configFiles: z.array(z.string().min(1)).default([]),
   /** Accepted secret-scan findings; each needs a reason. */
   secretAllowlist: SecretAllowlist.default([]),
+  /**
+   * The runbook's own secret patterns, scanned in configFiles next to the built-in rules; a finding
+   * reads `custom/<id>` and covers the group `secret` (else group 1, else the match).
+   * @example [{ id: 'acme-license', pattern: 'ACME-[0-9A-F]{24}', message: 'ACME licence keys belong in the vault' }]
+   */
+  secretPatterns: SecretPatterns.default([]),
   /** Request headers from environment variables (`'Bearer ${API_TOKEN}'`) and a CA bundle for probes. */
   http: z
     .strictObject({ headers: z.record(z.string(), z.string()).default({}), caFile: z.string().optional() })

@@ -45,9 +45,7 @@ describe('gate preflight with the hygiene suite', () => {
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stdout).toMatch(/^HOLD demo\/preflight/m);
 
-    const named = /(\S+):(\d+):\d+ (\S+): found a password inside a postgres:\/\/ connection URL/.exec(
-      r.stdout,
-    );
+    const named = /(\S+):(\d+):\d+ (\S+): found a password inside a postgres:\/\/ URL/.exec(r.stdout);
     expect(named, r.stdout).not.toBeNull();
     const [, file, line, rule] = named!;
     expect(path.basename(file!)).toBe('demo-config.toml');

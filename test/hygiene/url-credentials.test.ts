@@ -1,10 +1,10 @@
 import { lintSource } from '@secretlint/core';
 import { describe, expect, it } from 'vitest';
+import { isPlaceholder } from '../../src/checks/secret-placeholders.ts';
 import { scanText } from '../../src/checks/secret-scan.ts';
 import {
-  CREDENTIAL_URL_SCHEMES,
+  findParameterCredentials,
   findUrlCredentials,
-  isSecretReference,
   URL_CREDENTIALS_RULE_ID,
   urlCredentialsRule,
 } from '../../src/checks/url-credentials-rule.ts';
@@ -23,26 +23,29 @@ async function lintWithRuleOnly(content: string) {
   return r.messages;
 }
 
-const forms = CREDENTIAL_URL_SCHEMES.flatMap((scheme) => [
+/** Any scheme: the datastores' own, driver-qualified ones, and plain HTTP(S). */
+const SCHEMES = [
+  'postgres',
+  'postgresql',
+  'postgresql+asyncpg',
+  'mysql',
+  'mariadb',
+  'redis',
+  'rediss',
+  'mongodb',
+  'mongodb+srv',
+  'amqp',
+  'amqps',
+  'clickhouse',
+  'https',
+  'ftp',
+];
+const forms = SCHEMES.flatMap((scheme) => [
   { scheme, url: `${scheme}://app:${PASSWORD}@db.internal:5432/app` },
   { scheme, url: `${scheme}://:${PASSWORD}@cache.internal` },
 ]);
 
 describe('the url-credentials secretlint rule', () => {
-  it('covers the nine schemes', () => {
-    expect(CREDENTIAL_URL_SCHEMES).toEqual([
-      'postgres',
-      'postgresql',
-      'mysql',
-      'redis',
-      'rediss',
-      'mongodb',
-      'mongodb+srv',
-      'amqp',
-      'amqps',
-    ]);
-  });
-
   it.each(forms)('reports the password of $url, and only the password', async ({ scheme, url }) => {
     const content = `# config\nURL = "${url}"\n`;
     const messages = await lintWithRuleOnly(content);
@@ -68,24 +71,51 @@ describe('the url-credentials secretlint rule', () => {
     expect(text.slice(c!.start, c!.end)).toBe('p@ss:w0rd');
   });
 
+  it('finds a second URL on the same line, whatever separates them', () => {
+    for (const line of [
+      `A=redis://:${PASSWORD}@c1,https://u:${PASSWORD}@h2`,
+      `A=redis://:${PASSWORD}@c1 B=mariadb://u:${PASSWORD}@h2/db`,
+      `["postgres://u:${PASSWORD}@h1/a","amqp://u:${PASSWORD}@h2"]`,
+    ]) {
+      const found = findUrlCredentials(line);
+      expect(found, line).toHaveLength(2);
+      for (const c of found) expect(line.slice(c.start, c.end)).toBe(PASSWORD);
+    }
+  });
+
   it.each([
     `postgres://app:\${DB_PASSWORD}@db/app`,
     `postgres://app:\${DB_PASSWORD:-}@db/app`,
     'redis://:$REDIS_PASSWORD@cache',
     'amqps://user:<password>@mq/vhost',
     'mysql://app:***@db/app',
+    'mysql://app:changeme@db/app',
+    'https://user:{{ .Values.password }}@example.com/',
     'postgres://app@db/app',
     'postgres://app:@db/app',
     'mongodb://db.internal:27017/app',
-    'https://user:pw@example.com/not-a-datastore',
-    'xpostgres://app:pw@db/app',
+    'git+ssh://git@github.com/org/repo',
+    'http://localhost:8080/path?next=/x',
   ])('does not report %s', (url) => {
     expect(findUrlCredentials(`X="${url}"`)).toEqual([]);
   });
 
-  it('reports a weak literal such as changeme: shipped as is, it is a real credential', () => {
-    expect(findUrlCredentials('postgres://app:changeme@db/app')).toHaveLength(1);
-    expect(isSecretReference('changeme')).toBe(false);
-    expect(isSecretReference(`\${A}\${B}`)).toBe(true);
+  it('finds credentials passed as query or connection-string parameters, not placeholders', () => {
+    const line = `https://h/x?user=a&password=${PASSWORD}&PWD=${PASSWORD};Password=${PASSWORD}&token=%24%7BT%7D`;
+    const found = findParameterCredentials(line);
+    expect(found.map((c) => [c.scheme, line.slice(c.start, c.end)])).toEqual([
+      ['password', PASSWORD],
+      ['PWD', PASSWORD],
+      ['Password', PASSWORD],
+    ]);
+    expect(findParameterCredentials('https://h/?page=2&sort=name&token=')).toEqual([]);
+  });
+
+  it('treats changeme and its kind as placeholders: they say "fill me in", not a credential', () => {
+    for (const p of ['changeme', 'CHANGE_ME', `\${A}\${B}`, '<password>', 'xxx', '***', '', '%(pw)s']) {
+      expect(isPlaceholder(p), p).toBe(true);
+    }
+    for (const real of ['hunter2-prod', 'my-s3cret-pw', 'Tr0ub4dor&3'])
+      expect(isPlaceholder(real), real).toBe(false);
   });
 });
