@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ageMeasurement } from '../checks/backup/backup-time.ts';
 import { backupHygiene, sweepScratch } from '../checks/backup/index.ts';
 import { ENGINE_OF, readManifest } from '../checks/backup/manifest.ts';
 import type { Scratch } from '../checks/backup/scratch.ts';
@@ -166,12 +167,11 @@ export function drillBudgets(
   now: Date,
   elapsedMs: number,
 ): CheckResult[] {
-  const rpoS = run.consistentAt ? Math.round((now.getTime() - run.consistentAt.getTime()) / 1000) : null;
-  const rpo = evaluate(
-    { name: 'rpo', operator: '<=', expected: Math.round(spec.rpo / 1000), unit: 's' },
-    rpoS,
-    rpoS === null ? 0 : 1,
-  );
+  const rpoSpec = { name: 'rpo', operator: '<=' as const, expected: Math.round(spec.rpo / 1000), unit: 's' };
+  // A consistent point in the future never passes (a negative RPO would, forever).
+  const age = run.consistentAt ? ageMeasurement(rpoSpec, run.consistentAt, now) : undefined;
+  const rpoS = age ? age.ageS : null;
+  const rpo = age?.measurement ?? evaluate(rpoSpec, null, 0);
   const recovered =
     suiteChecks.length > 0 &&
     suiteChecks.every((c) => c.status === 'passed' || (c.status === 'skipped' && c.notApplicable)) &&
@@ -190,7 +190,7 @@ export function drillBudgets(
       message:
         rpoS === null
           ? 'no consistent point: the backup has no valid manifest'
-          : `backup consistent at ${run.consistentAt!.toISOString()}`,
+          : (age?.future ?? `backup consistent at ${run.consistentAt!.toISOString()}`),
     }),
     check('drill/rto', 'recovery time (RTO) within budget', {
       status: status(rto),

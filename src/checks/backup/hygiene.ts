@@ -1,3 +1,4 @@
+import { ageMeasurement } from './backup-time.ts';
 import { digestPath } from './digest.ts';
 import { type BackupEntry, listBackups } from './list-backups.ts';
 import { type CheckOutcome, OutcomeBuilder } from './outcome.ts';
@@ -14,6 +15,8 @@ export interface HygieneOptions {
   /** At least `minCount` backups, the oldest at least `minDays` old (the Paintbox plan keeps 30 days). */
   retention: { minCount: number; minDays: number };
   now?: Date;
+  /** How far ahead of `now` a consistent point may lie (clocks differ a little); default 2 minutes. */
+  clockSkewMs?: number;
 }
 
 export interface HygieneResult extends CheckOutcome {
@@ -57,12 +60,15 @@ export async function backupHygiene(opts: HygieneOptions): Promise<HygieneResult
   }
   if (newest.manifestProblem) out.fail(`${newest.name}: ${newest.manifestProblem}`);
   else checkDigest(out, newest.path, newest.manifest, await digestPath(newest.path));
-  const ageS = Math.round((now.getTime() - newest.at.getTime()) / 1000);
-  out.measure(
-    rpo,
-    ageS,
-    `backup older than RPO: newest backup ${newest.name} is from ${newest.at.toISOString()} (${ageS} s ago), RPO is ${opts.rpoSeconds} s`,
-  );
+  // A consistent point in the future is no age: it would pass every RPO, forever if backups stopped.
+  const age = ageMeasurement(rpo, newest.at, now, opts.clockSkewMs);
+  const ageS = age.ageS;
+  out.measurements.push(age.measurement);
+  if (age.future) out.fail(`${newest.name}: ${age.future}`);
+  else if (!age.measurement.passed)
+    out.fail(
+      `backup older than RPO: newest backup ${newest.name} is from ${newest.at.toISOString()} (${ageS} s ago), RPO is ${opts.rpoSeconds} s`,
+    );
   if (previous) {
     const shrink = round(((previous.sizeBytes - newest.sizeBytes) / previous.sizeBytes) * 100);
     out.measure(
@@ -79,7 +85,8 @@ export async function backupHygiene(opts: HygieneOptions): Promise<HygieneResult
     `retention: ${backups.length} backup(s) kept, at least ${opts.retention.minCount} required`,
   );
   const oldest = backups.at(-1)!;
-  const spanDays = round((now.getTime() - oldest.at.getTime()) / DAY_MS, 2);
+  // Never negative: an oldest point in the future already failed as the newest one's age.
+  const spanDays = round(Math.max(0, now.getTime() - oldest.at.getTime()) / DAY_MS, 2);
   out.measure(
     { name: 'backup-history-days', operator: '>=', expected: opts.retention.minDays, unit: 'days' },
     spanDays,

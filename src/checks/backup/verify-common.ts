@@ -36,6 +36,10 @@ export interface VerifyOptions {
   onScratch?: (scratch: Scratch) => void | Promise<void>;
   /** Where SQLite's temporary copy goes; default the OS temporary folder. */
   tmpDir?: string;
+  /** How far the manifest's time may disagree with the backup's own times; default 2 minutes. */
+  clockSkewMs?: number;
+  /** Zone of the local times a dump records (pg_dump header, mariadb-dump trailer); default `TZ`. */
+  timeZone?: string;
 }
 
 export interface VerifyResult extends CheckOutcome {

@@ -1,10 +1,12 @@
 import mysql from 'mysql2/promise';
 import { ObservationError } from '../errors.ts';
+import { checkTimeEvidence } from './backup-time.ts';
 import { mysqlClientConfig, mysqlToolArgs, parseServerUrl } from './connection.ts';
 import { digestPath } from './digest.ts';
 import { MYSQL_TRAILER, MysqlScriptScanner } from './mysql-script-scan.ts';
 import { abortable, OutcomeBuilder, withBudget } from './outcome.ts';
 import { readLines } from './read-lines.ts';
+import { mariadbCompleted } from './recorded-time.ts';
 import { mysqlRestoreFailure } from './restore-errors.ts';
 import { runTool } from './run-tool.ts';
 import { createMysqlScratch, type MysqlScratch } from './scratch-mariadb.ts';
@@ -133,7 +135,12 @@ export async function verifyMariadbBackup(opts: VerifyOptions): Promise<VerifyRe
       const failuresBefore = out.problems.length;
       const scanned = await scan(out, opts.backup, signal);
       // An incomplete dump, or one that would write elsewhere, is never restored.
-      if (out.problems.length > failuresBefore) return;
+      const refused = out.problems.length > failuresBefore;
+      if (manifest) {
+        const recorded = mariadbCompleted(scanned.trailerLine, opts.timeZone);
+        await checkTimeEvidence(out, { backup: opts.backup, manifest, recorded, skewMs: opts.clockSkewMs });
+      }
+      if (refused) return;
       if (!opts.scratchUrl) {
         throw new ObservationError(
           'no scratch server to restore on: pass scratchUrl, an admin URL of a MariaDB server',

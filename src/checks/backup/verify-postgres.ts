@@ -1,10 +1,12 @@
 import pg from 'pg';
 import { ObservationError } from '../errors.ts';
+import { checkTimeEvidence } from './backup-time.ts';
 import { parseServerUrl, pgClientConfig, type ServerTarget } from './connection.ts';
 import { digestPath } from './digest.ts';
 import type { BackupFormat } from './manifest.ts';
 import { abortable, OutcomeBuilder, withBudget } from './outcome.ts';
 import { readAll, restore } from './pg-restore.ts';
+import { pgArchiveCreated } from './recorded-time.ts';
 import { scratchNames } from './scratch-marker.ts';
 import { createPgScratch, type PgScratch } from './scratch-postgres.ts';
 import { pgQualified } from './take-postgres.ts';
@@ -89,6 +91,12 @@ export async function verifyPostgresBackup(
       });
       checkDigest(out, opts.backup, manifest, digest);
       if (!checkNotEmpty(out, opts.backup, digest)) return;
+      if (manifest) {
+        // Custom and directory archives record when pg_dump started; plain scripts record nothing.
+        const recorded =
+          format === 'pg-plain' ? undefined : await pgArchiveCreated(opts.backup, signal, opts.timeZone);
+        await checkTimeEvidence(out, { backup: opts.backup, manifest, recorded, skewMs: opts.clockSkewMs });
+      }
       if (!opts.scratchUrl) {
         throw new ObservationError(
           'no scratch server to restore on: pass scratchUrl, an admin URL of a PostgreSQL server',

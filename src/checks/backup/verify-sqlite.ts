@@ -3,6 +3,7 @@ import { copyFile, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { checkTimeEvidence } from './backup-time.ts';
 import { registerCleanup } from './cleanup-registry.ts';
 import { copyWithDigest } from './digest.ts';
 import type { BackupManifest } from './manifest.ts';
@@ -131,6 +132,8 @@ export async function verifySqliteBackup(opts: VerifyOptions): Promise<VerifyRes
       }
       checkDigest(out, opts.backup, manifest, digest);
       if (!checkNotEmpty(out, opts.backup, digest)) return;
+      // SQLite records no time of its own: only the file's times can contradict the manifest.
+      if (manifest) await checkTimeEvidence(out, { backup: opts.backup, manifest, skewMs: opts.clockSkewMs });
       const magic = await header(copy);
       if (magic !== 'SQLite format 3\0') {
         out.fail(`not an SQLite database: header is ${JSON.stringify(magic.slice(0, 15))}`);
