@@ -1,4 +1,5 @@
 import { ABSENT, type Assessment, assessment, type RuleResult } from './assessment.ts';
+import { firstHsts, frameOptions, nosniff, referrerPolicy, splitHeader } from './browser-headers.ts';
 import { probe } from './http.ts';
 import type { Requester } from './http-target.ts';
 
@@ -114,48 +115,53 @@ export function assessHeaders(headers: HeaderSource, options: { https: boolean }
       notApplicable: 'HSTS applies to HTTPS targets only; this target is plain HTTP',
     });
   } else {
-    const maxAge = hsts === undefined ? undefined : hstsMaxAge(hsts);
+    // Repeated headers: browsers process the first one only.
+    const first = firstHsts(splitHeader(hsts));
+    const maxAge = first.value === undefined ? undefined : hstsMaxAge(first.value);
+    const why = [first.reason, first.value !== undefined && maxAge === undefined ? 'no max-age' : undefined];
+    const reason = why.filter(Boolean).join('; ');
     rules.push({
       ...hstsRule,
       passed: maxAge !== undefined && maxAge >= HSTS_MIN_MAX_AGE,
       seen: maxAge ?? (hsts === undefined ? ABSENT : `"${hsts}"`),
-      ...(hsts !== undefined && maxAge === undefined ? { reason: 'no max-age' } : {}),
+      ...(reason ? { reason } : {}),
     });
   }
 
   const csp = get('content-security-policy');
   rules.push(...assessCsp(csp));
 
+  // Repeated headers are judged as browsers judge the joined list (./browser-headers.ts).
   const xfo = get('x-frame-options')?.trim();
   const ancestors = frameAncestors(csp);
-  const xfoOk = xfo !== undefined && /^(deny|sameorigin)$/i.test(xfo);
+  const framing = frameOptions(splitHeader(xfo));
+  const xfoOk = framing.effective === 'deny' || framing.effective === 'sameorigin';
   rules.push({
     rule: 'X-Frame-Options',
     passed: xfoOk || ancestors !== undefined,
     seen: xfoOk || !ancestors ? (xfo ?? ABSENT) : ancestors,
     expected: 'DENY or SAMEORIGIN, or CSP frame-ancestors',
+    ...(framing.reason && !ancestors ? { reason: framing.reason } : {}),
   });
 
   const xcto = get('x-content-type-options')?.trim();
+  const sniff = nosniff(splitHeader(xcto));
   rules.push({
     rule: 'X-Content-Type-Options',
-    passed: xcto?.toLowerCase() === 'nosniff',
+    passed: sniff.on,
     seen: xcto ?? ABSENT,
     expected: 'nosniff',
+    ...(sniff.reason ? { reason: sniff.reason } : {}),
   });
 
-  // A comma list is a fallback chain: the last policy the browser knows is the one it applies.
   const rp = get('referrer-policy');
-  const effective = rp
-    ?.split(',')
-    .map((p) => p.trim().toLowerCase())
-    .filter((p) => KNOWN_REFERRER_POLICIES.has(p))
-    .at(-1);
+  const referrer = referrerPolicy(splitHeader(rp), KNOWN_REFERRER_POLICIES);
   rules.push({
     rule: 'Referrer-Policy',
-    passed: effective !== undefined && SAFE_REFERRER_POLICIES.includes(effective),
+    passed: referrer.effective !== undefined && SAFE_REFERRER_POLICIES.includes(referrer.effective),
     seen: rp ?? ABSENT,
     expected: `one of ${SAFE_REFERRER_POLICIES.join(', ')}`,
+    ...(referrer.reason ? { reason: referrer.reason } : {}),
   });
   return rules;
 }

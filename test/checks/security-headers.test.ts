@@ -1,6 +1,15 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '../../demo/security.ts';
-import { assessHeaders, HSTS_MIN_MAX_AGE, parseCsp } from '../../src/checks/security-headers.ts';
+import { failureMessage } from '../../src/checks/assessment.ts';
+import { splitHeader } from '../../src/checks/browser-headers.ts';
+import {
+  assessHeaders,
+  checkSecurityHeaders,
+  HSTS_MIN_MAX_AGE,
+  parseCsp,
+} from '../../src/checks/security-headers.ts';
 import { failing, rule } from './rules.ts';
 
 const GOOD: Record<string, string> = {
@@ -120,5 +129,83 @@ describe('assessHeaders', () => {
     const h = new Headers(SECURITY_HEADERS);
     expect(failing(assessHeaders(h, { https: false }))).toEqual([]);
     expect(parseCsp("Script-Src 'self'; script-src 'unsafe-inline'").get('script-src')).toEqual(["'self'"]);
+  });
+});
+
+/** CSP without frame-ancestors, so X-Frame-Options alone decides framing. */
+const NO_ANCESTORS = { ...GOOD, 'Content-Security-Policy': "default-src 'self'" };
+const judge = (name: string, value: string) =>
+  rule(
+    assessHeaders({ ...NO_ANCESTORS, [name]: value }, { https: true }),
+    name === 'Strict-Transport-Security' ? 'Strict-Transport-Security max-age' : name,
+  );
+
+describe('repeated headers, judged as browsers judge them', () => {
+  it('issue 9 item 11: a duplicated value (nosniff, nosniff) passes; conflicting values fail with a reason that says so', () => {
+    // X-Content-Type-Options: Fetch's "determine nosniff" reads the first value only.
+    expect(judge('X-Content-Type-Options', 'nosniff, nosniff')).toMatchObject({
+      passed: true,
+      seen: 'nosniff, nosniff',
+    });
+    expect(judge('X-Content-Type-Options', 'NoSniff, bogus').passed).toBe(true);
+    expect(judge('X-Content-Type-Options', 'bogus, nosniff')).toMatchObject({
+      passed: false,
+      reason: 'browsers read only the first of 2 values, "bogus"',
+    });
+    // X-Frame-Options: the same value twice is that value; differing values make browsers DENY.
+    expect(judge('X-Frame-Options', 'DENY, DENY')).toMatchObject({ passed: true });
+    expect(judge('X-Frame-Options', 'SAMEORIGIN, sameorigin')).toMatchObject({ passed: true });
+    expect(judge('X-Frame-Options', 'DENY, SAMEORIGIN')).toMatchObject({
+      passed: true,
+      reason: 'conflicting values (DENY, SAMEORIGIN): browsers fall back to DENY',
+    });
+    expect(judge('X-Frame-Options', 'ALLOWALL, ALLOWALL').passed).toBe(false);
+    expect(judge('X-Frame-Options', 'ALLOW-FROM https://a.example, bogus').passed).toBe(false);
+    // HSTS: RFC 6797 §8.1, only the first header counts.
+    expect(judge('Strict-Transport-Security', 'max-age=31536000, max-age=31536000')).toMatchObject({
+      passed: true,
+      seen: 31536000,
+    });
+    expect(judge('Strict-Transport-Security', 'max-age=0, max-age=31536000')).toMatchObject({
+      passed: false,
+      seen: 0,
+      reason: 'browsers process only the first of 2 headers, "max-age=0"',
+    });
+    // Referrer-Policy: the last policy the browser recognises wins.
+    expect(judge('Referrer-Policy', 'no-referrer, no-referrer').passed).toBe(true);
+    expect(judge('Referrer-Policy', 'strict-origin, unsafe-url')).toMatchObject({
+      passed: false,
+      reason: 'browsers apply the last recognised of 2 values, "unsafe-url"',
+    });
+    // CSP: every policy is enforced, so a duplicated strict policy stays strict.
+    expect(judge('Content-Security-Policy', "script-src 'self', script-src 'self'").passed).toBe(true);
+  });
+
+  it('reads two real header lines as fetch joins them, and names the conflict in the failure', async () => {
+    const server = createServer((req, res) => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      if (req.url === '/twice') res.setHeader('X-Content-Type-Options', ['nosniff', 'nosniff']);
+      else res.setHeader('X-Content-Type-Options', ['sniff-me', 'nosniff']);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const twice = await checkSecurityHeaders(`${base}/twice`);
+      expect(failureMessage(twice)).toBeUndefined();
+      expect(rule(twice.rules, 'X-Content-Type-Options').seen).toBe('nosniff, nosniff');
+      const conflict = await checkSecurityHeaders(`${base}/conflict`);
+      expect(failureMessage(conflict)).toBe(
+        `security headers of ${base}/conflict: 1 rule broken\n` +
+          '- X-Content-Type-Options: seen sniff-me, nosniff (browsers read only the first of 2 values, "sniff-me"); expected nosniff',
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('splits as Fetch does: commas inside quoted strings stay', () => {
+    expect(splitHeader('a, "b, c", d')).toEqual(['a', '"b, c"', 'd']);
+    expect(splitHeader(undefined)).toBeUndefined();
   });
 });
