@@ -1,16 +1,24 @@
 /**
- * `npm run demo:backup`: takes a consistent backup of the demo's database, with its manifest.
- *   DEMO_DATABASE_URL  the demo database (default sqlite:.demo-data/demo.sqlite, the demo's own)
+ * `npm run demo:backup`: takes a consistent backup of a database, with its manifest, and records
+ * the manifest's digest in rollgate's store (the one the gate uses: `ROLLGATE_REPORTS_DIR`'s
+ * backups.jsonl, or PostgreSQL with `ROLLGATE_LEDGER_URL`), where the drill checks it.
+ *   DEMO_DATABASE_URL  the database (default sqlite:.demo-data/demo.sqlite, the demo's own)
  *   BACKUP_DIR         where to write (default .demo-data/backups)
  *   BACKUP_FORMAT      sqlite | pg-custom | pg-directory | pg-plain | mariadb-sql (default by engine)
- * Prints the files it wrote. Exit 0 when written, 1 when the backup could not be taken, 2 on bad input.
+ * Read-only on the database: no tables, no seed user, no journal-mode change (`demo:seed` does
+ * those). Prints what it wrote. Exit 0 when written and recorded, 1 when the backup could not be
+ * taken or recorded, 2 on bad input or an unusable store.
  */
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { DEFAULT_DATABASE_URL } from '../demo/config.ts';
-import { openStore } from '../demo/db/open-store.ts';
 import { maskDatabaseUrl } from '../demo/db/url.ts';
 import { BackupFormat } from '../src/checks/backup/manifest.ts';
 import { takeBackup } from '../src/checks/backup/take-backup.ts';
+import { parseDatabaseUrl } from '../src/checks/database.ts';
+import { reportsDir } from '../src/config/paths.ts';
+import { openStore } from '../src/engine/store/open-store.ts';
+import type { Store } from '../src/engine/store/store.ts';
 
 const databaseUrl = process.env.DEMO_DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
 const dir = process.env.BACKUP_DIR?.trim() || '.demo-data/backups';
@@ -19,34 +27,61 @@ const shown = maskDatabaseUrl(databaseUrl);
 /** Relative to the working directory when inside it, else absolute. */
 const show = (path: string) =>
   relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+const fail = (code: number, message: string): never => {
+  process.stderr.write(`demo:backup: ${message}\n`);
+  process.exit(code);
+};
 
 if (format !== undefined && !BackupFormat.safeParse(format).success) {
-  process.stderr.write(
-    `demo:backup: BACKUP_FORMAT="${format}" is not one of ${BackupFormat.options.join(', ')}\n`,
+  fail(2, `BACKUP_FORMAT="${format}" is not one of ${BackupFormat.options.join(', ')}`);
+}
+const location = parseDatabaseUrl(databaseUrl);
+if (location.engine === 'sqlite' && !location.memory && !existsSync(location.file)) {
+  fail(
+    1,
+    `cannot back up ${shown}: ${show(location.file)} does not exist. A backup never creates its source: for the demo's database run npm run demo:seed first (or npm run demo).`,
   );
-  process.exit(2);
+}
+
+// The store first: a backup that cannot be recorded would only HOLD the drill, so none is taken.
+let store: Store | undefined;
+try {
+  store = await openStore(reportsDir());
+} catch (error) {
+  fail(2, `cannot open rollgate's store: ${(error as Error).message}`);
 }
 
 try {
-  // Opening the demo's store creates its schema and seed user when missing, so a fresh clone has
-  // something real to back up; the store is closed before the backup starts.
-  await (await openStore(databaseUrl)).close();
-  const taken = await takeBackup({ databaseUrl, dir, format: format as BackupFormat | undefined });
+  const taken = await takeBackup({
+    databaseUrl,
+    dir,
+    format: format as BackupFormat | undefined,
+    record: (r) => store!.recordBackup(r),
+  });
   const m = taken.manifest;
   const tables = Object.entries(m.tables)
     .map(([t, n]) => `${t}=${n}`)
     .join(', ');
-  process.stdout.write(
-    [
-      `demo:backup: ${shown} -> ${show(taken.path)}`,
-      `  format ${m.format}, ${m.sizeBytes} bytes, sha256 ${m.sha256}`,
-      `  consistent at ${m.consistentAt} (${m.consistency})`,
-      `  rows: ${tables || '(no tables)'}`,
-      `  manifest ${show(taken.manifestPath)}`,
-      '',
-    ].join('\n'),
+  const inv = m.inventory;
+  const count = (o: object | undefined) => Object.keys(o ?? {}).length;
+  const lines = [
+    `demo:backup: ${shown} -> ${show(taken.path)}`,
+    `  format ${m.format}, ${m.sizeBytes} bytes, sha256 ${m.sha256}`,
+    `  consistent at ${m.consistentAt} (${m.consistency})`,
+    `  rows: ${tables || '(no tables)'}`,
+  ];
+  if (inv)
+    lines.push(
+      `  schema: ${count(inv.tables)} tables, ${count(inv.indexes)} indexes, ${count(inv.constraints)} constraints, ${count(inv.sequences)} sequences, ${count(inv.views)} views, ${count(inv.triggers)} triggers; content digests of ${count(m.contentDigests)} tables`,
+    );
+  lines.push(
+    `  manifest ${show(taken.manifestPath)} (sha256 ${taken.manifestSha256})`,
+    `  recorded in ${show(store!.backupLog)} at ${taken.record?.recordedAt}`,
   );
+  process.stdout.write(`${lines.join('\n')}\n`);
 } catch (error) {
+  process.exitCode = 1;
   process.stderr.write(`demo:backup: cannot back up ${shown}: ${(error as Error).message}\n`);
-  process.exit(1);
+} finally {
+  await store?.close();
 }

@@ -9,6 +9,8 @@ import { evaluate } from '../checks/budget.ts';
 import { globToRegExp } from '../checks/glob.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { DrillSpec } from '../model/drill.ts';
+import { backupProvenance, restoredContent } from './drill-provenance.ts';
+import type { Store } from './store/store.ts';
 
 export interface DrillRun {
   /** Finding and verifying the newest backup, restoring it: errors and failures hold the drill. */
@@ -68,7 +70,7 @@ export function newestBackup(
  */
 export async function prepareDrill(
   spec: DrillSpec,
-  o: { root: string; runId: string; env: NodeJS.ProcessEnv; now: Date },
+  o: { root: string; runId: string; env: NodeJS.ProcessEnv; now: Date; store: Store },
 ): Promise<DrillRun> {
   const run: DrillRun = { checks: [], secrets: [], cleanup: async () => {} };
   // ROLLGATE_BACKUP_DIR points a drill at another folder without editing the runbook (CI, tests).
@@ -85,6 +87,9 @@ export async function prepareDrill(
   }
   const rel = path.relative(o.root, newest.file);
   run.checks.push(check('drill/backup', 'newest backup found', { message: rel }));
+  // The manifest is checked against the store's record; verification then uses those very bytes.
+  const provenance = await backupProvenance(spec, o.store, newest.file);
+  run.checks.push(provenance.check);
   const hygiene = await backupHygiene({
     dir,
     pattern: spec.backups.pattern,
@@ -121,6 +126,7 @@ export async function prepareDrill(
     budgetMs: spec.rto,
     invariants: spec.invariants,
     keepScratch: true,
+    ...(provenance.manifest ? { manifest: provenance.manifest } : {}),
   });
   scratch = result.scratch;
   if (scratch) {
@@ -148,6 +154,8 @@ export async function prepareDrill(
       }),
     );
   }
+  // Schema and contents beyond row counts, before the app boots on (and writes to) the copy.
+  if (scratch && result.manifest) run.checks.push(await restoredContent(result.manifest, scratch));
   try {
     run.consistentAt = new Date((result.manifest ?? (await readManifest(newest.file))).consistentAt);
   } catch {

@@ -97,7 +97,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   // A drill restores the newest backup first; the app then boots on the restored copy.
   const drillStarted = performance.now();
   const drill = gate.stage.drill
-    ? await prepareDrill(gate.stage.drill, { root: o.root, runId, env, now: started })
+    ? await prepareDrill(gate.stage.drill, { root: o.root, runId, env, now: started, store: o.store })
     : undefined;
   // A per-run folder outside reports/ for files that may hold secrets (the demo's effective config).
   const scratchDir = mkdtempSync(path.join(tmpdir(), `rollgate-${runId}-`));

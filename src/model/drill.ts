@@ -33,5 +33,13 @@ export const DrillSpec = z.strictObject({
     .default({ minCount: 1, minDays: 0 }),
   /** The newest backup may be at most this much smaller than the previous one. */
   maxShrinkPercent: z.number().min(0).max(100).default(50),
+  /**
+   * A backup whose manifest digest is not recorded in rollgate's store (taken by another tool, not
+   * by `demo:backup`/`takeBackup` with a record) HOLDs the drill: a manifest cannot vouch for
+   * itself. `true` accepts such backups on their manifest alone; the verdict says so. A manifest
+   * that differs from its record HOLDs whatever this says.
+   * @example true
+   */
+  acceptUnrecorded: z.boolean().default(false),
 });
 export type DrillSpec = z.infer<typeof DrillSpec>;

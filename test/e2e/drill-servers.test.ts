@@ -50,8 +50,8 @@ describe.each(servers)('DR drill on $engine', (s) => {
     await s.admin(`CREATE DATABASE ${db}`);
     try {
       const backups = tempDir('rollgate-drill-srv-');
-      await demoBackup(s.url(db), backups);
       const reports = tempReports();
+      await demoBackup(s.url(db), backups, reports);
       const r = await rollgate(['gate', 'dr'], {
         ROLLGATE_REPORTS_DIR: reports,
         ROLLGATE_BACKUP_DIR: backups,
@@ -59,6 +59,10 @@ describe.each(servers)('DR drill on $engine', (s) => {
       expect(r.exitCode, r.all).toBe(0);
       const v = readVerdict(reports);
       expect(check(v, 'drill/verify-restore').status).toBe('passed');
+      expect(check(v, 'drill/backup-recorded').message).toMatch(/: recorded at /);
+      expect(check(v, 'drill/restore-content').status, check(v, 'drill/restore-content').message).toBe(
+        'passed',
+      );
       expect(check(v, 'drill/rto').measurements[0]).toMatchObject({ name: 'rto', passed: true });
       expect(JSON.stringify(v)).not.toMatch(/rollgate_restore_[a-z0-9_]+:[^*@]+@/);
       // The drill's scratch database carried this run's tag; none with it may be left behind.
