@@ -117,6 +117,11 @@ describe('restore errors that are not about the backup stay "could not observe"'
     expect(() =>
       mysqlRestoreFailure("ERROR 1045 (28000): Access denied for user 'r'@'127.0.0.1' (using password: YES)"),
     ).toThrow(/^the scratch server refused the restore user's login: mariadb: ERROR 1045/);
+    expect(() =>
+      mysqlRestoreFailure(
+        "ERROR 1044 (42000): Access denied for user 'r'@'%' to database 'rollgate_scratch_x'",
+      ),
+    ).toThrow(/^the scratch server refused the restore user's login: mariadb: ERROR 1044/);
     expect(
       mysqlRestoreFailure("ERROR 1044 (42000) at line 9: Access denied for user 'r'@'%' to database 'other'"),
     ).toMatch(

@@ -10,8 +10,9 @@ import { ObservationError } from '../errors.ts';
 /** MariaDB client errors that mean the server was never reached or the link broke. */
 const MYSQL_UNREACHABLE =
   /^ERROR 20(02|03|05|06|13|26)\b|Can't connect|Lost connection|Unknown (MySQL|MariaDB) server host/i;
-/** 1045 / 1698: the restore user's login itself was refused. */
-const MYSQL_LOGIN = /^ERROR (1045|1698)\b|Access denied for user '[^']*'@'[^']*' \(using password/i;
+/** 1045 / 1698, or 1044 before any line ran: the restore user's login itself was refused. */
+const MYSQL_LOGIN =
+  /^ERROR (1045|1698)\b|^ERROR 1044 \(\w+\): |Access denied for user '[^']*'@'[^']*' \(using password/i;
 /**
  * Refused statements: 1227 (needs SUPER / SET USER, e.g. a DEFINER for another account), 1142/1143
  * (table/column command denied), 1044 (another database), 1370 (routine), 1419 (SUPER with the
