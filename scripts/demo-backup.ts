@@ -10,7 +10,7 @@
  * taken or recorded, 2 on bad input or an unusable store.
  */
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { DEFAULT_DATABASE_URL } from '../demo/config.ts';
 import { maskDatabaseUrl } from '../demo/db/url.ts';
 import { BackupFormat } from '../src/checks/backup/manifest.ts';
@@ -76,7 +76,7 @@ try {
     );
   lines.push(
     `  manifest ${show(taken.manifestPath)} (sha256 ${taken.manifestSha256})`,
-    `  recorded in ${show(store!.backupLog)} at ${taken.record?.recordedAt}`,
+    `  recorded in ${isAbsolute(store!.backupLog) ? show(store!.backupLog) : store!.backupLog} at ${taken.record?.recordedAt}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
 } catch (error) {

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { manifestSha256 } from '../../src/checks/backup/manifest.ts';
+import { prepareDrill } from '../../src/engine/drill.ts';
 import { openStore } from '../../src/engine/store/open-store.ts';
+import { DrillSpec } from '../../src/model/drill.ts';
 import { LedgerEntry } from '../../src/model/ledger-entry.ts';
-import { rollgate, tempReports } from '../e2e/helpers.ts';
+import { createForeignSqlite } from '../backup/foreign-fixtures.ts';
+import { cleanEnv, ROOT, rollgate, tempReports } from '../e2e/helpers.ts';
 
 const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const db = `rollgate_test_ledger_${randomBytes(4).toString('hex')}`;
@@ -109,6 +116,55 @@ describe('PostgreSQL store (ROLLGATE_LEDGER_URL)', () => {
       await c.query('DELETE FROM rollgate_waivers WHERE id = $1', [rows[0]!.id]);
     } finally {
       await c.end();
+    }
+  });
+
+  test('item 4: demo:backup records the manifest digest in the shared store, and the drill finds it there', async () => {
+    const data = tempReports();
+    const backups = path.join(data, 'backups');
+    const reports = tempReports();
+    createForeignSqlite(path.join(data, 'shop.sqlite'));
+    const r = await execa('npm', ['run', '-s', 'demo:backup'], {
+      cwd: ROOT,
+      env: cleanEnv({
+        DEMO_DATABASE_URL: `sqlite:${path.join(data, 'shop.sqlite')}`,
+        BACKUP_DIR: backups,
+        ROLLGATE_REPORTS_DIR: reports,
+        ROLLGATE_LEDGER_URL: url,
+      }),
+      extendEnv: false,
+      reject: false,
+      all: true,
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain(`recorded in ${url} table rollgate_backups at `);
+    expect(existsSync(path.join(reports, 'backups.jsonl'))).toBe(false);
+    const file = readdirSync(backups).find((f) => f.endsWith('.sqlite'))!;
+    const store = await openStore(tempReports(), { ROLLGATE_LEDGER_URL: url });
+    try {
+      const records = await store.backupRecords(file);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({
+        file,
+        engine: 'sqlite',
+        manifestSha256: manifestSha256(readFileSync(path.join(backups, `${file}.manifest.json`))),
+      });
+      expect(await store.backupRecords('other.sqlite')).toEqual([]);
+      const spec = DrillSpec.parse({ backups: { dir: backups } });
+      const run = await prepareDrill(spec, {
+        root: data,
+        runId: 'pg-store',
+        env: {},
+        now: new Date(),
+        store,
+      });
+      await run.cleanup();
+      expect(run.checks.find((c) => c.id === 'drill/backup-recorded')).toMatchObject({
+        status: 'passed',
+        message: `${file}: recorded at ${records[0]!.recordedAt} in ${url} table rollgate_backups (manifest sha256 ${records[0]!.manifestSha256.slice(0, 12)}…)`,
+      });
+    } finally {
+      await store.close();
     }
   });
 
