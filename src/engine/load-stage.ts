@@ -3,8 +3,10 @@ import { CheckFailure } from '../checks/errors.ts';
 import {
   assertLoadAllowed,
   describeJudgement,
+  everyRequestFailed,
   ingestK6Summary,
   type LoadProfile,
+  LoadUnreachableError,
   loadProfileFile,
   runCanaryComparison,
   runLoadProfile,
@@ -137,13 +139,18 @@ export async function runLoadCheck(
         env: o.env,
         runbookHosts: stage.load!.hosts,
       });
-      // A comparison that did not pass leads with its note: the p-value and both distributions.
+      // A comparison that did not pass leads with its note: the p-value and both distributions. A
+      // side where every request failed leads with that, and how they failed.
+      const allFailed = (['canary', 'baseline'] as const).flatMap(
+        (side) => everyRequestFailed(r.run[side].observation, side) ?? [],
+      );
       const notes = r.judgement.measurements.filter((m) => !m.passed).map((m) => `${m.name}: ${m.note}`);
       return ended({
         status: r.status,
         measurements: r.measurements,
         evidence: r.evidence,
         message: [
+          ...allFailed,
           ...notes,
           `${describeJudgement(r.judgement)}; ${r.run.baseline.samples.length} baseline and ${r.run.canary.samples.length} canary requests`,
         ].join('\n'),
@@ -160,13 +167,18 @@ export async function runLoadCheck(
       outDir: path.join(o.runDir, 'load'),
     });
     const broken = r.measurements.filter((m) => !m.passed);
+    const summary = `${r.engine}: ${r.samples.length} requests${broken.length ? `; over budget: ${broken.map((m) => m.name).join(', ')}` : ''}`;
+    const allFailed = everyRequestFailed(r.observation);
     return ended({
       status: r.status,
       measurements: r.measurements,
       evidence: r.evidence,
-      message: `${r.engine}: ${r.samples.length} requests${broken.length ? `; over budget: ${broken.map((m) => m.name).join(', ')}` : ''}`,
+      message: allFailed ? `${allFailed}\n${summary}` : summary,
     });
   } catch (error) {
+    // Unreachable before any load: the probe's reason stands alone ("unreachable: <url>: …").
+    if (error instanceof LoadUnreachableError)
+      return ended({ status: 'errored', measurements: [], evidence: [], message: error.message });
     // A CheckFailure means the target was observed failing (a 500 at login); anything else: errored.
     return ended({
       status: error instanceof CheckFailure ? 'failed' : 'errored',

@@ -126,21 +126,21 @@ describe('embedded engine (autocannon) against a real demo', () => {
     }
   });
 
-  it('nothing answering (every request failed) is no data: errored, never a pass', async () => {
+  it('nothing answering is refused before any load: unreachable, never a pass', async () => {
     const gone = await listen(() => {});
     const target = url(gone);
     await close(gone);
-    const res = await runLoadProfile({
+    const run = runLoadProfile({
       profile: healthOnly({ duration: '500ms' }),
       baseURL: target,
       stage: 'canary',
       budgets: latencyBudgets,
       env: engineOnly,
     });
-    expect(res.observation.requests).toBeGreaterThan(0);
-    expect(res.observation.failed).toBe(res.observation.requests);
-    expect(res.measurements.every((m) => !m.passed && m.note === 'no data: every request failed')).toBe(true);
-    expect(res.status).toBe('errored');
+    await expect(run).rejects.toThrow(
+      new RegExp(`^unreachable: ${target}: ECONNREFUSED \\(connect ECONNREFUSED .*\\); no load was sent$`),
+    );
+    await expect(run).rejects.toBeInstanceOf(ObservationError);
   });
 
   it('a wrong password stops before any load, naming the problem and not the password', async () => {

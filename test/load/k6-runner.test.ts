@@ -1,14 +1,35 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObservationError } from '../../src/checks/errors.ts';
 import { locateK6, runK6 } from '../../src/checks/load/k6-run.ts';
 import { ingestK6Summary, runK6Script, runLoadProfile } from '../../src/checks/load/run-profile.ts';
-import { budgets, canaryProfile, FAKE_K6, fakeK6Env, ROOT, tempDirs } from './helpers.ts';
+import {
+  budgets,
+  canaryProfile,
+  closeServer,
+  FAKE_K6,
+  fakeK6Env,
+  listen,
+  ROOT,
+  serverURL,
+  tempDirs,
+} from './helpers.ts';
 
 const dirs = tempDirs();
 const temp = () => dirs.make();
-afterAll(() => dirs.cleanup());
+// The stand-in sends no request, but rollgate probes the target once before any load: it must answer.
+let target: Server;
+let TARGET: string;
+beforeAll(async () => {
+  target = await listen((_req, res) => res.end('ok'));
+  TARGET = serverURL(target);
+});
+afterAll(async () => {
+  await closeServer(target);
+  dirs.cleanup();
+});
 
 describe('running k6 (a stand-in replaying recorded k6 output)', () => {
   it('finds K6_BIN, refuses a K6_BIN that is not executable, and finds nothing on an empty PATH', () => {
@@ -21,7 +42,7 @@ describe('running k6 (a stand-in replaying recorded k6 output)', () => {
     const record = join(temp(), 'record.json');
     const res = await runLoadProfile({
       profile: canaryProfile,
-      baseURL: 'http://127.0.0.1:4321',
+      baseURL: TARGET,
       stage: 'canary',
       budgets,
       env: fakeK6Env('pass', { FAKE_K6_RECORD: record }),
@@ -60,7 +81,7 @@ describe('running k6 (a stand-in replaying recorded k6 output)', () => {
   it('exit 99: thresholds crossed is a failed rollout, read from the recorded failing run', async () => {
     const res = await runLoadProfile({
       profile: canaryProfile,
-      baseURL: 'http://127.0.0.1:4321',
+      baseURL: TARGET,
       stage: 'canary',
       budgets,
       env: fakeK6Env('fail'),
@@ -101,14 +122,14 @@ describe('running k6 (a stand-in replaying recorded k6 output)', () => {
     const record = join(temp(), 'record.json');
     const res = await runK6Script({
       file: join(ROOT, 'load/smoke.k6.ts'),
-      baseURL: 'http://127.0.0.1:4321',
+      baseURL: TARGET,
       budgets,
       env: fakeK6Env('pass', { FAKE_K6_RECORD: record }),
       outDir: temp(),
     });
     expect(res.status).toBe('passed');
     const seen = JSON.parse(readFileSync(record, 'utf8'));
-    expect(seen.baseURL).toBe('http://127.0.0.1:4321');
+    expect(seen.baseURL).toBe(TARGET);
     expect(seen.script).toMatch(/"http_req_duration": \["p\(95\)<=500"\]/);
     expect(seen.script).toMatch(/"blacklistIPs": \["128\.0\.0\.0\/1", /);
     await expect(

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { errorKind } from './failures.ts';
 import type { RequestSample } from './observation.ts';
 import type { LoadEndpoint, LoadProfile } from './profile.ts';
 import { endpointSequence } from './sequence.ts';
@@ -52,7 +53,7 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
   }));
   const samples: RequestSample[] = [];
   const record = opts.record !== false;
-  const sample = (client: ClientInternals, status: number, latencyMs: number | null) => {
+  const sample = (client: ClientInternals, status: number, latencyMs: number | null, error?: string) => {
     if (!record) return;
     const endpoint = client.requestIterator.currentRequest.rollgateEndpoint;
     const name = endpoint?.name ?? 'unknown';
@@ -61,6 +62,7 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
       latencyMs,
       status,
       failed: endpoint ? isFailure(endpoint, status) : true,
+      ...(error ? { error } : {}),
     });
   };
   const durationMs = opts.durationMs ?? profile.duration;
@@ -81,8 +83,10 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
       client.on('response', (status: number, _bytes: number, latency: number) =>
         sample(internals, status, latency),
       );
-      const lost = () => sample(internals, 0, null);
-      (client as unknown as NodeJS.EventEmitter).on('connError', lost).on('timeout', lost);
+      // What went wrong is kept, so "every request failed" can say ECONNREFUSED or timeout.
+      (client as unknown as NodeJS.EventEmitter)
+        .on('connError', (error: unknown) => sample(internals, 0, null, errorKind(error)))
+        .on('timeout', () => sample(internals, 0, null, 'timeout'));
     },
   });
   return { samples, durationMs: performance.now() - started, startedAt: startedAt.toISOString() };

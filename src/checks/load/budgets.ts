@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Measurement } from '../../model/measurement.ts';
 import { LoadMetric, Operator } from '../../model/measurement.ts';
 import { type BudgetSpec, evaluate } from '../budget.ts';
+import { describeFailures } from './failures.ts';
 import type { LoadObservation } from './observation.ts';
 import type { PercentileKey } from './stats.ts';
 
@@ -76,12 +77,16 @@ export function evaluateLoadBudget(input: LoadBudget, obs: LoadObservation): Mea
   if (budget.endpoint && !scope) return evaluate(spec, null, 0);
   const requests = scope ? scope.requests : obs.requests;
   const failed = scope ? scope.failed : obs.failed;
+  // Every request failed: nothing was measured; the note says how they failed (500s or no answer).
+  const kinds =
+    !scope && obs.failures && Object.keys(obs.failures).length ? `: ${describeFailures(obs.failures)}` : '';
+  const allFailed = `no data: every request failed${kinds}`;
   if (metric === 'error-rate') {
     const needed = requiredSamples(budget.value);
     if (budget.lowVolume === 'inconclusive') spec.minSamples = Math.max(spec.minSamples ?? 0, needed);
     if (requests > 0 && failed === requests) {
       // Every request failed: the target is down or the profile is wrong; nothing was measured.
-      return { ...evaluate(spec, 1, requests), passed: false, note: 'no data: every request failed' };
+      return { ...evaluate(spec, 1, requests), passed: false, note: allFailed };
     }
     return evaluate(spec, requests > 0 ? failed / requests : null, requests);
   }
@@ -93,7 +98,7 @@ export function evaluateLoadBudget(input: LoadBudget, obs: LoadObservation): Mea
   const value = scope ? scope.latency[metric] : obs.latency[metric];
   const samples = scope ? scope.latency.count : obs.latencySamples;
   if (requests > 0 && failed === requests) {
-    return { ...evaluate(spec, null, 0), samples: requests, note: 'no data: every request failed' };
+    return { ...evaluate(spec, null, 0), samples: requests, note: allFailed };
   }
   return evaluate(spec, value ?? null, value === undefined || value === null ? 0 : samples);
 }

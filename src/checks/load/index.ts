@@ -31,6 +31,7 @@ export {
   type Judgement,
   type LatencyTolerance,
 } from './compare.ts';
+export { describeFailures, errorKind, everyRequestFailed, failureCounts } from './failures.ts';
 export { assertHostAllowed, assertStageAllowed, isLoopback, LoadRefusedError } from './hosts.ts';
 export { type InterleavedOptions, type InterleavedRun, runInterleaved, sliceOrder } from './interleaved.ts';
 export { bundleK6Script } from './k6-bundle.ts';
@@ -43,6 +44,7 @@ export { loginCookie } from './login.ts';
 export type { EndpointObservation, LoadObservation, RequestSample } from './observation.ts';
 export { observeSamples } from './observation.ts';
 export { defineLoadProfile, LoadProfile, loadProfileFile, parseLoadProfile } from './profile.ts';
+export { assertReachable, LOAD_UNREACHABLE, LoadUnreachableError } from './reachable.ts';
 export {
   assertLoadAllowed,
   ingestK6Summary,

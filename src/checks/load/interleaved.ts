@@ -3,6 +3,7 @@ import { assertHostAllowed } from './hosts.ts';
 import { loginCookie } from './login.ts';
 import { type LoadObservation, observeSamples, type RequestSample } from './observation.ts';
 import type { LoadProfile } from './profile.ts';
+import { assertReachable } from './reachable.ts';
 
 export type Side = 'baseline' | 'canary';
 
@@ -61,6 +62,10 @@ export async function runInterleaved(opts: InterleavedOptions): Promise<Interlea
   const { profile } = opts;
   const urls: Record<Side, string> = { baseline: opts.baselineURL, canary: opts.canaryURL };
   for (const url of Object.values(urls)) assertHostAllowed(url, profile, opts.runbookHosts);
+  // Both sides answer before either gets load: a missing side would make the comparison meaningless.
+  for (const side of ['baseline', 'canary'] as const) {
+    await assertReachable(urls[side], { label: side, timeoutMs: profile.requestTimeout });
+  }
   const sliceMs = opts.sliceMs ?? 1000;
   const slices = opts.slices ?? 4;
   if (!(sliceMs > 0) || !(slices >= 1))

@@ -1,3 +1,4 @@
+import { failureCounts } from './failures.ts';
 import { type LatencySummary, type PercentileKey, summarize } from './stats.ts';
 
 /** One request as a load engine saw it. */
@@ -10,6 +11,8 @@ export interface RequestSample {
   status: number;
   /** Counts against the error rate (status ≥ 500 by default, no response, or a status the endpoint does not expect). */
   failed: boolean;
+  /** Why no response came (status 0): `ECONNREFUSED`, `ECONNRESET`, `timeout`… */
+  error?: string;
 }
 
 export interface EndpointObservation {
@@ -40,6 +43,8 @@ export interface LoadObservation {
   /** k6 thresholds that were crossed, as `metric: expression`. */
   thresholdsCrossed: string[];
   endpoints: EndpointObservation[];
+  /** Failed requests by status or error kind (`500`, `ECONNREFUSED`); absent without per-request data. */
+  failures?: Record<string, number>;
 }
 
 const KEYS: PercentileKey[] = ['p50', 'p90', 'p95', 'p99'];
@@ -91,5 +96,6 @@ export function observeSamples(
     throughput: durationMs && durationMs > 0 ? samples.length / (durationMs / 1000) : null,
     thresholdsCrossed: [],
     endpoints: byEndpoint(samples),
+    failures: failureCounts(samples),
   };
 }

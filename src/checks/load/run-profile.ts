@@ -7,6 +7,7 @@ import { ObservationError } from '../errors.ts';
 import { runAutocannon } from './autocannon-run.ts';
 import { evaluateLoad, type LoadBudget, loadStatus } from './budgets.ts';
 import { latencyChartSvg } from './chart.ts';
+import { failureCounts } from './failures.ts';
 import { assertHostAllowed, assertStageAllowed } from './hosts.ts';
 import { bundleK6Script } from './k6-bundle.ts';
 import { locateK6, runK6 } from './k6-run.ts';
@@ -17,6 +18,7 @@ import { loginCookie } from './login.ts';
 import { nonLoopbackCidrs } from './loopback-guard.ts';
 import { type LoadObservation, observeSamples, type RequestSample } from './observation.ts';
 import type { LoadProfile } from './profile.ts';
+import { assertReachable } from './reachable.ts';
 import { percentileTable } from './table.ts';
 
 export type LoadEngine = 'auto' | 'k6' | 'autocannon';
@@ -80,6 +82,8 @@ function result(
   budgets: readonly LoadBudget[],
   extra: Evidence[] = [],
 ): LoadRunResult {
+  // k6's observation comes from its summary; the breakdown of failures from its per-request points.
+  if (!obs.failures && samples.length) obs.failures = failureCounts(samples);
   const measurements = evaluateLoad(budgets, obs);
   return {
     engine,
@@ -93,12 +97,13 @@ function result(
 
 /**
  * Runs a load profile against one target and judges it by the budgets: the engine a stage with a
- * load profile calls. Refusals (stage, host) throw LoadRefusedError before any request; failing
- * to observe (login, k6 crash) throws ObservationError; budgets come back as measurements.
+ * load profile calls. Refusals (stage, host) throw LoadRefusedError before any request, a target
+ * not answering one probe LoadUnreachableError; login or k6 failing throws ObservationError.
  */
 export async function runLoadProfile(opts: LoadRunOptions): Promise<LoadRunResult> {
   const { profile } = opts;
   assertLoadAllowed(profile, { stage: opts.stage, urls: [opts.baseURL], runbookHosts: opts.runbookHosts });
+  await assertReachable(opts.baseURL, { timeoutMs: profile.requestTimeout });
   const env = opts.env ?? process.env;
   const k6Bin = opts.engine === 'autocannon' ? null : locateK6(env);
   if (opts.engine === 'k6' && !k6Bin) {
@@ -160,6 +165,7 @@ export async function runK6Script(opts: {
   timeoutMs?: number;
 }): Promise<LoadRunResult> {
   assertHostAllowed(opts.baseURL, { hosts: opts.runbookHosts ?? [] });
+  await assertReachable(opts.baseURL);
   const env = opts.env ?? process.env;
   const k6Bin = locateK6(env);
   if (!k6Bin) {
