@@ -54,8 +54,8 @@ const VALUE_LINE = /^(?<lead>\s*value:\s*)(?:"(?<vdq>(?:[^"\\]|\\.)*)"|'(?<vsq>[
 /** Files whose bare values are code (identifiers, calls), never literals. */
 const CODE_FILE = /\.(?:[cm]?[jt]sx?|php|py|rb|go|java|kt|kts|cs|rs|swift|scala|groovy|exs?)$/i;
 
-/** A bare value that opens a template, a YAML block, alias or tag: not judged on this line. */
-const NOT_A_LITERAL = /^(?:\{\{|\{%|<%|\$\{|\$\(|%\(|%\{|#\{|[|>](?:[-+]?\d?)?$|[*&!]\S)/;
+/** A bare value that opens a template, a nested map or list, a YAML block, alias or tag: not judged here. */
+const NOT_A_LITERAL = /^(?:[{[]|\{\{|\{%|<%|\$\{|\$\(|%\(|%\{|#\{|[|>](?:[-+]?\d?)?$|[*&!]\S)/;
 
 export interface KeyValueCredential {
   key: string;

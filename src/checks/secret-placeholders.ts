@@ -80,6 +80,12 @@ export function isPlaceholder(raw: string): boolean {
   // Only masking or filler characters: ***, xxx, ..., ???, ----.
   if (/^(?:[*.?#_-]+|x+)$/i.test(value)) return true;
   if (TEMPLATES.some((t) => t.test(value)) || CODE.test(value)) return true;
+  // A reference inside a literal (`Bearer ${TOKEN}`, `${USER}:${PASS}`): only the reference is secret.
+  const rest = value.replace(/\$\{[^}]*\}|\{\{.*?\}\}|%\([\w.-]+\)[sdr]|\$[A-Z_][A-Z0-9_]*/g, '\0');
+  if (rest.includes('\0')) {
+    const literal = rest.replace(/\0/g, '').replace(/[\s:/@.,;=-]/g, '');
+    if (literal.length < 4 || /^(?:bearer|basic|token|bot|apikey)$/i.test(literal)) return true;
+  }
   const word = value.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (WORDS.has(word)) return true;
   // your-password-here, put_your_token_here, <your api key> without its brackets.

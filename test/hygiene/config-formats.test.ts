@@ -54,8 +54,8 @@ const CLEAN: Record<string, string> = {
   'LocalSettings.php': "<?php\n$wgDBpassword = getenv('WG_DB_PASSWORD');\n",
   'wp-config.php': "<?php\ndefine( 'DB_PASSWORD', 'password_here' );\n",
   'config/app.yml': 'database:\n  password: "{{ db_password }}"\n  password_file: /run/secrets/db\n',
-  'config/app.json': `{ "password": "\${DB_PASSWORD}", "token": "***", "max_tokens": 512 }\n`,
-  'config/app.js': 'module.exports = { apiKey: process.env.API_KEY, password: dbPassword };\n',
+  'config/app.json': `{ "password": "\${DB_PASSWORD}", "token": "***", "max_tokens": 512,\n  "secretsManager": { "region": "eu" } }\n`,
+  'config/app.js': `module.exports = { apiKey: process.env.API_KEY, password: dbPassword,\n  token: \`Bearer \${TOKEN}\` };\n`,
   'docker-compose.yml': 'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=$POSTGRES_PASSWORD\n',
   'k8s/deploy.yaml':
     'env:\n  - name: DB_PASSWORD\n    valueFrom: { secretKeyRef: { name: db, key: password } }\n',
