@@ -12,11 +12,11 @@ import { MARKER_TABLE } from './scratch-marker.ts';
 const q = (name: string) => `\`${name.replaceAll('`', '``')}\``;
 
 type Row = Record<string, string | number | null>;
+/** A key's columns and, for a foreign key, what it references (the schema only when another). */
+type KeyColumns = { cols: string[]; refs: string[]; refTable?: string; refSchema?: string };
 
-async function rows(conn: mysql.Connection, sql: string, params: unknown[]): Promise<Row[]> {
-  const [result] = await conn.query(sql, params);
-  return result as Row[];
-}
+const rows = async (conn: mysql.Connection, sql: string, params: unknown[]) =>
+  (await conn.query(sql, params))[0] as Row[];
 
 /**
  * Definitions name their own schema (`` `shop`.`orders` ``); a restore lands in a scratch schema
@@ -47,13 +47,13 @@ export async function mysqlTables(conn: mysql.Connection, schema: string): Promi
 /** The schema of `schema` from information_schema; DEFINERs and AUTO_INCREMENT positions left out. */
 export async function mysqlInventory(conn: mysql.Connection, schema: string): Promise<SchemaInventory> {
   const inv = emptyInventory();
-  const tables = new Set(await mysqlTables(conn, schema));
   for (const r of await rows(
     conn,
-    "SELECT TABLE_NAME AS t, ENGINE AS e, TABLE_COLLATION AS c FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'",
-    [schema],
+    "SELECT TABLE_NAME AS t, ENGINE AS e, TABLE_COLLATION AS c FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> ?",
+    [schema, MARKER_TABLE],
   ))
-    if (tables.has(String(r.t))) inv.tables[String(r.t)] = `engine ${r.e} collate ${r.c}`;
+    inv.tables[String(r.t)] = `engine ${r.e} collate ${r.c}`;
+  const tables = new Set(Object.keys(inv.tables));
   for (const r of await rows(
     conn,
     `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, ORDINAL_POSITION AS pos, COLUMN_TYPE AS type, IS_NULLABLE AS nullable,
@@ -83,10 +83,7 @@ export async function mysqlInventory(conn: mysql.Connection, schema: string): Pr
     indexes.set(k, [...(indexes.get(k) ?? [head]), `${r.c}${r.sub !== null ? `(${r.sub})` : ''}`]);
   }
   for (const [k, [head, ...cols]] of indexes) inv.indexes[k] = `${head} (${cols.join(', ')})`;
-  const keyCols = new Map<
-    string,
-    { cols: string[]; refs: string[]; refTable?: string; refSchema?: string }
-  >();
+  const keyCols = new Map<string, KeyColumns>();
   for (const r of await rows(
     conn,
     `SELECT TABLE_NAME AS t, CONSTRAINT_NAME AS n, COLUMN_NAME AS c, REFERENCED_TABLE_SCHEMA AS rs,
