@@ -59,7 +59,9 @@ export async function lastWritten(path: string): Promise<Date> {
       latest = Math.max(latest, t);
     }
   }
-  return new Date(latest);
+  // File times are nanoseconds: round, since a float of milliseconds can land a hair under the
+  // millisecond that was set (utimes(…, 1796018811.106) reads back as …811105.9998).
+  return new Date(Math.round(latest));
 }
 
 export interface TimeEvidence {
