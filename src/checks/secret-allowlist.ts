@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { globToRegExp } from '../config/glob.ts';
 import { SecretAllowlist, type SecretAllowlistEntry } from '../model/secret-allowlist.ts';
-import { globToRegExp } from './glob.ts';
 
 export { SecretAllowlist, SecretAllowlistEntry } from '../model/secret-allowlist.ts';
 

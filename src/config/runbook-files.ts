@@ -1,6 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { RuleIssue } from '../model/runbook-rules.ts';
+import { expandGlobs } from './glob.ts';
 
 /**
  * Files a runbook names that must exist before a gate is worth starting: vitest suites, Playwright
@@ -8,58 +9,11 @@ import type { RuleIssue } from '../model/runbook-rules.ts';
  * directory). A suite that matches no file would only ever hold the stage; say so up front.
  */
 
-const GLOB = /[*?{[]/;
-const SKIPPED = new Set(['node_modules', '.git']);
-
-/** `*` and `?` stay inside a folder, `**` spans folders, `{a,b}` alternates. */
-function globRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*' && glob[i + 1] === '*') {
-      const slash = glob[i + 2] === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else if (ch === '{') re += '(?:';
-    else if (ch === '}') re += ')';
-    else if (ch === ',') re += '|';
-    else re += ch.replace(/[.+^$()|\\[\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-function anyFile(dir: string, rel: string, re: RegExp, depth: number): boolean {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return false;
-  }
-  return entries.some((e) => {
-    const childRel = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isFile()) return re.test(childRel);
-    return (
-      e.isDirectory() &&
-      depth > 0 &&
-      !SKIPPED.has(e.name) &&
-      anyFile(path.join(dir, e.name), childRel, re, depth - 1)
-    );
-  });
-}
-
 /** Whether a path (file or folder) or a glob matches anything under `root`. */
 export function matchesAnything(pattern: string, root: string): boolean {
-  if (!GLOB.test(pattern))
+  if (!/[*?{[]/.test(pattern))
     return statSync(path.resolve(root, pattern), { throwIfNoEntry: false }) !== undefined;
-  const segments = pattern.split('/');
-  const first = segments.findIndex((s) => GLOB.test(s));
-  const base = segments.slice(0, first).join('/');
-  const rest = segments.slice(first);
-  const depth = rest.some((s) => s.includes('**')) ? 12 : rest.length - 1;
-  const re = globRegExp(rest.join('/'));
-  return anyFile(path.resolve(root, base || '.'), '', re, depth);
+  return expandGlobs([pattern], root).files.length > 0;
 }
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);

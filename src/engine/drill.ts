@@ -6,7 +6,7 @@ import { ENGINE_OF, readManifest } from '../checks/backup/manifest.ts';
 import type { Scratch } from '../checks/backup/scratch.ts';
 import { sniffFormat, verifyBackup } from '../checks/backup/verify-backup.ts';
 import { evaluate } from '../checks/budget.ts';
-import { globToRegExp } from '../checks/glob.ts';
+import { globToRegExp } from '../config/glob.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { DrillSpec } from '../model/drill.ts';
 import { backupProvenance, restoredContent } from './drill-provenance.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { displayPath, expandGlobs, globToRegExp } from '../../src/checks/glob.ts';
+import { displayPath, expandGlobs, globToRegExp } from '../../src/config/glob.ts';
 import { tempDirs, writeTree } from './helpers.ts';
 
 const dirs = tempDirs();
