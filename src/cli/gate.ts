@@ -12,6 +12,7 @@ import { consoleReport } from '../reporters/console.ts';
 import type { Cli } from './args.ts';
 import { load, stageArg } from './common.ts';
 import { announce, finish } from './finish.ts';
+import { maskedLines } from './masked-lines.ts';
 import { watchFlags, watchWithStore } from './watch.ts';
 
 function describeEvent(e: GateEvent): string {
@@ -75,6 +76,12 @@ async function gateWithStore(
   loadProfile?: LoadProfile,
 ): Promise<number> {
   let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
+  const verbose = cli.values.verbose
+    ? maskedLines(
+        (t) => process.stdout.write(t),
+        () => mask,
+      )
+    : undefined;
   const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
   say(announce(loaded, gate, store));
   const run = await runGate({
@@ -85,9 +92,10 @@ async function gateWithStore(
     loadProfile,
     overrideWindow: cli.values['override-window'],
     onEvent: (e) => say(`  ${describeEvent(e)}`),
-    onRunnerOutput: cli.values.verbose ? (t) => process.stdout.write(mask(t)) : undefined,
+    onRunnerOutput: verbose ? (t) => verbose.write(t) : undefined,
   });
   mask = createMasker(run.secretValues);
+  verbose?.flush();
   return finish({
     verdict: run.verdict,
     runDir: run.runDir,

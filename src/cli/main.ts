@@ -1,4 +1,5 @@
 import { RollgateError } from '../config/errors.ts';
+import { createMasker, secretLookingValues } from '../config/mask.ts';
 import { parseCli, USAGE } from './args.ts';
 import { signCommand, waiveCommand } from './attest.ts';
 import { gateCommand } from './gate.ts';
@@ -30,12 +31,15 @@ export async function main(argv: string[]): Promise<number> {
         throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `unknown command "${cli.command}".\n\n${USAGE}`);
     }
   } catch (error) {
+    // The runbook's secrets are not known here: mask credentials in URLs and the values of
+    // variables whose names say they are secret, in case a message quotes one.
+    const mask = createMasker(secretLookingValues(process.env));
     if (error instanceof RollgateError) {
-      console.error(`rollgate: ${error.message}`);
+      console.error(mask(`rollgate: ${error.message}`));
       console.error(`(${error.code}; nothing was run)`);
       return 2;
     }
-    console.error(`rollgate: unexpected error: ${(error as Error).stack ?? error}`);
+    console.error(mask(`rollgate: unexpected error: ${(error as Error).stack ?? error}`));
     return 2;
   }
 }

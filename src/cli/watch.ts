@@ -11,6 +11,7 @@ import { watchProgressLine, watchReport } from '../reporters/console.ts';
 import { publish } from '../reporters/publish.ts';
 import type { Cli } from './args.ts';
 import { announce, finish } from './finish.ts';
+import { maskedLines } from './masked-lines.ts';
 
 export function watchFlags(cli: Cli): WatchFlags {
   return {
@@ -50,6 +51,12 @@ export async function watchWithStore(
   loadProfile?: LoadProfile,
 ): Promise<number> {
   let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
+  const verbose = cli.values.verbose
+    ? maskedLines(
+        (t) => process.stdout.write(t),
+        () => mask,
+      )
+    : undefined;
   const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
   say(announce(loaded, gate, store));
   const result = await runWatch({
@@ -61,7 +68,7 @@ export async function watchWithStore(
     loadProfile,
     overrideWindow: cli.values['override-window'],
     onEvent: (e) => say(`  ${describe(e)}`),
-    onRunnerOutput: cli.values.verbose ? (t) => process.stdout.write(mask(t)) : undefined,
+    onRunnerOutput: verbose ? (t) => verbose.write(t) : undefined,
     onProgress: (p) => process.stdout.write(mask(watchProgressLine(p))),
     record: async (run) => {
       mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...run.secretValues]);
@@ -76,6 +83,7 @@ export async function watchWithStore(
       return published.verdict;
     },
   });
+  verbose?.flush();
   mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...result.secretValues]);
   return finish({
     verdict: result.verdict,

@@ -62,3 +62,16 @@ export function maskDeep<T>(value: T, mask: (s: string) => string): T {
   }
   return value;
 }
+
+const SECRET_NAME = /PASS(WORD|WD)?|SECRET|TOKEN|PRIVATE_?KEY|API_?KEY|CREDENTIAL/i;
+
+/**
+ * Values of environment variables whose names say they are secret (`SMOKE_PASSWORD`,
+ * `SESSION_SECRET`, `GITHUB_TOKEN`…), for output written before a runbook's own `secrets` are
+ * known. Values under 6 characters are left out: masking them would garble ordinary text.
+ */
+export function secretLookingValues(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => SECRET_NAME.test(name) && (value?.length ?? 0) >= 6)
+    .map(([, value]) => value!);
+}

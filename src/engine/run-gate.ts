@@ -4,6 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadProfile } from '../checks/load/index.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
+import { createMasker } from '../config/mask.ts';
 import type { ResolvedGate } from '../config/options.ts';
 import { reportPaths } from '../config/paths.ts';
 import type { CheckResult } from '../model/check-result.ts';
@@ -194,7 +195,9 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     await drill
       ?.cleanup()
       .catch((e: Error) =>
-        process.stderr.write(`rollgate: could not drop the drill's scratch copy: ${e.message}\n`),
+        process.stderr.write(
+          createMasker(secretValues)(`rollgate: could not drop the drill's scratch copy: ${e.message}\n`),
+        ),
       );
     clearTimeout(deadline);
     await children.stopAll();

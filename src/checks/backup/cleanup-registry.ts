@@ -8,6 +8,10 @@
  * `await runScratchCleanups()` in its stop path before it exits.
  */
 
+import { createMasker } from '../../config/mask.ts';
+
+const maskUrls = createMasker([]);
+
 type Cleanup = { label: string; run: () => Promise<void> };
 
 const pending = new Map<number, Cleanup>();
@@ -67,7 +71,10 @@ export function runScratchCleanups(): Promise<void> {
         try {
           await c.run();
         } catch (error) {
-          process.stderr.write(`rollgate: could not drop ${c.label}: ${(error as Error).message}\n`);
+          // Credentials in URLs are masked: a driver's message may quote the connection string.
+          process.stderr.write(
+            maskUrls(`rollgate: could not drop ${c.label}: ${(error as Error).message}\n`),
+          );
         }
       }),
     );
