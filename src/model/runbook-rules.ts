@@ -19,7 +19,7 @@ interface BudgetLike {
 }
 
 interface RunbookLike {
-  stages: Record<string, { budgets: BudgetLike[]; requires?: RequiresLike }>;
+  stages: Record<string, { budgets: BudgetLike[]; requires?: RequiresLike; drill?: unknown }>;
   budgets: BudgetLike[];
 }
 
@@ -86,13 +86,27 @@ function stageReferenceIssues(rb: RunbookLike): RuleIssue[] {
     rb.stages[stage]
       ? []
       : [{ path, message: `"${stage}" is not a stage of this runbook (stages: ${names.join(', ')})` }];
+  // Only a stage that runs a drill can vouch for one: any other stage's PROMOTE would do otherwise.
+  const drillStage = (stage: string, path: (string | number)[]): RuleIssue[] =>
+    !rb.stages[stage] || rb.stages[stage].drill
+      ? unknown(stage, path)
+      : [
+          {
+            path,
+            message: `"${stage}" runs no drill (it has no \`drill\` section), so its PROMOTE proves no restore: name the stage that drills (stages with a drill: ${
+              Object.keys(rb.stages)
+                .filter((n) => rb.stages[n]!.drill)
+                .join(', ') || 'none'
+            })`,
+          },
+        ];
   return Object.entries(rb.stages).flatMap(([name, stage]) => {
     const req = stage.requires;
     if (!req) return [];
     const base = ['stages', name, 'requires'];
     return [
       ...req.stages.flatMap((r, i) => unknown(r.stage, [...base, 'stages', i, 'stage'])),
-      ...(req.drill ? unknown(req.drill.stage, [...base, 'drill', 'stage']) : []),
+      ...(req.drill ? drillStage(req.drill.stage, [...base, 'drill', 'stage']) : []),
       ...(req.watch ? unknown(req.watch.stage, [...base, 'watch', 'stage']) : []),
     ];
   });

@@ -17,7 +17,7 @@ const runbook = validateRunbook('rb.ts', {
       suites: ['a.suite.ts'],
       requires: { stages: [{ stage: 'staging', soak: '24h' }], drill: { within: '7d' } },
     },
-    dr: { target: 't', suites: ['a.suite.ts'] },
+    dr: { target: 't', suites: ['a.suite.ts'], drill: { backups: { dir: 'backups' } } },
   },
   signoffs: [{ title: 'Security team approval', stage: 'production' }],
 });

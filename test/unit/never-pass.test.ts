@@ -86,6 +86,29 @@ describe('validate catches runbooks that can never pass', () => {
   });
 });
 
+describe('requires.drill names a stage that drills', () => {
+  it('a stage without a drill section is refused: its PROMOTE proves no restore', () => {
+    const e = thrown(() =>
+      validateRunbook('d.runbook.ts', {
+        name: 'd',
+        targets: { t: { baseURL: 'http://127.0.0.1:9' } },
+        stages: {
+          staging: { target: 't', suites: ['a.suite.ts'] },
+          dr: { target: 't', suites: ['a.suite.ts'], drill: { backups: { dir: 'backups' } } },
+          production: {
+            target: 't',
+            suites: ['a.suite.ts'],
+            requires: { drill: { stage: 'staging', within: '7d' } },
+          },
+        },
+      }),
+    );
+    expect(e.message).toBe(
+      'd.runbook.ts: stages.production.requires.drill.stage: "staging" runs no drill (it has no `drill` section), so its PROMOTE proves no restore: name the stage that drills (stages with a drill: dr)\nFix the field(s) above; nothing was run.',
+    );
+  });
+});
+
 describe('budget kinds', () => {
   it('durations by unit, metric or a word of the name; a unit that is not a time wins', () => {
     expect(isDurationBudget({ name: 'p95-latency', value: 1, unit: 'ms' })).toBe(true);
