@@ -1,4 +1,5 @@
-import { utimesSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ageMeasurement } from '../../src/checks/backup/backup-time.ts';
@@ -103,7 +104,9 @@ describe('a manifest dated in the future', () => {
     expect(skewed).toMatchObject({ ageS: 0, measurement: { actual: 0, passed: true } });
     expect(skewed.future).toBeUndefined();
     // The tolerance is an option: 10 s of skew makes the same minute "the future".
-    expect(ageMeasurement(rpo, new Date('2026-11-30T05:01:00Z'), now, 10e3).future).toBeDefined();
+    expect(ageMeasurement(rpo, new Date('2026-11-30T05:01:00Z'), now, 10e3).future).toContain(
+      'manifest says consistent at 2026-11-30T05:01:00.000Z but the clock here says 2026-11-30T05:00:00.000Z (60 s earlier',
+    );
   });
 
   it('fails verification: the data cannot be newer than the file holding it', async () => {
@@ -149,6 +152,25 @@ describe('a manifest whose time disagrees with its backup', () => {
       new RegExp(
         `^manifest says consistent at ${iso(created.at.getTime() - 10 * DAY)} \\(finished at ${iso(created.at.getTime() - 10 * DAY + 1000)}\\) but the pg_dump archive was created at ${created.at.toISOString()}, after the backup finished`,
       ),
+    );
+  });
+
+  it('pg_dump archive whose creation time cannot be read: errored, never skipped', async () => {
+    const dir = dirs.make();
+    const copy = join(dir, basename(pgTaken.custom.path));
+    const bytes = readFileSync(pgTaken.custom.path);
+    bytes.write('XXXXX', 0); // the "PGDMP" magic: pg_restore no longer reads the header
+    writeFileSync(copy, bytes);
+    await writeManifest(copy, {
+      ...pgTaken.custom.manifest,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: bytes.length,
+    });
+    const r = await verifyBackup({ backup: copy, scratchUrl: PG_ADMIN_URL });
+    // The restore of the damaged archive fails too: failed outranks errored; both are reasons.
+    expect(r.status).toBe('failed');
+    expect(r.reason).toContain(
+      `cannot read the creation time from ${basename(copy)}'s archive header (pg_restore --list): the manifest's time cannot be cross-checked`,
     );
   });
 

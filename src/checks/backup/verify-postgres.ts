@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import pg from 'pg';
 import { ObservationError } from '../errors.ts';
 import { checkTimeEvidence } from './backup-time.ts';
@@ -95,6 +96,11 @@ export async function verifyPostgresBackup(
         // Custom and directory archives record when pg_dump started; plain scripts record nothing.
         const recorded =
           format === 'pg-plain' ? undefined : await pgArchiveCreated(opts.backup, signal, opts.timeZone);
+        // An archive always records it: one whose time cannot be read is not vouched for by it.
+        if (format !== 'pg-plain' && !recorded)
+          out.error(
+            `cannot read the creation time from ${basename(opts.backup)}'s archive header (pg_restore --list): the manifest's time cannot be cross-checked`,
+          );
         await checkTimeEvidence(out, { backup: opts.backup, manifest, recorded, skewMs: opts.clockSkewMs });
       }
       if (!opts.scratchUrl) {
