@@ -1,6 +1,7 @@
 import type { SecretLintRuleCreator } from '@secretlint/types';
 import { type SecretPattern, SecretPatterns } from '../model/secret-patterns.ts';
 import { isPlaceholder } from './secret-placeholders.ts';
+import { secretlintRule } from './secretlint-rule.ts';
 
 export { SecretPattern, SecretPatterns } from '../model/secret-patterns.ts';
 
@@ -35,25 +36,13 @@ function secretSpan(m: RegExpExecArray): [number, number] | undefined {
 export function customPatternRule(p: SecretPattern): { id: string; rule: SecretLintRuleCreator } {
   const id = `${CUSTOM_RULE_PREFIX}${p.id}`;
   const text = p.message ?? `matched the runbook's secret pattern "${p.id}"`;
-  const messages = { CUSTOM: { en: () => text } };
-  const rule: SecretLintRuleCreator = {
-    messages,
-    meta: { id, type: 'scanner', recommended: true, supportedContentTypes: ['text'] },
-    create(context) {
-      const t = context.createTranslator(messages);
-      return {
-        file(source) {
-          const re = new RegExp(p.pattern, 'gd');
-          for (const m of source.content.matchAll(re)) {
-            const span = secretSpan(m);
-            if (!span || span[1] <= span[0]) continue;
-            if (isPlaceholder(source.content.slice(span[0], span[1]))) continue;
-            const { message, messageId } = t('CUSTOM');
-            context.report({ message: { message, messageId, data: undefined }, range: span });
-          }
-        },
-      };
-    },
-  };
+  const rule = secretlintRule(id, { CUSTOM: { en: () => text } }, function* (content, file) {
+    for (const m of content.matchAll(new RegExp(p.pattern, 'gd'))) {
+      const span = secretSpan(m);
+      if (!span || span[1] <= span[0]) continue;
+      if (isPlaceholder(content.slice(span[0], span[1]), file)) continue;
+      yield { messageId: 'CUSTOM', range: span };
+    }
+  });
   return { id, rule };
 }

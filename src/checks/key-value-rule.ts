@@ -1,5 +1,6 @@
 import type { SecretLintRuleCreator } from '@secretlint/types';
-import { isPlaceholder } from './secret-placeholders.ts';
+import { findEnvFallbacks, isPlaceholder } from './secret-placeholders.ts';
+import { secretlintRule } from './secretlint-rule.ts';
 
 export const KEY_VALUE_RULE_ID = 'rollgate/key-value-credentials';
 
@@ -62,18 +63,28 @@ export interface KeyValueCredential {
   /** Offsets of the value inside the text, end exclusive. */
   start: number;
   end: number;
+  /** The value is the literal fallback after an environment lookup (`process.env.X || '…'`). */
+  fallback?: true;
 }
 
-/** Every literal credential assigned to a credential-named key in `text` (see {@link isCredentialKey}). */
+/**
+ * Every literal credential assigned to a credential-named key in `text` (see {@link isCredentialKey}),
+ * and every literal fallback after a lookup of a credential-named variable or for a
+ * credential-named key (`password: process.env.DB_PASSWORD || '…'`, `os.getenv('X', '…')`).
+ */
 export function findKeyValueCredentials(text: string, file = ''): KeyValueCredential[] {
   const found: KeyValueCredential[] = [];
   const code = CODE_FILE.test(file);
   const add = (key: string, value: string, start: number) => {
-    if (isCredentialKey(key) && !isPlaceholder(value)) found.push({ key, start, end: start + value.length });
+    // A value holding a lookup with a fallback is reported below, the fallback literal only.
+    if (!isCredentialKey(key) || isPlaceholder(value, file) || findEnvFallbacks(value, file).length) return;
+    found.push({ key, start, end: start + value.length });
   };
   let offset = 0;
   let pendingName: string | undefined;
   for (const line of text.split('\n')) {
+    /** Where each assignment's value starts on this line, so a fallback is credited to its key. */
+    const assigned: { key: string; start: number }[] = [];
     for (const m of line.matchAll(ASSIGNMENT)) {
       const g = m.groups ?? {};
       const key = g.dq ?? g.sq ?? g.bare ?? '';
@@ -82,6 +93,7 @@ export function findKeyValueCredentials(text: string, file = ''): KeyValueCreden
       const quoted = g.vdq ?? g.vsq ?? g.vbt;
       const value = quoted ?? (g.raw ?? '').replace(/[)\]}]+$/, '');
       const start = m.index + m[0].length - (quoted === undefined ? (g.raw ?? '').length : quoted.length + 1);
+      assigned.push({ key, start });
       if (quoted === undefined) {
         const rest = line.slice(start);
         if (code || NOT_A_LITERAL.test(rest)) continue;
@@ -102,6 +114,12 @@ export function findKeyValueCredentials(text: string, file = ''): KeyValueCreden
       const quoted = v.groups.vdq !== undefined || v.groups.vsq !== undefined;
       add(pendingName, value, offset + v.groups.lead!.length + (quoted ? 1 : 0));
     }
+    for (const f of findEnvFallbacks(line, file)) {
+      const key = assigned.findLast((a) => a.start <= f.start)?.key;
+      const named = key !== undefined && isCredentialKey(key) ? key : f.variable;
+      if (!isCredentialKey(named) || found.some((c) => c.start === offset + f.start)) continue;
+      found.push({ key: named, start: offset + f.start, end: offset + f.end, fallback: true });
+    }
     if (line.trim()) pendingName = NAME_LINE.exec(line)?.groups?.key;
     offset += line.length + 1;
   }
@@ -113,25 +131,24 @@ const messages = {
     en: (props?: { key: string }) =>
       `found a literal value for ${props?.key ?? 'a credential'}; take it from a secret store or an environment variable`,
   },
+  FALLBACK_CREDENTIALS: {
+    en: (props?: { key: string }) =>
+      `found a literal fallback for ${props?.key ?? 'a credential'} after an environment lookup; drop the fallback so a missing variable fails instead of using a committed credential`,
+  },
 };
 
 /**
  * A secretlint rule: `KEY=value` credentials in .env, TOML, YAML, INI, properties, JSON, PHP and
- * JS config. The range covers the value only, so the excerpt shows the key and stops there.
+ * JS config, and literal fallbacks after environment lookups. The range covers the value only, so
+ * the excerpt shows the key (and the lookup) and stops there; the key name is safe to show.
  */
-export const keyValueCredentialsRule: SecretLintRuleCreator = {
+export const keyValueCredentialsRule: SecretLintRuleCreator = secretlintRule(
+  KEY_VALUE_RULE_ID,
   messages,
-  meta: { id: KEY_VALUE_RULE_ID, type: 'scanner', recommended: true, supportedContentTypes: ['text'] },
-  create(context) {
-    const t = context.createTranslator(messages);
-    return {
-      file(source) {
-        for (const c of findKeyValueCredentials(source.content, source.filePath ?? '')) {
-          // The key name is safe to show; the value never goes into the message.
-          const { message, messageId } = t('KEY_VALUE_CREDENTIALS', { key: c.key });
-          context.report({ message: { message, messageId, data: undefined }, range: [c.start, c.end] });
-        }
-      },
-    };
-  },
-};
+  (content, file) =>
+    findKeyValueCredentials(content, file).map((c) => ({
+      messageId: c.fallback ? 'FALLBACK_CREDENTIALS' : 'KEY_VALUE_CREDENTIALS',
+      props: { key: c.key },
+      range: [c.start, c.end] as const,
+    })),
+);

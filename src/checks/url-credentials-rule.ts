@@ -1,5 +1,6 @@
 import type { SecretLintRuleCreator } from '@secretlint/types';
 import { isPlaceholder } from './secret-placeholders.ts';
+import { secretlintRule } from './secretlint-rule.ts';
 
 export const URL_CREDENTIALS_RULE_ID = 'rollgate/url-credentials';
 export const QUERY_CREDENTIALS_RULE_ID = 'rollgate/query-credentials';
@@ -50,11 +51,11 @@ export interface UrlCredential {
 }
 
 /** Every password inside a credentialed URL of `text`, placeholders such as `${VAR}` excluded. */
-export function findUrlCredentials(text: string): UrlCredential[] {
+export function findUrlCredentials(text: string, file = ''): UrlCredential[] {
   const found: UrlCredential[] = [];
   for (const m of text.matchAll(URL_WITH_PASSWORD)) {
     const [, scheme = '', user = '', password = ''] = m;
-    if (isPlaceholder(password)) continue;
+    if (isPlaceholder(password, file)) continue;
     const start = m.index + scheme.length + 3 + user.length + 1;
     found.push({ scheme: scheme.toLowerCase(), start, end: start + password.length });
   }
@@ -65,19 +66,19 @@ export function findUrlCredentials(text: string): UrlCredential[] {
  * Whether `text` holds credentialed URLs whose passwords are all placeholders
  * (`postgres://app:changeme@db`): other rules' findings on such text are not findings.
  */
-export function onlyPlaceholderPasswords(text: string): boolean {
+export function onlyPlaceholderPasswords(text: string, file = ''): boolean {
   const passwords = [...text.matchAll(URL_WITH_PASSWORD)].map((m) => m[3] ?? '');
-  return passwords.length > 0 && passwords.every(isPlaceholder);
+  return passwords.length > 0 && passwords.every((p) => isPlaceholder(p, file));
 }
 
 /** Every credential passed as a query or connection-string parameter, placeholders excluded. */
-export function findParameterCredentials(text: string): UrlCredential[] {
+export function findParameterCredentials(text: string, file = ''): UrlCredential[] {
   const found: UrlCredential[] = [];
   for (const m of text.matchAll(PARAMETER)) {
     const [, lead = '', name = '', value = ''] = m;
     if (!CREDENTIAL_PARAMETERS.has(name.toLowerCase().replace(/[-_.]/g, ''))) continue;
     // Percent-decoded, so `%24%7BVAR%7D` is the placeholder it encodes.
-    if (isPlaceholder(decode(value))) continue;
+    if (isPlaceholder(decode(value), file)) continue;
     const start = m.index + lead.length + name.length + 1;
     found.push({ scheme: name, start, end: start + value.length });
   }
@@ -103,25 +104,18 @@ const messages = {
   },
 };
 
-type Finder = (text: string) => UrlCredential[];
-
-function ruleOf(id: string, messageId: keyof typeof messages, find: Finder): SecretLintRuleCreator {
-  return {
-    messages,
-    meta: { id, type: 'scanner', recommended: true, supportedContentTypes: ['text'] },
-    create(context) {
-      const t = context.createTranslator(messages);
-      return {
-        file(source) {
-          for (const c of find(source.content)) {
-            // No `data`: secretlint's maskSecrets would star every occurrence of a data value.
-            const { message } = t(messageId, { scheme: c.scheme });
-            context.report({ message: { message, messageId, data: undefined }, range: [c.start, c.end] });
-          }
-        },
-      };
-    },
-  };
+function ruleOf(
+  id: string,
+  messageId: keyof typeof messages,
+  find: (text: string, file: string) => UrlCredential[],
+): SecretLintRuleCreator {
+  return secretlintRule(id, messages, (content, file) =>
+    find(content, file).map((c) => ({
+      messageId,
+      props: { scheme: c.scheme },
+      range: [c.start, c.end] as const,
+    })),
+  );
 }
 
 /**

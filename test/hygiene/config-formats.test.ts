@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecretPatternError } from '../../src/checks/custom-pattern-rule.ts';
 import { isCredentialKey } from '../../src/checks/key-value-rule.ts';
+import { isPlaceholder } from '../../src/checks/secret-placeholders.ts';
 import { describeFinding, describeFindings, scanSecrets } from '../../src/checks/secret-scan.ts';
 import { Target } from '../../src/model/runbook.ts';
 import { tempDirs, thrown, writeTree } from './helpers.ts';
@@ -131,6 +132,70 @@ describe('secret scan of real config formats', () => {
     for (const key of ['PASSWORD_FILE', 'TOKEN_URL', 'AWS_ACCESS_KEY_ID', 'max_tokens', 'PWD', 'bypass']) {
       expect(isCredentialKey(key), key).toBe(false);
     }
+  });
+});
+
+describe('literal fallbacks after an environment lookup, and $NAME by format', () => {
+  const PW = 'S3cr3tProd!';
+  const LEAKS: Record<string, string> = {
+    'config/db.js': `module.exports = {\n  host: process.env.DB_HOST || 'db',\n  password: process.env.DB_PASSWORD || '${PW}',\n};\n`,
+    'config/db.php': `<?php\nreturn [\n  'password' => getenv('DB_PASSWORD') ?: '${PW}',\n];\n`,
+    'settings.py': `DEBUG = False\nPASSWORD = os.getenv('X', '${PW}')\n`,
+    'src/token.ts': `export const apiToken = process.env.X ?? "${PW}";\n`,
+    'docker-compose.yml': `services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-${PW}}\n`,
+    '.env': 'NODE_ENV=production\nDB_PASSWORD=$ecretProd9\n',
+  };
+  /** The same lookups without a fallback (or with a placeholder one), and real variable references. */
+  const CLEAN: Record<string, string> = {
+    'config/db.js':
+      "module.exports = {\n  port: process.env.PORT || '5432',\n  password: process.env.DB_PASSWORD,\n};\n",
+    'config/db.php':
+      "<?php\nreturn [\n  'password' => getenv('DB_PASSWORD'),\n  'token' => getenv('TOKEN') ?: '',\n];\n$password = \"$dbPass\";\n",
+    'settings.py': "PASSWORD = os.getenv('X')\nSECRET_KEY = os.environ.get('SECRET_KEY') or 'changeme'\n",
+    'src/token.ts': 'export const apiToken = process.env.X;\n',
+    'docker-compose.yml': `services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: "\${POSTGRES_PASSWORD:-}"\n      PGPASSWORD: $POSTGRES_PASSWORD\n`,
+    '.env': `DB_PASSWORD=$DB_PASSWORD\nSECRET=\${SECRET}\n`,
+  };
+  const files = ['config/*', 'settings.py', 'src/*.ts', 'docker-compose.yml', '.env'];
+
+  it(`finds the fallback literal (process.env.X || '…', getenv() ?: '…', os.getenv('X', '…'), ?? "…", \${X:-…}) and $ecretProd9 in .env, naming file:line and rule, masked`, async () => {
+    const r = await scanSecrets({ files, root: writeTree(dirs.make(), LEAKS) });
+    const lines = r.findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.excerpt}`);
+    expect(lines).toEqual([
+      '.env:2 rollgate/key-value-credentials DB_PASSWORD=***',
+      "config/db.js:3 rollgate/key-value-credentials   password: process.env.DB_PASSWORD || '***",
+      "config/db.php:3 rollgate/key-value-credentials   'password' => getenv('DB_PASSWORD') ?: '***",
+      'docker-compose.yml:4 rollgate/key-value-credentials       POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-***',
+      "settings.py:2 rollgate/key-value-credentials PASSWORD = os.getenv('X', '***",
+      'src/token.ts:1 rollgate/key-value-credentials export const apiToken = process.env.X ?? "***',
+    ]);
+    const js = r.findings.find((f) => f.file === 'config/db.js')!;
+    expect(describeFinding(js)).toBe(
+      "config/db.js:3:41 rollgate/key-value-credentials: found a literal fallback for password after an environment lookup; drop the fallback so a missing variable fails instead of using a committed credential (  password: process.env.DB_PASSWORD || '***)",
+    );
+    const text = JSON.stringify(r);
+    expect(text).not.toContain(PW);
+    expect(text).not.toContain('ecretProd9');
+  });
+
+  it("reports no pure lookup (process.env.X, getenv('X'), os.getenv('X')), no placeholder fallback, no $UPPER_CASE in .env/YAML, no $var in PHP", async () => {
+    const r = await scanSecrets({ files, root: writeTree(dirs.make(), CLEAN) });
+    expect(r.files).toHaveLength(Object.keys(CLEAN).length);
+    expect(r.findings.map(describeFinding)).toEqual([]);
+  });
+
+  it('isPlaceholder: a lookup with a literal fallback is not one; $NAME is a reference only as the format writes one', () => {
+    for (const v of [
+      "process.env.X || 'S3cr3tProd!'",
+      "getenv('X') ?: 'S3cr3tProd!'",
+      "os.getenv('X', 'S3cr3tProd!')",
+    ])
+      expect(isPlaceholder(v), v).toBe(false);
+    for (const v of ['process.env.X', "getenv('X')", "os.getenv('X')", "process.env.X || ''", '$DB_PASSWORD'])
+      expect(isPlaceholder(v), v).toBe(true);
+    expect(isPlaceholder('$ecretProd9', '.env')).toBe(false);
+    expect(isPlaceholder('$ecretProd9', 'config/app.yml')).toBe(false);
+    expect(isPlaceholder('$dbPass', 'config/db.php')).toBe(true);
   });
 });
 
