@@ -4,21 +4,8 @@ import { checkRestoredContent } from '../checks/backup/restore-content.ts';
 import type { Scratch } from '../checks/backup/scratch.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { DrillSpec } from '../model/drill.ts';
+import { drillCheck } from './harness-check.ts';
 import type { Store } from './store/store.ts';
-
-const result = (id: string, title: string, partial: Partial<CheckResult>): CheckResult => ({
-  id,
-  title,
-  suite: 'drill',
-  kind: 'harness',
-  status: 'passed',
-  blocking: true,
-  durationMs: 0,
-  measurements: [],
-  evidence: [],
-  retries: 0,
-  ...partial,
-});
 
 const TITLE = 'backup recorded in the store when it was taken (manifest digest)';
 const short = (sha: string) => `${sha.slice(0, 12)}…`;
@@ -44,7 +31,7 @@ export async function backupProvenance(spec: DrillSpec, store: Store, backup: st
     read = await readManifestWithDigest(backup);
   } catch (error) {
     return {
-      check: result('drill/backup-recorded', TITLE, {
+      check: drillCheck('drill/backup-recorded', TITLE, {
         status: 'failed',
         message: `${(error as Error).message}: nothing to check against ${log}`,
       }),
@@ -53,7 +40,7 @@ export async function backupProvenance(spec: DrillSpec, store: Store, backup: st
   const found = await store.backupRecords(file).catch((error: Error) => error);
   if (found instanceof Error) {
     return {
-      check: result('drill/backup-recorded', TITLE, {
+      check: drillCheck('drill/backup-recorded', TITLE, {
         status: 'errored',
         message: `cannot read backup records from ${log}: ${found.message}`,
       }),
@@ -64,7 +51,7 @@ export async function backupProvenance(spec: DrillSpec, store: Store, backup: st
   if (match) {
     return {
       manifest,
-      check: result('drill/backup-recorded', TITLE, {
+      check: drillCheck('drill/backup-recorded', TITLE, {
         message: `${file}: recorded at ${match.recordedAt} in ${log} (manifest sha256 ${short(read.sha256)})`,
       }),
     };
@@ -72,7 +59,7 @@ export async function backupProvenance(spec: DrillSpec, store: Store, backup: st
   const last = found.at(-1);
   if (last) {
     return {
-      check: result('drill/backup-recorded', TITLE, {
+      check: drillCheck('drill/backup-recorded', TITLE, {
         status: 'failed',
         message: `${file}: manifest differs from its record in ${log}: sha256 ${read.sha256} now, ${last.manifestSha256} recorded at ${last.recordedAt}. The backup and its manifest were changed after they were taken; take a new backup (npm run demo:backup)`,
       }),
@@ -81,13 +68,13 @@ export async function backupProvenance(spec: DrillSpec, store: Store, backup: st
   if (spec.acceptUnrecorded) {
     return {
       manifest,
-      check: result('drill/backup-recorded', TITLE, {
+      check: drillCheck('drill/backup-recorded', TITLE, {
         message: `${file}: unrecorded, accepted by acceptUnrecorded (no record in ${log}; its manifest, sha256 ${short(read.sha256)}, vouches for itself)`,
       }),
     };
   }
   return {
-    check: result('drill/backup-recorded', TITLE, {
+    check: drillCheck('drill/backup-recorded', TITLE, {
       status: 'failed',
       message: `${file} is not recorded in ${log}: its manifest (sha256 ${short(read.sha256)}) cannot vouch for itself. Take backups with npm run demo:backup, which records them, or set drill.acceptUnrecorded: true in the runbook for backups taken by other tools`,
     }),
@@ -98,7 +85,7 @@ export async function backupProvenance(spec: DrillSpec, store: Store, backup: st
 export async function restoredContent(manifest: BackupManifest, scratch: Scratch): Promise<CheckResult> {
   const started = performance.now();
   const outcome = await checkRestoredContent(manifest, scratch);
-  return result('drill/restore-content', 'restored schema and table contents match the manifest', {
+  return drillCheck('drill/restore-content', 'restored schema and table contents match the manifest', {
     status: outcome.status,
     message: outcome.reason,
     measurements: outcome.measurements,

@@ -10,6 +10,7 @@ import { globToRegExp } from '../config/glob.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { DrillSpec } from '../model/drill.ts';
 import { backupProvenance, restoredContent } from './drill-provenance.ts';
+import { drillCheck } from './harness-check.ts';
 import type { Store } from './store/store.ts';
 
 export interface DrillRun {
@@ -23,19 +24,7 @@ export interface DrillRun {
   cleanup(): Promise<void>;
 }
 
-const check = (id: string, title: string, partial: Partial<CheckResult>): CheckResult => ({
-  id,
-  title,
-  suite: 'drill',
-  kind: 'harness',
-  status: 'passed',
-  blocking: true,
-  durationMs: 0,
-  measurements: [],
-  evidence: [],
-  retries: 0,
-  ...partial,
-});
+const check = drillCheck;
 
 /** Partial (`.tmp`), empty and manifest files are never "the newest backup". */
 export function newestBackup(

@@ -2,6 +2,7 @@ import { assessWindows } from '../checks/window.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { Signoff, Waiver } from '../model/governance.ts';
 import type { Runbook, Stage } from '../model/runbook.ts';
+import { harnessCheck } from './harness-check.ts';
 import { slug } from './identity.ts';
 import { stageStanding } from './stage-standing.ts';
 import type { Store } from './store/store.ts';
@@ -32,19 +33,7 @@ function harness(
   file: string,
   partial: Partial<CheckResult>,
 ): CheckResult {
-  return {
-    id,
-    title,
-    suite: file,
-    kind,
-    status: 'passed',
-    blocking: true,
-    durationMs: 0,
-    measurements: [],
-    evidence: [],
-    retries: 0,
-    ...partial,
-  };
+  return harnessCheck(id, title, { suite: file, kind, ...partial });
 }
 
 const quote = (s: string) => `"${s.replace(/(["\\$`])/g, '\\$1')}"`;

@@ -6,8 +6,6 @@ import { LedgerEntry } from '../../model/ledger-entry.ts';
 import { appendJsonl, readJsonl } from './jsonl.ts';
 import type { Store } from './store.ts';
 
-const append = appendJsonl;
-
 /** Entries of a JSONL store; warnings about torn lines are reported once, by verify(). */
 function read<T>(file: string, schema: z.ZodType<T>): T[] {
   return readJsonl(file, schema).entries;
@@ -23,14 +21,14 @@ export function fileStore(reportsDir: string): Store {
   };
   return {
     description: files.ledger,
-    appendLedger: async (e) => append(files.ledger, e),
+    appendLedger: async (e) => appendJsonl(files.ledger, e),
     ledger: async (runbook) => read(files.ledger, LedgerEntry).filter((e) => e.runbook === runbook),
-    addSignoff: async (s) => append(files.signoffs, s),
+    addSignoff: async (s) => appendJsonl(files.signoffs, s),
     signoffs: async (rb, stage, release) =>
       read(files.signoffs, Signoff).filter(
         (s) => s.runbook === rb && s.stage === stage && s.release === release,
       ),
-    addWaiver: async (w) => append(files.waivers, w),
+    addWaiver: async (w) => appendJsonl(files.waivers, w),
     waivers: async (rb, stage, release) =>
       read(files.waivers, Waiver).filter(
         (w) => w.runbook === rb && w.stage === stage && w.release === release,
@@ -43,7 +41,7 @@ export function fileStore(reportsDir: string): Store {
         readJsonl(files.waivers, Waiver),
         readJsonl(files.backups, BackupRecord),
       ].flatMap((r) => r.warnings),
-    recordBackup: async (r) => append(files.backups, r),
+    recordBackup: async (r) => appendJsonl(files.backups, r),
     backupRecords: async (file) => read(files.backups, BackupRecord).filter((r) => r.file === file),
     backupLog: files.backups,
     close: async () => {},
