@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { redactRunDir } from '../checks/redact/redact-files.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import type { ResolvedGate } from '../config/options.ts';
 import type { Store } from '../engine/store/store.ts';
@@ -35,8 +37,11 @@ export async function finish(o: {
       store: o.store,
     });
   } catch (error) {
+    const left = leaveNothingUnredacted(o.runDir, mask);
     process.stderr.write(
-      mask(`rollgate: could not write ${o.what}: ${(error as Error).message}\nHOLD (nothing recorded)\n`),
+      mask(
+        `rollgate: could not write ${o.what}: ${(error as Error).message}\n${left}HOLD (nothing recorded)\n`,
+      ),
     );
     return 1;
   }
@@ -44,4 +49,24 @@ export async function finish(o: {
   for (const e of published.reporterErrors) process.stderr.write(`rollgate: ${mask(e)}\n`);
   process.stdout.write(`${mask(`verdict: ${path.relative(process.cwd(), published.verdictFile)}`)}\n`);
   return published.verdict.verdict === 'promote' ? 0 : 1;
+}
+
+/**
+ * After a failed publish (which may have stopped before it redacted): cleans the run folder, or,
+ * when that fails too, removes it, since nothing was recorded and unredacted evidence must not stay
+ * under reports/. Returns what the user must know, as lines (empty when the folder is clean).
+ */
+export function leaveNothingUnredacted(runDir: string, mask: (text: string) => string): string {
+  try {
+    redactRunDir(runDir, mask);
+    return '';
+  } catch (error) {
+    const why = (error as Error).message;
+    try {
+      rmSync(runDir, { recursive: true, force: true });
+      return `rollgate: the run folder could not be cleaned of secrets (${why}), so it was removed: ${runDir}\n`;
+    } catch (rmError) {
+      return `rollgate: the run folder could not be cleaned of secrets (${why}) nor removed (${(rmError as Error).message}); delete it: ${runDir}\n`;
+    }
+  }
 }

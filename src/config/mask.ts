@@ -1,4 +1,4 @@
-import { secretForms } from './secret-forms.ts';
+import { base64Cores, secretPattern } from './secret-forms.ts';
 
 /**
  * Credentials inside URLs: scheme://user:password@host or scheme://:password@host. The password
@@ -6,11 +6,24 @@ import { secretForms } from './secret-forms.ts';
  */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^\s/]*)@(?=[^@\s/]*(?:[/?#\s"'`]|$))/gi;
 
+/** What to look for: each secret's pattern (every encoded form) and its base64 cores. */
+interface Secrets {
+  patterns: RegExp[];
+  literals: string[];
+}
+
 /** Intervals of `text` covered by any of `secrets`, merged, so overlapping secrets leave no fragment. */
-function covered(text: string, secrets: readonly string[]): [number, number][] {
+function covered(text: string, secrets: Secrets): [number, number][] {
   const spans: [number, number][] = [];
-  for (const s of secrets) {
+  for (const s of secrets.literals) {
     for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + 1)) spans.push([i, i + s.length]);
+  }
+  for (const re of secrets.patterns) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      spans.push([m.index, m.index + m[0].length]);
+      re.lastIndex = m.index + 1; // overlapping matches too
+    }
   }
   spans.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
@@ -23,8 +36,8 @@ function covered(text: string, secrets: readonly string[]): [number, number][] {
 }
 
 /**
- * Replaces declared secrets' values, in every encoded form (JSON, URL, form, HTML, base64, see
- * secret-forms.ts), and credentials in URLs with `***`. It is the one masker: printed lines,
+ * Replaces declared secrets' values, in every encoded form (JSON, URL, form, HTML, one inside
+ * another, in any mix; base64; see secret-forms.ts), and credentials in URLs with `***`. It is the one masker: printed lines,
  * verdicts and every file a run leaves go through it.
  * Empty values mask nothing (masking '' would garble every string).
  * @example createMasker(['s3cret'])('postgres://app:s3cret@db/app') // 'postgres://app:***@db/app'
@@ -32,7 +45,11 @@ function covered(text: string, secrets: readonly string[]): [number, number][] {
  */
 export function createMasker(values: Iterable<string | undefined>): (text: string) => string {
   const declared = [...values].filter((v): v is string => typeof v === 'string' && v.length > 0);
-  const secrets = [...new Set(declared.flatMap(secretForms))];
+  const unique = [...new Set(declared)];
+  const secrets: Secrets = {
+    patterns: unique.map(secretPattern),
+    literals: [...new Set(unique.flatMap(base64Cores))],
+  };
   return (text: string) => {
     let out = '';
     let at = 0;

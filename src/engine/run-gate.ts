@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadProfile } from '../checks/load/index.ts';
+import { redactRunDir } from '../checks/redact/redact-files.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import { createMasker } from '../config/mask.ts';
 import type { ResolvedGate } from '../config/options.ts';
@@ -192,16 +193,24 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     }
   } finally {
     rmSync(scratchDir, { recursive: true, force: true });
+    // The run's secrets, its declared ones too when the targets never started (secretValues
+    // then lacks them).
+    const mask = createMasker([
+      ...secretValues,
+      ...[...gate.target.secrets, ...(gate.baseline?.target.secrets ?? [])].map((n) => env[n]),
+    ]);
     await drill
       ?.cleanup()
       .catch((e: Error) =>
-        process.stderr.write(
-          createMasker(secretValues)(`rollgate: could not drop the drill's scratch copy: ${e.message}\n`),
-        ),
+        process.stderr.write(mask(`rollgate: could not drop the drill's scratch copy: ${e.message}\n`)),
       );
     clearTimeout(deadline);
     await children.stopAll();
     stopping.dispose();
+    // Once nothing writes to it any more: Playwright's traces and everything else the runners left
+    // in the run folder are cleaned now, so nothing stays unredacted under reports/ if the rest of
+    // this run throws (a store read) or its verdict is never published.
+    redactRunDir(paths.runDir, mask, env);
   }
 
   const waivers = await o.store.waivers(loaded.runbook.name, gate.stageName, gate.release);

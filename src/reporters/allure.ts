@@ -2,13 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMeasurement } from '../checks/budget.ts';
+import { redactBytes } from '../checks/redact/redact-bytes.ts';
+import { removedNotePath } from '../checks/redact/redact-files.ts';
+import { removalNote } from '../checks/redact/zip-redact.ts';
 import { maskDeep } from '../config/mask.ts';
 import type { CheckResult, CheckStatus } from '../model/check-result.ts';
 import type { Evidence } from '../model/evidence.ts';
 import type { Verdict } from '../model/verdict.ts';
-import { redactBytes } from './redact-bytes.ts';
-import { removedNotePath } from './redact-files.ts';
-import { removalNote } from './zip-redact.ts';
 
 /** Allure has no "errored": its `broken` is exactly that (the test could not run to a verdict). */
 const STATUS: Record<CheckStatus, string> = {

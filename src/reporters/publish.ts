@@ -1,10 +1,10 @@
+import { redactRunDir } from '../checks/redact/redact-files.ts';
 import type { Store } from '../engine/store/store.ts';
 import type { Verdict } from '../model/verdict.ts';
 import { writeAllure } from './allure.ts';
 import { writeJunit } from './junit.ts';
 import { pointLatest } from './latest.ts';
 import { writeMarkdown } from './markdown.ts';
-import { redactRunDir } from './redact-files.ts';
 import { ledgerEntry, maskValue, writeVerdict } from './verdict-file.ts';
 
 export interface PublishInput {

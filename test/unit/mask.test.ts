@@ -94,6 +94,21 @@ describe('createMasker: every encoded form of a secret (issue 9, item 1)', () =>
     ['HTML attribute', 'p@ss w/&quot;rd+&amp;1'],
     ['HTML attribute, numeric', 'p@ss w/&#34;rd+&amp;1'],
     ['JSON in an HTML attribute', 'p@ss w/\\&quot;rd+&amp;1'],
+    ['PHP JSON (`/` as `\\/`)', 'p@ss w\\/\\"rd+&1'],
+    ['PHP JSON in JSON', 'p@ss w\\\\\\/\\\\\\"rd+&1'],
+    ['form-urlencoded, lower-case hex', 'p%40ss+w%2f%22rd%2b%261'],
+    ['HTML hex entity', 'p@ss w/&#x22;rd+&#x26;1'],
+    ['HTML hex entity, upper-case, zero-padded', 'p@ss w/&#X0022;rd+&AMP;1'],
+    [
+      'HTML decimal entities throughout',
+      '&#112;&#64;&#115;&#115;&#32;&#119;&#47;&#34;&#114;&#100;&#43;&#38;&#49;',
+    ],
+    ['every byte percent-encoded', '%70%40%73%73%20%77%2F%22%72%64%2B%26%31'],
+    ['every byte percent-encoded, lower-case', '%70%40%73%73%20%77%2f%22%72%64%2b%26%31'],
+    ['percent-encoded twice', 'p%2540ss%2520w%252F%2522rd%252B%25261'],
+    ['JSON \\u escapes throughout', '\\u0070\\u0040ss w/\\u0022rd\\u002b\\u00261'],
+    ['JSON, then form-encoded (a JSON body in a form post)', 'p%40ss+w%2F%5C%22rd%2B%261'],
+    ['HTML in JSON (a page in a trace)', 'p@ss w/\\u0026quot;rd+\\u0026amp;1'],
   ])('masks the %s form', (_form, written) => {
     expect(mask(`before ${written} after`)).toBe('before *** after');
   });
@@ -108,6 +123,28 @@ describe('createMasker: every encoded form of a secret (issue 9, item 1)', () =>
       );
       expect(mask(`token ${Buffer.from(`${prefix}${SECRET}`).toString('base64url')}`)).toContain('***');
     }
+  });
+
+  it('masks a secret with characters beyond ASCII in its UTF-8 percent, JSON \\u and HTML forms', () => {
+    const m = createMasker(['pä€😀s']);
+    for (const written of [
+      'pä€😀s',
+      'p%C3%A4%E2%82%AC%F0%9F%98%80s',
+      'p\\u00e4\\u20ac\\ud83d\\ude00s',
+      'p&#xE4;&#8364;&#x1F600;s',
+    ])
+      expect(m(`<${written}>`), written).toBe('<***>');
+  });
+
+  it('masks the longest encoding at either end, leaving no escape fragment', () => {
+    expect(createMasker(['"x&'])('a &quot;x&amp; b \\\\\\"x\\u0026 c')).toBe('a *** b *** c');
+  });
+
+  it('stays fast on a large text without the secret', () => {
+    const text = `${'{"a":"b\\"c%20d&amp;e\\/f"} '.repeat(150_000)}`;
+    const started = performance.now();
+    expect(mask(text)).toBe(text);
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('leaves other text alone, encoded or not', () => {

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
+import { redactBytes } from '../../src/checks/redact/redact-bytes.ts';
+import { redactRunDir, UNREDACTED_COPY_ENV } from '../../src/checks/redact/redact-files.ts';
 import { createMasker } from '../../src/config/mask.ts';
 import { writeAllure } from '../../src/reporters/allure.ts';
-import { redactBytes } from '../../src/reporters/redact-bytes.ts';
-import { redactRunDir, UNREDACTED_COPY_ENV } from '../../src/reporters/redact-files.ts';
 import { tempDirs, writeTree } from '../hygiene/helpers.ts';
 import { locateIn, locateSecret, unzipEntries } from '../hygiene/secret-search.ts';
 import { makeVerdict } from './helpers.ts';
@@ -149,6 +149,36 @@ describe('redactRunDir (issue 9, item 1)', () => {
       /^rollgate removed .*dump\.bin: it is binary/,
     );
     expect(locateSecret(results, SECRET)).toEqual([]);
+  });
+
+  it('refuses to copy the unredacted folder under reports/ or into the run folder, and cleans it all the same', () => {
+    const reports = dirs.make();
+    const runDir = writeTree(path.join(reports, 'runs', 'r1'), { 'a.txt': SECRET });
+    for (const [copy, why] of [
+      [path.join(reports, 'unredacted'), `it is inside the reports folder ${reports}`],
+      [path.join(runDir, 'unredacted'), `it is inside the reports folder ${reports}`],
+      ['relative/dir', 'not an absolute path'],
+    ] as const) {
+      expect(() => redactRunDir(runDir, mask, { [UNREDACTED_COPY_ENV]: copy })).toThrow(
+        `${UNREDACTED_COPY_ENV}=${copy} refused: ${why}; it is a test seam for a folder outside reports/`,
+      );
+      expect(existsSync(path.resolve(copy))).toBe(false);
+    }
+    expect(readFileSync(path.join(runDir, 'a.txt'), 'utf8')).toBe('***');
+    // A run folder outside any reports/runs/: only the run folder itself is refused.
+    const lone = writeTree(dirs.make(), { 'a.txt': SECRET });
+    expect(() => redactRunDir(lone, mask, { [UNREDACTED_COPY_ENV]: path.join(lone, 'x') })).toThrow(
+      `refused: it is inside the run folder ${lone}`,
+    );
+  });
+
+  it('copies aside once: a second redaction of the run leaves the unredacted copy as it was', () => {
+    const runDir = writeTree(dirs.make(), { 'a.txt': SECRET });
+    const copy = path.join(dirs.make(), 'unredacted');
+    redactRunDir(runDir, mask, { [UNREDACTED_COPY_ENV]: copy });
+    redactRunDir(runDir, mask, { [UNREDACTED_COPY_ENV]: copy });
+    expect(readFileSync(path.join(copy, 'a.txt'), 'utf8')).toBe(SECRET);
+    expect(readFileSync(path.join(runDir, 'a.txt'), 'utf8')).toBe('***');
   });
 
   it('copies nothing aside without the test seam, and a missing run folder is nothing to clean', () => {
