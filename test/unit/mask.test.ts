@@ -140,11 +140,11 @@ describe('createMasker: every encoded form of a secret (issue 9, item 1)', () =>
     expect(createMasker(['"x&'])('a &quot;x&amp; b \\\\\\"x\\u0026 c')).toBe('a *** b *** c');
   });
 
-  it('stays fast on a large text without the secret', () => {
+  // Speed is npm run bench's business; this only shows escape-dense text is left whole (a pattern
+  // that backtracked badly would not finish within the test timeout).
+  it('leaves a large escape-dense text without the secret unchanged', () => {
     const text = `${'{"a":"b\\"c%20d&amp;e\\/f"} '.repeat(150_000)}`;
-    const started = performance.now();
     expect(mask(text)).toBe(text);
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('leaves other text alone, encoded or not', () => {
