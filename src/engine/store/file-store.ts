@@ -1,5 +1,7 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { RollgateError } from '../../config/errors.ts';
 import { BackupRecord } from '../../model/backup-record.ts';
 import { Signoff, Waiver } from '../../model/governance.ts';
 import { LedgerEntry } from '../../model/ledger-entry.ts';
@@ -9,6 +11,48 @@ import type { Store } from './store.ts';
 /** Entries of a JSONL store; warnings about torn lines are reported once, by verify(). */
 function read<T>(file: string, schema: z.ZodType<T>): T[] {
   return readJsonl(file, schema).entries;
+}
+
+function tryStat(file: string) {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Throws `ROLLGATE_STORE_UNAVAILABLE` unless the reports directory is, or can become, a writable
+ * directory. Checked when the store opens, without creating anything: a file in its place would
+ * otherwise surface only after the gate started, as a crash at the first run folder.
+ */
+export function assertReportsDir(reportsDir: string): void {
+  const fix = 'set ROLLGATE_REPORTS_DIR to a directory rollgate may write, or remove what is in the way';
+  let dir = reportsDir;
+  // The nearest existing ancestor decides whether the directory can be created.
+  for (;;) {
+    // ENOTDIR (a file higher up) reads as "absent" here; the walk up reaches that file.
+    const stat = tryStat(dir);
+    if (stat) {
+      if (!stat.isDirectory()) {
+        const what = dir === reportsDir ? 'it' : dir;
+        throw new RollgateError(
+          'ROLLGATE_STORE_UNAVAILABLE',
+          `reports directory ${reportsDir}: ${what} is not a directory, so no run or ledger can be written there; ${fix}.`,
+        );
+      }
+      break;
+    }
+    dir = path.dirname(dir);
+  }
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new RollgateError(
+      'ROLLGATE_STORE_UNAVAILABLE',
+      `reports directory ${reportsDir}: ${dir} is not writable; ${fix}.`,
+    );
+  }
 }
 
 /** The default store: JSONL files in the reports directory. */

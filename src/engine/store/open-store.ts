@@ -1,6 +1,6 @@
 import { RollgateError } from '../../config/errors.ts';
 import { createMasker } from '../../config/mask.ts';
-import { fileStore } from './file-store.ts';
+import { assertReportsDir, fileStore } from './file-store.ts';
 import { pgStore } from './pg-store.ts';
 import type { Store } from './store.ts';
 
@@ -19,13 +19,20 @@ export async function openStore(
     for (const w of await store.verify()) warn(w);
   } catch (error) {
     await store.close();
-    throw error;
+    if (error instanceof RollgateError) throw error;
+    // An unreadable file (a directory named ledger.jsonl, no permission) is an unusable store too.
+    throw new RollgateError(
+      'ROLLGATE_STORE_UNAVAILABLE',
+      `${store.description}: cannot read the store (${createMasker([])((error as Error).message)}); fix or move what is in the way.`,
+    );
   }
   return store;
 }
 
 async function connect(reportsDir: string, env: NodeJS.ProcessEnv): Promise<Store> {
   const url = env.ROLLGATE_LEDGER_URL;
+  // Run folders go to the reports directory whichever store keeps the ledger.
+  assertReportsDir(reportsDir);
   if (!url) return fileStore(reportsDir);
   const masked = createMasker([])(url);
   if (!/^postgres(ql)?:\/\//.test(url)) {
