@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, test } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Left to right: each layer imports only itself and the layers to its left. */
+const LAYERS = ['model', 'config', 'checks', 'engine', 'reporters', 'cli'];
+/** The public entry (`src/index.ts`) sits above every layer: it may import anything, nothing imports it. */
+const ENTRY = 'the public entry';
+
+/** `src/<layer>/…` → layer; `src/index.ts` → the entry; anything else in or out of src/ → undefined. */
+function layerOf(file: string): string | undefined {
+  if (file === 'src/index.ts') return ENTRY;
+  const [top, layer, ...rest] = file.split('/');
+  return top === 'src' && rest.length > 0 && LAYERS.includes(layer!) ? layer : undefined;
+}
+
+/** The specifiers a file imports, by TypeScript's own scanner: comments and strings are not imports. */
+function importsOf(source: string): string[] {
+  // `true, true`: static imports and `export … from`, plus dynamic `import('…')` and require().
+  return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
+}
+
+/**
+ * Every import against model → config → checks → engine → reporters → cli, one line each, for
+ * `files` (paths relative to the repository, with `/`, mapped to their source). Relative
+ * specifiers are resolved from the importing file; `rollgate` self-references are the public entry.
+ */
+function layerViolations(files: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const [file, source] of files) {
+    const from = layerOf(file);
+    if (from === ENTRY) continue;
+    if (!from) {
+      out.push(`${file} is in no layer: move it under src/<${LAYERS.join('|')}>/`);
+      continue;
+    }
+    for (const spec of importsOf(source)) {
+      let target: string;
+      if (spec.startsWith('.')) target = path.posix.join(path.posix.dirname(file), spec);
+      else if (spec === 'rollgate' || spec.startsWith('rollgate/')) target = spec;
+      else continue; // node: built-ins and npm packages are not layers
+      const to = spec.startsWith('.') ? layerOf(target) : ENTRY;
+      if (to === from) continue;
+      if (to === ENTRY) out.push(`${file} imports ${target}: ${from} may not import ${ENTRY}`);
+      else if (!to) out.push(`${file} imports ${target}: ${from} may not import outside the layers of src/`);
+      else if (LAYERS.indexOf(to) > LAYERS.indexOf(from))
+        out.push(`${file} imports ${target}: ${from} may not import ${to}`);
+    }
+  }
+  return out;
+}
+
+function sourceTree(): Map<string, string> {
+  const files = readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.[cm]?tsx?$/.test(f))
+    .map((f) => `src/${f.split(path.sep).join('/')}`)
+    .sort();
+  return new Map(files.map((f) => [f, readFileSync(path.join(ROOT, f), 'utf8')]));
+}
+
+describe('issue 10 item 5: imports in src/ follow model → config → checks → engine → reporters → cli', () => {
+  test('no file in src/ imports a layer to its right', () => {
+    const tree = sourceTree();
+    // Not vacuous: every layer has files and the scan sees their relative imports.
+    for (const layer of LAYERS)
+      expect(
+        [...tree.keys()].some((f) => layerOf(f) === layer),
+        layer,
+      ).toBe(true);
+    const relative = [...tree.values()].flatMap((s) => importsOf(s).filter((x) => x.startsWith('.')));
+    expect(relative.length).toBeGreaterThan(200);
+    expect(layerViolations(tree)).toEqual([]);
+  });
+
+  test('a planted violation of each kind is found and named; allowed imports and comments are not', () => {
+    const planted = new Map([
+      [
+        'src/model/a.ts',
+        `/** @example import { gate } from '../cli/gate.ts' */\nimport { z } from 'zod';\nimport type { X } from './b.ts';\nimport { mask } from '../config/mask.ts';\nconst s = "import x from '../engine/run-gate.ts'";`,
+      ],
+      ['src/config/b.ts', `import { A } from '../model/a.ts';\nconst m = await import('../cli/main.ts');`],
+      ['src/checks/c.ts', `export * from '../engine/store/file-store.ts';\nexport { y } from './d.ts';`],
+      ['src/engine/d.ts', `import type {\n  Verdict,\n} from '../reporters/console.ts';\nimport 'node:fs';`],
+      [
+        'src/reporters/e.ts',
+        `import { runGate } from '../engine/run-gate.ts';\nimport { defineRunbook } from 'rollgate';`,
+      ],
+      ['src/cli/f.ts', `import { main } from '../index.ts';\nimport { seed } from '../../demo/seed.ts';`],
+      ['src/index.ts', `export * from './cli/main.ts';`],
+      ['src/util/g.ts', `export const g = 1;`],
+    ]);
+    expect(layerViolations(planted)).toEqual([
+      'src/model/a.ts imports src/config/mask.ts: model may not import config',
+      'src/config/b.ts imports src/cli/main.ts: config may not import cli',
+      'src/checks/c.ts imports src/engine/store/file-store.ts: checks may not import engine',
+      'src/engine/d.ts imports src/reporters/console.ts: engine may not import reporters',
+      'src/reporters/e.ts imports rollgate: reporters may not import the public entry',
+      'src/cli/f.ts imports src/index.ts: cli may not import the public entry',
+      'src/cli/f.ts imports demo/seed.ts: cli may not import outside the layers of src/',
+      'src/util/g.ts is in no layer: move it under src/<model|config|checks|engine|reporters|cli>/',
+    ]);
+  });
+});
