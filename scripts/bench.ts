@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_RUNBOOK } from '../src/config/load-runbook.ts';
+import { findRunbook } from '../src/config/discover-runbook.ts';
 import { reportsDir } from '../src/config/paths.ts';
 import { stopEverything } from './bench/demo.ts';
 import { gateVsByHand } from './bench/gate-time.ts';
@@ -57,7 +57,7 @@ if (values.only && !['throughput', 'gate'].includes(values.only)) {
 const rounds = positiveInt('rounds', values.rounds, 2);
 const durationSec = positiveInt('duration', values.duration, 5);
 const connections = positiveInt('connections', values.connections, 4);
-const runbookFile = process.env.ROLLGATE_RUNBOOK || DEFAULT_RUNBOOK;
+const runbookFile = findRunbook({ env: process.env.ROLLGATE_RUNBOOK, root }).file;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

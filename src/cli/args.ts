@@ -14,7 +14,8 @@ Commands:
                     accept one failing blocking check for this release until a date
 
 Options:
-  --runbook <file>      runbook module (default runbooks/demo.runbook.ts, env ROLLGATE_RUNBOOK)
+  --runbook <file>      runbook module (env ROLLGATE_RUNBOOK); default rollgate.runbook.ts in the current
+                        directory, else the only runbooks/*.runbook.ts
   --base-url <url>      point the stage at a deployment (env ROLLGATE_BASE_URL); needs --release
   --baseline-url <url>  the baseline a canary stage is compared against (env ROLLGATE_BASELINE_URL)
   --k6-summary <file>   gate: judge the stage's budgets on a k6 --summary-export from a run elsewhere

@@ -1,13 +1,10 @@
 import { RollgateError } from '../config/errors.ts';
-import { DEFAULT_RUNBOOK, type LoadedRunbook, loadRunbook } from '../config/load-runbook.ts';
+import { findAndLoadRunbook, type LoadedRunbook } from '../config/load-runbook.ts';
 import type { Cli } from './args.ts';
 
-export function runbookFile(cli: Cli): string {
-  return cli.values.runbook || process.env.ROLLGATE_RUNBOOK || DEFAULT_RUNBOOK;
-}
-
+/** The runbook named by --runbook or ROLLGATE_RUNBOOK, else found by convention in the current directory. */
 export function load(cli: Cli): Promise<LoadedRunbook> {
-  return loadRunbook(runbookFile(cli));
+  return findAndLoadRunbook({ flag: cli.values.runbook, env: process.env.ROLLGATE_RUNBOOK });
 }
 
 export function stageArg(cli: Cli, verb: string): string {

@@ -1,6 +1,7 @@
 /** Error codes a user can search for; each message says the fix. */
 export type RollgateErrorCode =
   | 'ROLLGATE_RUNBOOK_NOT_FOUND'
+  | 'ROLLGATE_RUNBOOK_AMBIGUOUS'
   | 'ROLLGATE_RUNBOOK_INVALID'
   | 'ROLLGATE_RUNBOOK_LOAD_FAILED'
   | 'ROLLGATE_UNKNOWN_STAGE'

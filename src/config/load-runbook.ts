@@ -2,14 +2,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Runbook } from '../model/runbook.ts';
+import { CONVENTIONAL_RUNBOOK, findRunbook, RUNBOOKS_DIR, type RunbookSource } from './discover-runbook.ts';
 import { RollgateError } from './errors.ts';
 import { missingFileIssues } from './runbook-files.ts';
-
-export const DEFAULT_RUNBOOK = 'runbooks/demo.runbook.ts';
 
 export interface LoadedRunbook {
   file: string;
   runbook: Runbook;
+  /**
+   * How the file was found. Commands rollgate prints repeat `--runbook` unless it was found by
+   * convention, so they work when pasted; absent means named (the safe side).
+   */
+  foundBy?: RunbookSource;
 }
 
 /** Formats every problem at once (a diagnostics collector), each starting with the file. */
@@ -39,14 +43,36 @@ export function validateRunbook(file: string, value: unknown, root?: string): Ru
   return parsed.data;
 }
 
+const NAMED_BY: Record<RunbookSource, string> = {
+  cli: 'given with --runbook',
+  env: 'given in ROLLGATE_RUNBOOK',
+  convention: 'found by convention',
+};
+
+/** Finds the runbook (`--runbook`, `ROLLGATE_RUNBOOK`, then the conventional places) and loads it. */
+export function findAndLoadRunbook(o: {
+  flag?: string;
+  env?: string;
+  root?: string;
+}): Promise<LoadedRunbook> {
+  const root = o.root ?? process.cwd();
+  const found = findRunbook({ ...o, root });
+  return loadRunbook(found.file, root, found.foundBy);
+}
+
 /** Imports a runbook module (TypeScript via tsx) and validates its default export. */
-export async function loadRunbook(file: string, cwd = process.cwd()): Promise<LoadedRunbook> {
+export async function loadRunbook(
+  file: string,
+  cwd = process.cwd(),
+  foundBy: RunbookSource = 'cli',
+): Promise<LoadedRunbook> {
   const abs = path.resolve(cwd, file);
   const rel = path.relative(cwd, abs) || abs;
   if (!existsSync(abs)) {
     throw new RollgateError(
       'ROLLGATE_RUNBOOK_NOT_FOUND',
-      `${rel}: runbook not found. Pass --runbook <file> or create ${DEFAULT_RUNBOOK}.`,
+      `${rel}: runbook not found (${NAMED_BY[foundBy]}; paths resolve from the current directory, ${cwd}). ` +
+        `Fix the path, or name neither --runbook nor ROLLGATE_RUNBOOK to use ${CONVENTIONAL_RUNBOOK} or the one ${RUNBOOKS_DIR}/*.runbook.ts.`,
     );
   }
   let mod: { default?: unknown };
@@ -64,5 +90,5 @@ export async function loadRunbook(file: string, cwd = process.cwd()): Promise<Lo
       `${rel}: has no default export. Write \`export default defineRunbook({...})\`.`,
     );
   }
-  return { file: rel, runbook: validateRunbook(rel, mod.default, cwd) };
+  return { file: rel, runbook: validateRunbook(rel, mod.default, cwd), foundBy };
 }

@@ -1,4 +1,5 @@
 import { assessWindows } from '../checks/window.ts';
+import type { RunbookSource } from '../config/discover-runbook.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { Signoff, Waiver } from '../model/governance.ts';
 import type { Runbook, Stage } from '../model/runbook.ts';
@@ -12,6 +13,8 @@ import { assessWatchSpan } from './watch-span.ts';
 export interface GovernanceInput {
   runbook: Runbook;
   runbookFile: string;
+  /** How the runbook was found; the sign command repeats `--runbook` unless by convention. */
+  runbookFoundBy?: RunbookSource;
   stageName: string;
   stage: Stage;
   release: string;
@@ -37,10 +40,18 @@ function harness(
 }
 
 const quote = (s: string) => `"${s.replace(/(["\\$`])/g, '\\$1')}"`;
+const shellWord = (s: string) => (/^[\w./@:+,=-]+$/.test(s) ? s : quote(s));
 
 /** The command a person runs to sign an item, printed for every pending sign-off. */
-export function signCommand(stage: string, title: string, runbookFile: string, release: string): string {
-  const rb = runbookFile === 'runbooks/demo.runbook.ts' ? '' : ` --runbook ${runbookFile}`;
+export function signCommand(
+  stage: string,
+  title: string,
+  runbookFile: string,
+  release: string,
+  foundBy?: RunbookSource,
+): string {
+  // `sign` finds a conventional runbook again by itself; a named one must be named again to paste.
+  const rb = foundBy === 'convention' ? '' : ` --runbook ${shellWord(runbookFile)}`;
   return `npm run rollgate -- sign ${stage} ${quote(title)} --by <name> --release ${release}${rb}`;
 }
 
@@ -68,7 +79,7 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
           ? { message: `signed by ${s.by} at ${s.at}${s.note ? `: ${s.note}` : ''}` }
           : {
               status: 'failed',
-              message: `not signed for release ${g.release}; sign with: ${signCommand(g.stageName, item.title, file, g.release)}`,
+              message: `not signed for release ${g.release}; sign with: ${signCommand(g.stageName, item.title, file, g.release, g.runbookFoundBy)}`,
             },
       ),
     );

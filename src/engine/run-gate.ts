@@ -89,6 +89,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   const governance = await governanceChecks({
     runbook: loaded.runbook,
     runbookFile: loaded.file,
+    runbookFoundBy: loaded.foundBy,
     stageName: gate.stageName,
     stage: gate.stage,
     release: gate.release,
