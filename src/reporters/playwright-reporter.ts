@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { FullResult, Reporter, TestCase, TestError, TestResult } from '@playwright/test/reporter';
-import type { CheckRecord } from '../checks/record.ts';
 import { RECORD_KEY } from '../checks/record.ts';
 import type { Evidence } from '../model/evidence.ts';
-import type { RawResults } from '../model/raw-result.ts';
+import type { RawRecord, RawResults } from '../model/raw-result.ts';
+import { readRecordJson } from './read-record.ts';
 import { writeRaw } from './write-raw.ts';
 
 function toRawError(e: TestError) {
@@ -22,10 +22,13 @@ export default class RollgatePlaywrightReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     // Retries call onTestEnd once per attempt; only the last attempt decides.
     if (result.retry < test.retries && result.status !== 'passed' && result.status !== 'skipped') return;
-    let record: CheckRecord | undefined;
+    let record: RawRecord | undefined;
+    let recordProblems: string[] | undefined;
     const evidence: Evidence[] = [];
     for (const a of result.attachments) {
-      if (a.name === RECORD_KEY && a.body) record = JSON.parse(a.body.toString('utf8')) as CheckRecord;
+      // The record was written by the test's worker: parse it with the schema, never cast it.
+      if (a.name === RECORD_KEY && a.body)
+        ({ record, problems: recordProblems } = readRecordJson(a.body.toString('utf8'), 'its attachment'));
       else if (a.path || a.body)
         evidence.push({
           name: a.name,
@@ -48,6 +51,7 @@ export default class RollgatePlaywrightReporter implements Reporter {
       errors: result.errors.map(toRawError),
       skipNote: status === 'skipped' ? skip?.description : undefined,
       record,
+      recordProblems,
     });
   }
 

@@ -1,21 +1,10 @@
 import path from 'node:path';
 import type { SerializedError } from '@vitest/utils';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import { type CheckRecord, RECORD_KEY } from '../checks/record.ts';
-import { measurementProblems } from '../model/check-problems.ts';
+import { RECORD_KEY } from '../checks/record.ts';
 import type { RawResults, RawTest } from '../model/raw-result.ts';
+import { readRecord } from './read-record.ts';
 import { writeRaw } from './write-raw.ts';
-
-/**
- * Checks the record while its values are live: JSON turns NaN and Infinity into null, which would
- * hide what the check really recorded. The engine validates the rest again after reading.
- */
-function recordProblems(record: CheckRecord | undefined): string[] | undefined {
-  const ms: unknown = record?.measurements;
-  if (!Array.isArray(ms)) return undefined;
-  const problems = ms.flatMap((m, i) => measurementProblems(m, i));
-  return problems.length ? problems : undefined;
-}
 
 /** Runs inside vitest's main process; collects every test case with the record its check left. */
 export default class RollgateVitestReporter implements Reporter {
@@ -30,9 +19,9 @@ export default class RollgateVitestReporter implements Reporter {
       titlePath.unshift(p.name);
     titlePath.push(testCase.name);
     const state = result.state === 'pending' ? 'interrupted' : result.state;
-    const record = testCase.meta()[RECORD_KEY as keyof ReturnType<TestCase['meta']>] as
-      | CheckRecord
-      | undefined;
+    // The worker's meta crossed a process boundary: parse it, never trust its shape.
+    const meta: Record<string, unknown> = { ...testCase.meta() };
+    const { record, problems } = readRecord(meta[RECORD_KEY], 'vitest meta');
     const test: RawTest = {
       file: path.relative(this.root, testCase.module.moduleId),
       titlePath,
@@ -43,7 +32,7 @@ export default class RollgateVitestReporter implements Reporter {
       errors: (result.errors ?? []).map((e) => ({ name: e.name, message: e.message ?? String(e) })),
       skipNote: result.state === 'skipped' ? result.note : undefined,
       record,
-      recordProblems: recordProblems(record),
+      recordProblems: problems,
     };
     this.results.tests.push(test);
   }
