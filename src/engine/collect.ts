@@ -1,11 +1,11 @@
 import { stripVTControlCharacters } from 'node:util';
 import { classifyError, explainError } from '../checks/errors.ts';
 import type { CheckResult, CheckStatus, PlannedCheck } from '../model/check-result.ts';
-import type { RawResults, RawTest } from '../model/raw-result.ts';
+import type { RawResults, RawTest, RunnerKind } from '../model/raw-result.ts';
 import type { Stage } from '../model/runbook.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
 import { key, type Plan } from './plan.ts';
-import { validCheck } from './valid-checks.ts';
+import { type CheckCandidate, validCheck } from './valid-checks.ts';
 
 function firstLines(text: string, n = 5): string {
   // Strip ANSI colours (messages end up in JSON and HTML) and blank lines.
@@ -49,9 +49,10 @@ function selectedByFilter(t: RawTest, stage: Stage): boolean {
 }
 
 export interface RunnerOutcome {
-  kind: 'vitest' | 'playwright';
+  kind: RunnerKind;
+  /** Parsed with the RawResults schema (engine/read-raw.ts), never cast from JSON. */
   raw?: RawResults;
-  /** Why the runner produced nothing usable (crash, missing browser, stopped). */
+  /** Why the runner produced nothing usable (crash, missing browser, stopped, truncated results). */
   failure?: string;
 }
 
@@ -76,7 +77,7 @@ export function collect(
       const s = statusOf(t);
       rawById.set(id, t);
       // A record the verdict cannot hold errors this check only; the rest of the run stands.
-      const result: CheckResult = {
+      const result: CheckCandidate = {
         id,
         title: planned?.title ?? checkIdentity(t.file, t.titlePath).title,
         suite: t.file,

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RawResults } from '../model/raw-result.ts';
 import type { Stage } from '../model/runbook.ts';
 import type { ChildSet } from './children.ts';
 import type { RunnerOutcome } from './collect.ts';
+import { readRaw } from './read-raw.ts';
 
 const reporterPath = (name: string) => fileURLToPath(new URL(`../reporters/${name}`, import.meta.url));
 
@@ -41,7 +41,7 @@ async function runChild(
       failure: `${kind} exited with ${r.exitCode ?? r.signal} and reported nothing${tail ? `: ${tail}` : ''}`,
     };
   }
-  return { kind, raw: JSON.parse(readFileSync(rawFile, 'utf8')) as RawResults };
+  return readRaw(kind, rawFile, o.runDir);
 }
 
 export function runVitest(stage: Stage, o: RunOptions): Promise<RunnerOutcome> {

@@ -1,10 +1,19 @@
 import { checkProblems, measurementProblems } from '../model/check-problems.ts';
-import { CheckKind, type CheckResult } from '../model/check-result.ts';
+import { CheckKind, CheckResult } from '../model/check-result.ts';
 import { Evidence } from '../model/evidence.ts';
 import type { Measurement } from '../model/measurement.ts';
 
 const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/**
+ * A check as the engine assembled it from what a runner wrote: measurements and evidence are still
+ * unchecked values until {@link validCheck} parses them.
+ */
+export type CheckCandidate = Omit<CheckResult, 'measurements' | 'evidence'> & {
+  measurements: readonly unknown[];
+  evidence: readonly unknown[];
+};
 
 /** Prefix of the message of a check whose record the verdict could not hold. */
 export const INVALID_RECORD = 'recorded a value the verdict cannot hold';
@@ -16,13 +25,14 @@ export const INVALID_RECORD = 'recorded a value the verdict cannot hold';
  * @example validCheck(check).message // 'recorded a value the verdict cannot hold: measurement "x": actual must be a number, got boolean true'
  */
 export function validCheck(
-  check: CheckResult,
+  check: CheckCandidate,
   index = 0,
   extraProblems: readonly string[] = [],
 ): CheckResult {
-  const problems = [...new Set([...extraProblems, ...checkProblems(check)])];
-  if (problems.length === 0) return check;
-  const c = check as unknown as Record<string, unknown>;
+  const parsed = CheckResult.safeParse(check);
+  const problems = [...new Set([...extraProblems, ...(parsed.success ? [] : checkProblems(check))])];
+  if (parsed.success && problems.length === 0) return parsed.data;
+  const c: Record<string, unknown> = { ...check };
   const id = text(c.id) ? c.id : `invalid-check-${index + 1}`;
   const original = text(c.message) ? `\n${c.message}` : '';
   return {
