@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects kept apart: `harness` is rollgate's own tests (`npm test`); `runbooks` holds the
- * runbook suites, which only make sense when the engine runs them against a target.
+ * rollgate's own tests (`npm test`). Runbook suites are not tests of this repository: the engine
+ * runs them against a target with its own run configuration (src/engine/run-config/).
  */
 export default defineConfig({
   test: {
@@ -13,14 +13,6 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-        },
-      },
-      {
-        test: {
-          name: 'runbooks',
-          // Runbook suites, and the harness's fixture suites that exercise the engine's policy.
-          include: ['runbooks/**/*.suite.ts', 'test/fixtures/suites/**/*.suite.ts'],
-          testTimeout: 30_000,
         },
       },
     ],

@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// Registers tsx so runbooks and the harness run as TypeScript without a build step.
+// rollgate's command line. The engine is the package's built JavaScript (dist/); tsx is registered
+// so the runbook, its load profiles and anything they import load as TypeScript without a build step.
+import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write(
+    'rollgate: dist/ is missing: this is a checkout of rollgate, not an installed package. Run `npm run build` (or `npm run setup`) first.\n',
+  );
+  process.exit(2);
+}
 register();
 // `rollgate plan canary | head`: a reader that closes early is not a crash, and not a verdict
 // either: the run goes on to its end (verdict, ledger, stopped children) and exits with its code.
@@ -10,5 +19,5 @@ for (const stream of [process.stdout, process.stderr]) {
     if (error.code !== 'EPIPE') throw error;
   });
 }
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const cli = await import(main.href);
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { defineLoadProfile } from '../src/checks/load/profile.ts';
+import { defineLoadProfile } from 'rollgate';
 
 /**
  * The demo's canary load: mostly the liveness probe, plus the signed-in estimates page and the

@@ -1,6 +1,5 @@
+import { defineRunbook, manual, type RunbookInput } from 'rollgate';
 import pkg from '../package.json' with { type: 'json' };
-import { defineRunbook, manual } from '../src/config/define-runbook.ts';
-import type { RunbookInput } from '../src/model/runbook.ts';
 
 const preflight = 'runbooks/preflight.suite.ts';
 const probes = 'runbooks/probes.suite.ts';

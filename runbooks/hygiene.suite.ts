@@ -1,15 +1,16 @@
-import { describe } from 'vitest';
-import { CheckFailure, ObservationError } from '../src/checks/errors.ts';
 import {
   DATABASE_PERSISTENT,
   databasePersistence,
+  describeFindings,
   JOURNAL_MODE,
   MISSING_SECRETS,
+  SECRET_FINDINGS,
+  scanSecrets,
   secretsPresent,
   sqliteWal,
-} from '../src/checks/runtime-config.ts';
-import { describeFindings, SECRET_FINDINGS, scanSecrets } from '../src/checks/secret-scan.ts';
-import { check } from '../src/checks/vitest.ts';
+} from 'rollgate/checks';
+import { CheckFailure, check, ObservationError } from 'rollgate/vitest';
+import { describe } from 'vitest';
 
 /** The demo's SQLite must run in WAL mode (readers never block the writer). */
 const REQUIRE_SQLITE_WAL = true;

@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
+import { parseDatabaseUrl, sqliteJournalMode } from 'rollgate/checks';
+import { check, ObservationError } from 'rollgate/vitest';
 import { describe, expect } from 'vitest';
-import { parseDatabaseUrl, sqliteJournalMode } from '../src/checks/database.ts';
-import { ObservationError } from '../src/checks/errors.ts';
-import { check } from '../src/checks/vitest.ts';
 
 function databaseUrl(name: string): string {
   const url = process.env[name];

@@ -1,10 +1,7 @@
+import { checkJwks, createTargetClient, jsonBody, probe, report } from 'rollgate/checks';
+import { check } from 'rollgate/vitest';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
-import { report } from '../src/checks/assessment.ts';
-import { jsonBody, probe } from '../src/checks/http.ts';
-import { createTargetClient } from '../src/checks/http-target.ts';
-import { checkJwks } from '../src/checks/jwks.ts';
-import { check } from '../src/checks/vitest.ts';
 
 const SimpleHealth = z.object({ status: z.literal('ok') });
 const DeepHealth = z.object({

@@ -1,13 +1,15 @@
+import {
+  checkCors,
+  checkCsrf,
+  checkRateLimit,
+  checkSecurityHeaders,
+  checkSessionCookies,
+  combine,
+  type LoginSpec,
+  report,
+} from 'rollgate/checks';
+import { check, ObservationError, type TargetContext, type VitestCheckApi } from 'rollgate/vitest';
 import { describe } from 'vitest';
-import { combine, report } from '../src/checks/assessment.ts';
-import { checkCors } from '../src/checks/cors.ts';
-import { checkCsrf } from '../src/checks/csrf.ts';
-import { ObservationError } from '../src/checks/errors.ts';
-import { checkSessionCookies, type LoginSpec } from '../src/checks/form-session.ts';
-import { checkRateLimit } from '../src/checks/rate-limit.ts';
-import { checkSecurityHeaders } from '../src/checks/security-headers.ts';
-import type { TargetContext } from '../src/checks/target-context.ts';
-import { check, type VitestCheckApi } from '../src/checks/vitest.ts';
 
 type Security = NonNullable<TargetContext['target']['security']>;
 

@@ -15,7 +15,7 @@ import { DEFAULT_DATABASE_URL } from '../demo/config.ts';
 import { maskDatabaseUrl } from '../demo/db/url.ts';
 import { BackupFormat } from '../src/checks/backup/manifest.ts';
 import { takeBackup } from '../src/checks/backup/take-backup.ts';
-import { parseDatabaseUrl } from '../src/checks/database.ts';
+import { parseDatabaseUrl } from '../src/checks/probes/database.ts';
 import { reportsDir } from '../src/config/paths.ts';
 import { openStore } from '../src/engine/store/open-store.ts';
 import type { Store } from '../src/engine/store/store.ts';

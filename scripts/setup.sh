@@ -43,4 +43,6 @@ else
   say "no Chromium found and no apt-get: install Chromium, or set ROLLGATE_CHROMIUM to its binary." >&2
   exit 1
 fi
+say "building dist/ (the package's JavaScript) when it is missing or stale"
+node scripts/build.mjs
 say "ready"

@@ -1,4 +1,4 @@
-import { expect, test } from '../src/checks/playwright.ts';
+import { expect, test } from 'rollgate/playwright';
 
 const user = () => process.env.SMOKE_USER ?? 'demo';
 const password = () => process.env.SMOKE_PASSWORD ?? '';

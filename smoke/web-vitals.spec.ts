@@ -1,6 +1,13 @@
 import type { Page } from '@playwright/test';
-import { expect, type PlaywrightCheckApi, test } from '../src/checks/playwright.ts';
-import { measuredVitals, measureVitals, requireVitals, type VitalsRun } from '../src/checks/web-vitals.ts';
+import {
+  expect,
+  measuredVitals,
+  measureVitals,
+  type PlaywrightCheckApi,
+  requireVitals,
+  test,
+  type VitalsRun,
+} from 'rollgate/playwright';
 
 const user = () => process.env.SMOKE_USER ?? 'demo';
 const password = () => process.env.SMOKE_PASSWORD ?? '';

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { LoadProfile } from '../../src/checks/load/index.ts';
 import type { ResolvedGate } from '../../src/config/options.ts';
 import { stageContext } from '../../src/engine/context.ts';
-import { runLoadCheck } from '../../src/engine/load-stage.ts';
+import { playwrightInvocation, runnerCli, vitestInvocation } from '../../src/engine/run-config/invocation.ts';
+import { runLoadCheck } from '../../src/engine/steps/load-stage.ts';
 import { startStageTargets } from '../../src/engine/targets.ts';
 import { benchChildSet } from './demo.ts';
 import type { Timed } from './results.ts';
@@ -79,14 +80,23 @@ export async function stageByHand(o: ByHandOptions): Promise<Timed> {
     if (stage.suites.length) {
       const filter = stage.suiteFilter ? ['-t', stage.suiteFilter] : [];
       const retry = stage.retries ? [`--retry=${stage.retries}`] : [];
-      await step('vitest', 'vitest', ['run', '--project', 'runbooks', ...retry, ...stage.suites, ...filter]);
+      const inv = vitestInvocation(root, stage);
+      await step(
+        'vitest',
+        process.execPath,
+        [runnerCli('vitest'), 'run', ...inv.args, ...retry, ...stage.suites, ...filter],
+        inv.env,
+      );
     }
     if (stage.smoke) {
       const grep = stage.smoke.grep ? ['--grep', stage.smoke.grep] : [];
-      await step('playwright', 'playwright', ['test', ...stage.smoke.specs, ...grep], {
-        ROLLGATE_PW_OUTPUT: path.join(runDir, 'playwright'),
-        ROLLGATE_RETRIES: String(stage.retries),
-      });
+      const inv = playwrightInvocation(root, stage, { outputDir: path.join(runDir, 'playwright') });
+      await step(
+        'playwright',
+        process.execPath,
+        [runnerCli('playwright'), 'test', ...inv.args, ...stage.smoke.specs, ...grep],
+        inv.env,
+      );
     }
     if (o.profile) {
       // The engine's load step: the profile against the target (and the baseline, interleaved).

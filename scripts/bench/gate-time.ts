@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { loadRunbook } from '../../src/config/load-runbook.ts';
 import { resolveGate } from '../../src/config/options.ts';
-import { prepareLoad } from '../../src/engine/load-stage.ts';
+import { prepareLoad } from '../../src/engine/steps/load-stage.ts';
 import { stageByHand } from './by-hand.ts';
 import { buildMeasure, type Measure, side, type Timed } from './results.ts';
 

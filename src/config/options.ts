@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Runbook, Stage, Target } from '../model/runbook.ts';
+import { mergeRunnerOptions } from '../model/runner-options.ts';
 import { type Clock, fixedClock, systemClock } from './clock.ts';
 import { RollgateError } from './errors.ts';
 import { reportsDir } from './paths.ts';
@@ -176,7 +177,12 @@ export function resolveGate(
   }
   return {
     stageName,
-    stage,
+    // The runbook's runner options under the stage's own, so the engine reads one set.
+    stage: {
+      ...stage,
+      playwright: mergeRunnerOptions(runbook.playwright, stage.playwright),
+      vitest: mergeRunnerOptions(runbook.vitest, stage.vitest),
+    },
     targetName: stage.target,
     target,
     baseURL,

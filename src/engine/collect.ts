@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import { classifyError, explainError } from '../checks/errors.ts';
+import { classifyError, explainError } from '../checks/authoring/errors.ts';
 import type { CheckResult, CheckStatus, PlannedCheck } from '../model/check-result.ts';
 import type { RawResults, RawTest, RunnerKind } from '../model/raw-result.ts';
 import type { Stage } from '../model/runbook.ts';

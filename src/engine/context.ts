@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TargetContext } from '../checks/target-context.ts';
+import type { TargetContext } from '../checks/authoring/target-context.ts';
 import type { ResolvedGate } from '../config/options.ts';
 
 /**

@@ -1,9 +1,10 @@
-import { setPriority } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { PlannedCheck } from '../model/check-result.ts';
 import type { Stage } from '../model/runbook.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
+import { playwrightInvocation, runnerCli, vitestInvocation } from './run-config/invocation.ts';
 
 export interface Plan {
   checks: PlannedCheck[];
@@ -35,10 +36,11 @@ interface Listed {
 }
 
 async function listVitest(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Listed[] | Error> {
-  const args = ['list', '--json', '--config', 'vitest.config.ts', '--project', 'runbooks', ...stage.suites];
+  const inv = vitestInvocation(root, stage);
+  const args = [runnerCli('vitest'), 'list', '--json', ...inv.args, ...stage.suites];
   if (stage.suiteFilter) args.push('-t', stage.suiteFilter);
   const r = await lowPriority(
-    execa('vitest', args, { cwd: root, env, preferLocal: true, reject: false, stdin: 'ignore' }),
+    execa(process.execPath, args, { cwd: root, env: { ...env, ...inv.env }, reject: false, stdin: 'ignore' }),
   );
   const start = r.stdout.indexOf('[');
   if (r.exitCode !== 0 && start < 0) return new Error(firstLines(`${r.stderr}\n${r.stdout}`));
@@ -66,10 +68,12 @@ function walk(suite: PwSuite, titles: string[], out: Listed[], testDir: string) 
 
 async function listPlaywright(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Listed[] | Error> {
   const smoke = stage.smoke!;
-  const args = ['test', '--list', '--reporter=json', ...smoke.specs];
+  // Listing writes nothing: the output folder is only there because the configuration needs one.
+  const inv = playwrightInvocation(root, stage, { outputDir: path.join(tmpdir(), 'rollgate-list') });
+  const args = [runnerCli('playwright'), 'test', '--list', ...inv.args, '--reporter=json', ...smoke.specs];
   if (smoke.grep) args.push('--grep', smoke.grep);
   const r = await lowPriority(
-    execa('playwright', args, { cwd: root, env, preferLocal: true, reject: false, stdin: 'ignore' }),
+    execa(process.execPath, args, { cwd: root, env: { ...env, ...inv.env }, reject: false, stdin: 'ignore' }),
   );
   try {
     const report = JSON.parse(r.stdout) as {

@@ -13,12 +13,12 @@ import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../model/verdic
 import { createChildSet } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
 import { stageContext } from './context.ts';
-import { drillBudgets, prepareDrill } from './drill.ts';
-import { applyWaivers, governanceChecks } from './governance.ts';
-import { describeLoad, runLoadCheck } from './load-stage.ts';
 import { planStage } from './plan.ts';
 import { decide } from './policy.ts';
-import { runPlaywright, runVitest } from './runners.ts';
+import { drillBudgets, prepareDrill } from './steps/drill.ts';
+import { applyWaivers, governanceChecks } from './steps/governance.ts';
+import { describeLoad, runLoadCheck } from './steps/load-stage.ts';
+import { runPlaywright, runVitest } from './steps/runners.ts';
 import { stopOnSignals } from './stop-signals.ts';
 import type { Store } from './store/store.ts';
 import { startStageTargets } from './targets.ts';

@@ -1,5 +1,5 @@
 import type { LedgerEntry } from '../model/ledger-entry.ts';
-import { isWatchRun } from './watch-span.ts';
+import { isWatchRun } from './watch/watch-span.ts';
 
 export interface StageStanding {
   /** The stage's newest answer for the release: it alone decides. */

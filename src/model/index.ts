@@ -6,5 +6,6 @@ export * from './ledger-entry.ts';
 export * from './measurement.ts';
 export * from './raw-result.ts';
 export * from './runbook.ts';
+export * from './runner-options.ts';
 export * from './verdict.ts';
 export * from './watch.ts';

@@ -3,6 +3,7 @@ import { DrillSpec } from './drill.ts';
 import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { LoadMetric, Operator } from './measurement.ts';
 import { addRuleIssues } from './runbook-rules.ts';
+import { PlaywrightOptions, VitestOptions } from './runner-options.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
 import { SecretPatterns } from './secret-patterns.ts';
 import { WatchSpec } from './watch.ts';
@@ -201,6 +202,10 @@ export const Stage = z.strictObject({
   drill: DrillSpec.optional(),
   /** Repeat the stage's checks as a watch series. @example { interval: '1m', duration: '2h', failureLimit: 1 } */
   watch: WatchSpec.optional(),
+  /** Playwright options for this stage, over the runbook's `playwright`. @example { navigationTimeout: 20000 } */
+  playwright: PlaywrightOptions.optional(),
+  /** Vitest options for this stage, over the runbook's `vitest`. @example { testTimeout: 60000 } */
+  vitest: VitestOptions.optional(),
 });
 export type Stage = z.infer<typeof Stage>;
 
@@ -213,6 +218,10 @@ export const Runbook = z
     stages: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'stage names are lower-case words'), Stage),
     /** Items only a person can attest, declared with `manual()`. */
     signoffs: z.array(SignoffItem).default([]),
+    /** Playwright options for every stage; a stage's own `playwright` overrides single fields. */
+    playwright: PlaywrightOptions.optional(),
+    /** Vitest options for every stage; a stage's own `vitest` overrides single fields. */
+    vitest: VitestOptions.optional(),
     /**
      * Budgets every stage gets, declared once; a stage's own budget of the same name overrides it
      * ("error rate < 0.5% at 5% traffic, < 0.1% at 25%").

@@ -1,6 +1,6 @@
 import { describeMeasurement } from '../checks/budget.ts';
-import type { WatchProgress } from '../engine/watch.ts';
-import { formatDuration } from '../engine/watch-policy.ts';
+import type { WatchProgress } from '../engine/watch/watch.ts';
+import { formatDuration } from '../engine/watch/watch-policy.ts';
 import type { CheckStatus } from '../model/check-result.ts';
 import type { Verdict } from '../model/verdict.ts';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FullResult, Reporter, TestCase, TestError, TestResult } from '@playwright/test/reporter';
-import { RECORD_KEY } from '../checks/record.ts';
+import { RECORD_KEY } from '../checks/authoring/record.ts';
 import type { Evidence } from '../model/evidence.ts';
 import type { RawRecord, RawResults } from '../model/raw-result.ts';
 import { readRecordJson } from './read-record.ts';

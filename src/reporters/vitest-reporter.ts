@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { SerializedError } from '@vitest/utils';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import { RECORD_KEY } from '../checks/record.ts';
+import { RECORD_KEY } from '../checks/authoring/record.ts';
 import type { RawResults, RawTest } from '../model/raw-result.ts';
 import { readRecord } from './read-record.ts';
 import { writeRaw } from './write-raw.ts';

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CheckFailure, ObservationError } from '../../src/checks/authoring/errors.ts';
 import { digestPath } from '../../src/checks/backup/digest.ts';
 import { backupHygiene, type HygieneOptions } from '../../src/checks/backup/hygiene.ts';
 import { type BackupManifest, writeManifest } from '../../src/checks/backup/manifest.ts';
 import { assertOutcome } from '../../src/checks/backup/outcome.ts';
-import { CheckFailure, ObservationError } from '../../src/checks/errors.ts';
 import { tempDirs } from './helpers.ts';
 
 const dirs = tempDirs();

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
 import { mysqlRestoreFailure, pgRestoreFailure } from '../../src/checks/backup/restore-errors.ts';
 import { takeBackup } from '../../src/checks/backup/take-backup.ts';
 import { verifyBackup } from '../../src/checks/backup/verify-backup.ts';
-import { ObservationError } from '../../src/checks/errors.ts';
 import { manifestFor, tempDirs } from './helpers.ts';
 import { mysqlScratchLeft } from './mysql-helpers.ts';
 import { pgScratchLeft } from './pg-helpers.ts';

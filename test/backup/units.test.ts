@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CheckFailure, ObservationError } from '../../src/checks/authoring/errors.ts';
 import { mysqlToolArgs, parseServerUrl, pgToolEnv, serverUrl } from '../../src/checks/backup/connection.ts';
 import { digestPath } from '../../src/checks/backup/digest.ts';
 import { readManifest } from '../../src/checks/backup/manifest.ts';
@@ -9,7 +10,6 @@ import { OutcomeBuilder, withBudget } from '../../src/checks/backup/outcome.ts';
 import { PgScriptScanner } from '../../src/checks/backup/pg-script-scan.ts';
 import { runTool } from '../../src/checks/backup/run-tool.ts';
 import { markerText, parseMarker, sweepDecision } from '../../src/checks/backup/scratch-marker.ts';
-import { CheckFailure, ObservationError } from '../../src/checks/errors.ts';
 import { tempDirs } from './helpers.ts';
 
 const dirs = tempDirs();

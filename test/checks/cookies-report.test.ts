@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { combine, failureMessage, report } from '../../src/checks/assessment.ts';
-import { createCheckApi } from '../../src/checks/check-api.ts';
-import { CheckFailure } from '../../src/checks/errors.ts';
-import { emptyRecord } from '../../src/checks/record.ts';
-import { assessHeaders, headerDump } from '../../src/checks/security-headers.ts';
-import { assessCookies, isDeletion, parseSetCookie } from '../../src/checks/session-cookie.ts';
+import { createCheckApi } from '../../src/checks/authoring/check-api.ts';
+import { CheckFailure } from '../../src/checks/authoring/errors.ts';
+import { emptyRecord } from '../../src/checks/authoring/record.ts';
+import { combine, failureMessage, report } from '../../src/checks/probes/assessment.ts';
+import { assessHeaders, headerDump } from '../../src/checks/probes/security-headers.ts';
+import { assessCookies, isDeletion, parseSetCookie } from '../../src/checks/probes/session-cookie.ts';
 import { thrown } from '../unit/helpers.ts';
 import { failing, rule } from './rules.ts';
 

@@ -2,11 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoServer } from '../../demo/server.ts';
-import { failedRules } from '../../src/checks/assessment.ts';
-import { assessCorsHeaders, checkCors } from '../../src/checks/cors.ts';
-import { checkCsrf } from '../../src/checks/csrf.ts';
-import { ObservationError } from '../../src/checks/errors.ts';
-import { checkSessionCookies, hiddenField } from '../../src/checks/form-session.ts';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
+import { failedRules } from '../../src/checks/probes/assessment.ts';
+import { assessCorsHeaders, checkCors } from '../../src/checks/probes/cors.ts';
+import { checkCsrf } from '../../src/checks/probes/csrf.ts';
+import { checkSessionCookies, hiddenField } from '../../src/checks/probes/form-session.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 import { rejection } from '../unit/helpers.ts';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoServer } from '../../demo/server.ts';
-import { type Assessment, combine, failedRules, failureMessage } from '../../src/checks/assessment.ts';
-import { checkCors } from '../../src/checks/cors.ts';
-import { checkCsrf } from '../../src/checks/csrf.ts';
-import { checkSessionCookies } from '../../src/checks/form-session.ts';
-import { checkRateLimit } from '../../src/checks/rate-limit.ts';
-import { checkSecurityHeaders } from '../../src/checks/security-headers.ts';
+import { type Assessment, combine, failedRules, failureMessage } from '../../src/checks/probes/assessment.ts';
+import { checkCors } from '../../src/checks/probes/cors.ts';
+import { checkCsrf } from '../../src/checks/probes/csrf.ts';
+import { checkSessionCookies } from '../../src/checks/probes/form-session.ts';
+import { checkRateLimit } from '../../src/checks/probes/rate-limit.ts';
+import { checkSecurityHeaders } from '../../src/checks/probes/security-headers.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 
 const FAULTS = ['healthy', 'no-security-headers', 'cors-reflect', 'no-rate-limit', 'no-csrf'] as const;

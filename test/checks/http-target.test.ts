@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ObservationError } from '../../src/checks/errors.ts';
-import { createTargetClient, resolveHeaders } from '../../src/checks/http-target.ts';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
+import { createTargetClient, resolveHeaders } from '../../src/checks/probes/http-target.ts';
 import { rejection, thrown } from '../unit/helpers.ts';
 
 const TOKEN = 'tok-Zq8yX1-never-printed';

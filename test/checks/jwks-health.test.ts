@@ -2,10 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failedRules, failureMessage } from '../../src/checks/assessment.ts';
-import { assessHealth, DeepHealth, SimpleHealth } from '../../src/checks/health.ts';
-import { probe } from '../../src/checks/http.ts';
-import { assessJwks, checkJwks } from '../../src/checks/jwks.ts';
+import { failedRules, failureMessage } from '../../src/checks/probes/assessment.ts';
+import { assessHealth, DeepHealth, SimpleHealth } from '../../src/checks/probes/health.ts';
+import { probe } from '../../src/checks/probes/http.ts';
+import { assessJwks, checkJwks } from '../../src/checks/probes/jwks.ts';
 
 /** Real keys made here, published the way an identity provider does. */
 function publicJwk(type: 'rsa' | 'ec' | 'ed25519', kid: string, alg: string) {

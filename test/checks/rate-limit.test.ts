@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../demo/rate-limit.ts';
-import { failedRules, failureMessage } from '../../src/checks/assessment.ts';
-import { CheckFailure, ObservationError } from '../../src/checks/errors.ts';
-import { checkRateLimit, parseRetryAfter } from '../../src/checks/rate-limit.ts';
+import { CheckFailure, ObservationError } from '../../src/checks/authoring/errors.ts';
+import { failedRules, failureMessage } from '../../src/checks/probes/assessment.ts';
+import { checkRateLimit, parseRetryAfter } from '../../src/checks/probes/rate-limit.ts';
 import { rejection } from '../unit/helpers.ts';
 
 describe('parseRetryAfter', () => {

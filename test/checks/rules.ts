@@ -1,4 +1,4 @@
-import type { RuleResult } from '../../src/checks/assessment.ts';
+import type { RuleResult } from '../../src/checks/probes/assessment.ts';
 
 /** The rule named `name`, or an error listing the rules there are. */
 export function rule(rules: RuleResult[], name: string): RuleResult {

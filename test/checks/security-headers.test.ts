@@ -2,14 +2,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '../../demo/security.ts';
-import { failureMessage } from '../../src/checks/assessment.ts';
-import { splitHeader } from '../../src/checks/browser-headers.ts';
+import { failureMessage } from '../../src/checks/probes/assessment.ts';
+import { splitHeader } from '../../src/checks/probes/browser-headers.ts';
 import {
   assessHeaders,
   checkSecurityHeaders,
   HSTS_MIN_MAX_AGE,
   parseCsp,
-} from '../../src/checks/security-headers.ts';
+} from '../../src/checks/probes/security-headers.ts';
 import { failing, rule } from './rules.ts';
 
 const GOOD: Record<string, string> = {

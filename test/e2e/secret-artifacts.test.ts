@@ -27,8 +27,6 @@ describe('secrets in artifacts (issue 9, item 1)', () => {
     const gate = await rollgate(['gate', 'typed', '--runbook', RUNBOOK], {
       ROLLGATE_REPORTS_DIR: reports,
       SMOKE_PASSWORD: SECRET,
-      // The fixture spec fails on purpose: playwright.config.ts matches it only when asked.
-      ROLLGATE_FIXTURE_SPECS: '1',
       [UNREDACTED_COPY_ENV]: unredacted,
     });
     expect(gate.exitCode, gate.all).toBe(1);

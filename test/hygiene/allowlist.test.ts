@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllowlist, SecretAllowlistError } from '../../src/checks/secret-allowlist.ts';
-import { scanSecrets } from '../../src/checks/secret-scan.ts';
+import { parseAllowlist, SecretAllowlistError } from '../../src/checks/secrets/secret-allowlist.ts';
+import { scanSecrets } from '../../src/checks/secrets/secret-scan.ts';
 import { tempDirs, thrown, writeTree } from './helpers.ts';
 
 const dirs = tempDirs();

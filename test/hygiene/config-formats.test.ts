@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { SecretPatternError } from '../../src/checks/custom-pattern-rule.ts';
-import { isCredentialKey } from '../../src/checks/key-value-rule.ts';
-import { isPlaceholder } from '../../src/checks/secret-placeholders.ts';
-import { describeFinding, describeFindings, scanSecrets } from '../../src/checks/secret-scan.ts';
+import { SecretPatternError } from '../../src/checks/secrets/custom-pattern-rule.ts';
+import { isCredentialKey } from '../../src/checks/secrets/key-value-rule.ts';
+import { isPlaceholder } from '../../src/checks/secrets/secret-placeholders.ts';
+import { describeFinding, describeFindings, scanSecrets } from '../../src/checks/secrets/secret-scan.ts';
 import { Target } from '../../src/model/runbook.ts';
 import { tempDirs, thrown, writeTree } from './helpers.ts';
 

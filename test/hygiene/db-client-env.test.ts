@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { ObservationError } from '../../src/checks/errors.ts';
-import { dbClientEnv } from '../../src/checks/runtime-config.ts';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
+import { dbClientEnv } from '../../src/checks/probes/runtime-config.ts';
 import { thrown } from './helpers.ts';
 
 const PASSWORD = 'Pw-child-5rT9@x';

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { effectiveConfigPath, LEAKY_DATABASE_PASSWORD } from '../../demo/effective-config.ts';
 import { FAULT_NAMES } from '../../demo/faults.ts';
-import { scanSecrets } from '../../src/checks/secret-scan.ts';
+import { scanSecrets } from '../../src/checks/secrets/secret-scan.ts';
 import { tempDirs } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { databasePersistence, secretsPresent, sqliteWal } from '../../src/checks/runtime-config.ts';
+import { databasePersistence, secretsPresent, sqliteWal } from '../../src/checks/probes/runtime-config.ts';
 import { tempDirs } from './helpers.ts';
 
 const dirs = tempDirs();

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CheckFailure, ObservationError } from '../../src/checks/errors.ts';
-import { describeFinding, scanSecrets } from '../../src/checks/secret-scan.ts';
+import { CheckFailure, ObservationError } from '../../src/checks/authoring/errors.ts';
+import { describeFinding, scanSecrets } from '../../src/checks/secrets/secret-scan.ts';
 import { tempDirs, thrown, writeTree } from './helpers.ts';
 
 const dirs = tempDirs();

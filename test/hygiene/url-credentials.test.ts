@@ -1,13 +1,13 @@
 import { lintSource } from '@secretlint/core';
 import { describe, expect, it } from 'vitest';
-import { isPlaceholder } from '../../src/checks/secret-placeholders.ts';
-import { scanText } from '../../src/checks/secret-scan.ts';
+import { isPlaceholder } from '../../src/checks/secrets/secret-placeholders.ts';
+import { scanText } from '../../src/checks/secrets/secret-scan.ts';
 import {
   findParameterCredentials,
   findUrlCredentials,
   URL_CREDENTIALS_RULE_ID,
   urlCredentialsRule,
-} from '../../src/checks/url-credentials-rule.ts';
+} from '../../src/checks/secrets/url-credentials-rule.ts';
 
 const PASSWORD = 'pw-9XkQ2mRt';
 

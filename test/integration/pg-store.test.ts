@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { manifestSha256 } from '../../src/checks/backup/manifest.ts';
-import { prepareDrill } from '../../src/engine/drill.ts';
+import { prepareDrill } from '../../src/engine/steps/drill.ts';
 import { openStore } from '../../src/engine/store/open-store.ts';
 import { DrillSpec } from '../../src/model/drill.ts';
 import { LedgerEntry } from '../../src/model/ledger-entry.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoServer } from '../../demo/server.ts';
 import { parseLoadProfile } from '../../src/checks/load/profile.ts';
-import { runLoadCheck } from '../../src/engine/load-stage.ts';
+import { runLoadCheck } from '../../src/engine/steps/load-stage.ts';
 import { Runbook, type Stage } from '../../src/model/runbook.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoServer } from '../../demo/server.ts';
-import { ObservationError } from '../../src/checks/errors.ts';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
 import { assertLoadPassed } from '../../src/checks/load/canary-run.ts';
 import { LoadRefusedError } from '../../src/checks/load/hosts.ts';
 import { type LoadProfile, loadProfileFile, parseLoadProfile } from '../../src/checks/load/profile.ts';

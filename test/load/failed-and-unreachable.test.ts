@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAutocannon } from '../../src/checks/load/autocannon-run.ts';
 import { describeFailures, failureCounts } from '../../src/checks/load/failures.ts';
 import { parseLoadProfile } from '../../src/checks/load/profile.ts';
-import { runLoadCheck } from '../../src/engine/load-stage.ts';
+import { runLoadCheck } from '../../src/engine/steps/load-stage.ts';
 import { Runbook, type Stage } from '../../src/model/runbook.ts';
 import { closeServer, listen, serverURL, tempDirs } from './helpers.ts';
 

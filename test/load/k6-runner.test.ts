@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ObservationError } from '../../src/checks/errors.ts';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
 import { locateK6, runK6 } from '../../src/checks/load/k6-run.ts';
 import { ingestK6Summary, runK6Script, runLoadProfile } from '../../src/checks/load/run-profile.ts';
 import {

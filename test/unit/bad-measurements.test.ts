@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCheckApi } from '../../src/checks/check-api.ts';
-import { ObservationError } from '../../src/checks/errors.ts';
-import { emptyRecord } from '../../src/checks/record.ts';
+import { createCheckApi } from '../../src/checks/authoring/check-api.ts';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
+import { emptyRecord } from '../../src/checks/authoring/record.ts';
 import { describeValue } from '../../src/model/check-problems.ts';
 import type { Measurement, Operator } from '../../src/model/measurement.ts';
 import { makeMeasurement, thrown } from './helpers.ts';

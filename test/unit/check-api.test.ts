@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCheckApi } from '../../src/checks/check-api.ts';
-import { CheckFailure, ObservationError } from '../../src/checks/errors.ts';
-import { emptyRecord } from '../../src/checks/record.ts';
+import { createCheckApi } from '../../src/checks/authoring/check-api.ts';
+import { CheckFailure, ObservationError } from '../../src/checks/authoring/errors.ts';
+import { emptyRecord } from '../../src/checks/authoring/record.ts';
 import { thrown } from './helpers.ts';
 
 const p95 = { name: 'p95-latency', operator: '<=' as const, expected: 500, unit: 'ms' };

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDatabaseUrl, sqliteJournalMode } from '../../src/checks/database.ts';
-import { CheckFailure, ObservationError } from '../../src/checks/errors.ts';
+import { CheckFailure, ObservationError } from '../../src/checks/authoring/errors.ts';
+import { parseDatabaseUrl, sqliteJournalMode } from '../../src/checks/probes/database.ts';
 import { tempDirs, thrown } from './helpers.ts';
 
 const dirs = tempDirs('rollgate-db-');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CheckFailure, classifyError, explainError, ObservationError } from '../../src/checks/errors.ts';
+import {
+  CheckFailure,
+  classifyError,
+  explainError,
+  ObservationError,
+} from '../../src/checks/authoring/errors.ts';
 
 /** Throws `fn`'s error and returns it, so the test classifies a real exception, not a hand-made shape. */
 function caught(fn: () => void): Error {

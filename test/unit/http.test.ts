@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckFailure, ObservationError } from '../../src/checks/errors.ts';
-import { jsonBody, probe } from '../../src/checks/http.ts';
+import { CheckFailure, ObservationError } from '../../src/checks/authoring/errors.ts';
+import { jsonBody, probe } from '../../src/checks/probes/http.ts';
 import { rejection, thrown } from './helpers.ts';
 
 function listen(server: Server): Promise<string> {

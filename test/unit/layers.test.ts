@@ -7,12 +7,12 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Left to right: each layer imports only itself and the layers to its left. */
 const LAYERS = ['model', 'config', 'checks', 'engine', 'reporters', 'cli'];
-/** The public entry (`src/index.ts`) sits above every layer: it may import anything, nothing imports it. */
+/** The public entries (`src/entries/*.ts`, the package's subpaths) sit above every layer: they may import anything, nothing imports them. */
 const ENTRY = 'the public entry';
 
-/** `src/<layer>/…` → layer; `src/index.ts` → the entry; anything else in or out of src/ → undefined. */
+/** `src/<layer>/…` → layer; `src/entries/*.ts` → the entry; anything else in or out of src/ → undefined. */
 function layerOf(file: string): string | undefined {
-  if (file === 'src/index.ts') return ENTRY;
+  if (/^src\/entries\/[^/]+\.ts$/.test(file)) return ENTRY;
   const [top, layer, ...rest] = file.split('/');
   return top === 'src' && rest.length > 0 && LAYERS.includes(layer!) ? layer : undefined;
 }
@@ -88,8 +88,11 @@ describe('issue 10 item 5: imports in src/ follow model → config → checks �
         'src/reporters/e.ts',
         `import { runGate } from '../engine/run-gate.ts';\nimport { defineRunbook } from 'rollgate';`,
       ],
-      ['src/cli/f.ts', `import { main } from '../index.ts';\nimport { seed } from '../../demo/seed.ts';`],
-      ['src/index.ts', `export * from './cli/main.ts';`],
+      [
+        'src/cli/f.ts',
+        `import { main } from '../entries/index.ts';\nimport { seed } from '../../demo/seed.ts';`,
+      ],
+      ['src/entries/index.ts', `export * from '../cli/main.ts';`],
       ['src/util/g.ts', `export const g = 1;`],
     ]);
     expect(layerViolations(planted)).toEqual([
@@ -98,7 +101,7 @@ describe('issue 10 item 5: imports in src/ follow model → config → checks �
       'src/checks/c.ts imports src/engine/store/file-store.ts: checks may not import engine',
       'src/engine/d.ts imports src/reporters/console.ts: engine may not import reporters',
       'src/reporters/e.ts imports rollgate: reporters may not import the public entry',
-      'src/cli/f.ts imports src/index.ts: cli may not import the public entry',
+      'src/cli/f.ts imports src/entries/index.ts: cli may not import the public entry',
       'src/cli/f.ts imports demo/seed.ts: cli may not import outside the layers of src/',
       'src/util/g.ts is in no layer: move it under src/<model|config|checks|engine|reporters|cli>/',
     ]);

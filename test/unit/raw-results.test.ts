@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../src/engine/collect.ts';
 import type { Plan } from '../../src/engine/plan.ts';
 import { key } from '../../src/engine/plan.ts';
-import { readRaw } from '../../src/engine/read-raw.ts';
+import { readRaw } from '../../src/engine/steps/read-raw.ts';
 import type { PlannedCheck } from '../../src/model/check-result.ts';
 import type { RawResults } from '../../src/model/raw-result.ts';
 import { Stage } from '../../src/model/runbook.ts';

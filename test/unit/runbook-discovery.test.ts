@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main.ts';
 import { findRunbook } from '../../src/config/discover-runbook.ts';
 import type { RollgateError } from '../../src/config/errors.ts';
 import { findAndLoadRunbook, validateRunbook } from '../../src/config/load-runbook.ts';
-import { governanceChecks, signCommand } from '../../src/engine/governance.ts';
+import { governanceChecks, signCommand } from '../../src/engine/steps/governance.ts';
 import { fileStore } from '../../src/engine/store/file-store.ts';
 import { tempDirs, thrown } from './helpers.ts';
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createCheckApi } from '../../src/checks/check-api.ts';
-import { CheckFailure, ObservationError } from '../../src/checks/errors.ts';
-import { emptyRecord } from '../../src/checks/record.ts';
+import { createCheckApi } from '../../src/checks/authoring/check-api.ts';
+import { CheckFailure, ObservationError } from '../../src/checks/authoring/errors.ts';
+import { emptyRecord } from '../../src/checks/authoring/record.ts';
 import {
   aggregateVitals,
   evaluateVitals,
   median,
   requireVitals,
   VITALS,
-} from '../../src/checks/web-vitals-budgets.ts';
+} from '../../src/checks/probes/web-vitals-budgets.ts';
 import { Measurement } from '../../src/model/measurement.ts';
 import type { Budget } from '../../src/model/runbook.ts';
 

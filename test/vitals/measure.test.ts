@@ -1,16 +1,16 @@
 import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoServer } from '../../demo/server.ts';
-import { createCheckApi } from '../../src/checks/check-api.ts';
-import { CheckFailure } from '../../src/checks/errors.ts';
-import { emptyRecord } from '../../src/checks/record.ts';
+import { createCheckApi } from '../../src/checks/authoring/check-api.ts';
+import { CheckFailure } from '../../src/checks/authoring/errors.ts';
+import { emptyRecord } from '../../src/checks/authoring/record.ts';
 import {
   measuredVitals,
   measureVitals,
   requireVitals,
   type VitalsRun,
   webVitalsScriptPath,
-} from '../../src/checks/web-vitals.ts';
+} from '../../src/checks/probes/web-vitals.ts';
 import { findChromium, NO_BROWSER_HELP } from '../../src/config/browser.ts';
 import type { Budget } from '../../src/model/runbook.ts';
 import { Client, startTestDemo, tempDirs } from '../demo/helpers.ts';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { validateRunbook } from '../../src/config/load-runbook.ts';
-import { governanceChecks } from '../../src/engine/governance.ts';
+import { governanceChecks } from '../../src/engine/steps/governance.ts';
 import { fileStore } from '../../src/engine/store/file-store.ts';
 import type { LedgerEntry } from '../../src/model/ledger-entry.ts';
 import { tempDirs } from '../unit/helpers.ts';

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { loadRunbook } from '../../src/config/load-runbook.ts';
 import { processesOfRun } from '../../src/engine/children.ts';
-import { governanceChecks } from '../../src/engine/governance.ts';
+import { governanceChecks } from '../../src/engine/steps/governance.ts';
 import { fileStore } from '../../src/engine/store/file-store.ts';
 import { LedgerEntry } from '../../src/model/ledger-entry.ts';
 import { Verdict } from '../../src/model/verdict.ts';

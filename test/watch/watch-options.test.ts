@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { validateRunbook } from '../../src/config/load-runbook.ts';
 import { resolveWatch } from '../../src/config/watch-options.ts';
-import type { WatchProgress } from '../../src/engine/watch.ts';
+import type { WatchProgress } from '../../src/engine/watch/watch.ts';
 import { watchProgressLine } from '../../src/reporters/console.ts';
 import { makeVerdict, thrown } from '../unit/helpers.ts';
 

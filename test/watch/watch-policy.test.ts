@@ -9,7 +9,7 @@ import {
   type WatchLimits,
   type WatchState,
   type WatchStatus,
-} from '../../src/engine/watch-policy.ts';
+} from '../../src/engine/watch/watch-policy.ts';
 
 /** Feeds runs (true = passed) to the policy until it answers; returns the answer and the runs it took. */
 function series(results: boolean[], limits: WatchLimits): { status: WatchStatus; state: WatchState } {

@@ -1,4 +1,4 @@
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 
 /** A PostgreSQL or MariaDB server as a URL names it; the password stays out of every message. */
 export interface ServerTarget {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { CheckFailure, ObservationError } from '../errors.ts';
+import { CheckFailure, ObservationError } from '../authoring/errors.ts';
 import { ContentDigests, SchemaInventory } from './inventory.ts';
 
 export const BackupEngine = z.enum(['sqlite', 'postgres', 'mysql']);

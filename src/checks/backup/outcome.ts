@@ -1,6 +1,6 @@
 import type { Measurement } from '../../model/measurement.ts';
+import { CheckFailure, ObservationError } from '../authoring/errors.ts';
 import { type BudgetSpec, evaluate } from '../budget.ts';
-import { CheckFailure, ObservationError } from '../errors.ts';
 
 export type OutcomeStatus = 'passed' | 'failed' | 'errored';
 

@@ -1,4 +1,4 @@
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { runTool } from './run-tool.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 
 /**
  * Why a restore into scratch stopped, in words that are true. A restore runs as a restricted role

@@ -1,5 +1,5 @@
 import { execa, type Options } from 'execa';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 
 export interface ToolResult {
   exitCode: number;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { registerCleanup } from './cleanup-registry.ts';
 import { mysqlClientConfig, type ServerTarget, serverUrl } from './connection.ts';
 import type { Scratch } from './scratch.ts';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { BackupRecord } from '../../model/backup-record.ts';
-import { parseDatabaseUrl } from '../database.ts';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
+import { parseDatabaseUrl } from '../probes/database.ts';
 import { parseServerUrl } from './connection.ts';
 import { digestPath } from './digest.ts';
 import {

@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { mysqlClientConfig, mysqlToolArgs, type ServerTarget } from './connection.ts';
 import { compareInventory } from './inventory.ts';
 import { mysqlCanonicalSession, mysqlDigests, mysqlInventory } from './inventory-mariadb.ts';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { pgClientConfig, pgToolEnv, type ServerTarget } from './connection.ts';
 import { pgCanonicalSession, pgDigests, pgInventory, pgQualified, pgTableKey } from './inventory-postgres.ts';
 import type { BackupFormat } from './manifest.ts';

@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { sqliteDigests, sqliteInventory } from './inventory-sqlite.ts';
 import type { TakeResult } from './take-types.ts';
 

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { CheckFailure, ObservationError } from '../errors.ts';
+import { CheckFailure, ObservationError } from '../authoring/errors.ts';
 import type { Digest } from './digest.ts';
 import { type BackupFormat, type BackupManifest, readManifest } from './manifest.ts';
 import type { CheckOutcome, OutcomeBuilder } from './outcome.ts';

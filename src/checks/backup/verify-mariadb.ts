@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { checkTimeEvidence } from './backup-time.ts';
 import { mysqlClientConfig, mysqlToolArgs, parseServerUrl } from './connection.ts';
 import { digestPath } from './digest.ts';

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import pg from 'pg';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { checkTimeEvidence } from './backup-time.ts';
 import { parseServerUrl, pgClientConfig, type ServerTarget } from './connection.ts';
 import { digestPath } from './digest.ts';

@@ -1,7 +1,7 @@
 import type { Evidence } from '../../model/evidence.ts';
 import type { Measurement } from '../../model/measurement.ts';
+import { CheckFailure, ObservationError } from '../authoring/errors.ts';
 import { describeMeasurement } from '../budget.ts';
-import { CheckFailure, ObservationError } from '../errors.ts';
 import { evaluateLoad, isUnobserved, type LoadBudget, loadStatus } from './budgets.ts';
 import { type CanaryJudgement, type JudgeOptions, judgeCanary } from './canary-judge.ts';
 import { latencyChartSvg } from './chart.ts';

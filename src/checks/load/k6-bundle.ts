@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import type { K6Thresholds } from './k6-thresholds.ts';
 
 const K6_MODULES = ['k6', 'k6/*'];

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import type { RequestSample } from './observation.ts';
 
 /** `--out json=<file>`: one JSON object per line, metric declarations and samples. */

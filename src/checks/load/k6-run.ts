@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { readK6Points } from './k6-points.ts';
 import { readK6Summary } from './k6-summary.ts';
 import { byEndpoint, type LoadObservation, type RequestSample } from './observation.ts';

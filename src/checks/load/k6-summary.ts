@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { type K6Metrics, type K6ObserveOptions, observeK6Metrics } from './k6-metrics.ts';
 import type { LoadObservation } from './observation.ts';
 

@@ -1,5 +1,5 @@
-import { CheckFailure, ObservationError } from '../errors.ts';
-import { probe } from '../http.ts';
+import { CheckFailure, ObservationError } from '../authoring/errors.ts';
+import { probe } from '../probes/http.ts';
 import type { LoginSpec } from './profile.ts';
 
 /** A cookie jar just big enough for a form login: name → value, honouring deletions. */

@@ -1,5 +1,5 @@
 import { createMasker } from '../../config/mask.ts';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { errorKind } from './failures.ts';
 
 export const LOAD_UNREACHABLE = 'ROLLGATE_LOAD_UNREACHABLE';

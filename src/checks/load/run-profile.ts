@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Evidence } from '../../model/evidence.ts';
 import type { Measurement } from '../../model/measurement.ts';
-import { ObservationError } from '../errors.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { runAutocannon } from './autocannon-run.ts';
 import { evaluateLoad, type LoadBudget, loadStatus } from './budgets.ts';
 import { latencyChartSvg } from './chart.ts';

@@ -1,0 +1,47 @@
+import { test as base } from '@playwright/test';
+import { type CheckApi, createCheckApi } from './check-api.ts';
+import { type CheckRecord, emptyRecord, RECORD_CONTENT_TYPE, RECORD_KEY } from './record.ts';
+import { type TargetContext, targetContext } from './target-context.ts';
+
+export interface PlaywrightCheckApi extends CheckApi {
+  context: TargetContext;
+  /** Declares the test not applicable here, with the reason; the only skip that passes. */
+  notApplicable(reason: string): void;
+}
+
+/**
+ * Playwright's `test` with a `check` fixture. The record rides to the engine as an attachment,
+ * written in the fixture's teardown so it is there whether the test passed or not.
+ */
+export const test = base.extend<{ check: PlaywrightCheckApi }>({
+  // The stage's target, whichever Playwright config runs the spec (rollgate's or one the runbook names).
+  baseURL: async ({ baseURL }, use) => {
+    await use(process.env.ROLLGATE_CONTEXT ? targetContext().baseURL : baseURL);
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures must destructure their dependencies.
+  check: async ({}, use, testInfo) => {
+    const record: CheckRecord = emptyRecord();
+    const api: PlaywrightCheckApi = {
+      ...createCheckApi(record),
+      context: targetContext(),
+      notApplicable(reason: string) {
+        if (!reason.trim()) throw new Error('notApplicable() needs a reason');
+        record.notApplicable = reason;
+        testInfo.skip(true, reason);
+      },
+    };
+    // Golden paths tagged @mutates create records: only where the target allows it.
+    if (testInfo.tags.includes('@mutates') && !api.context.target.allowMutations) {
+      api.notApplicable(
+        'changes data on the target, and target does not allow mutating checks (allowMutations: false)',
+      );
+    }
+    try {
+      await use(api);
+    } finally {
+      await testInfo.attach(RECORD_KEY, { body: JSON.stringify(record), contentType: RECORD_CONTENT_TYPE });
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,11 @@
+/**
+ * `rollgate/vitest`: `check()` for runbook suites. A check is a vitest test that records
+ * measurements and evidence, and errors (never passes) when it could not observe.
+ */
+
+export type { CheckApi } from '../checks/authoring/check-api.ts';
+export { CheckFailure, ObservationError } from '../checks/authoring/errors.ts';
+/** Internal: the attachment key a check's record travels under (rollgate's own fixtures use it). */
+export { RECORD_KEY } from '../checks/authoring/record.ts';
+export { type TargetContext, targetContext } from '../checks/authoring/target-context.ts';
+export { type CheckOptions, check, type VitestCheckApi } from '../checks/authoring/vitest.ts';
