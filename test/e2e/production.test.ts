@@ -13,10 +13,10 @@ describe('production needs earlier stages and sign-offs', () => {
     expect(first.stdout).toContain('requires/staging failed: no PROMOTE of staging for release 0.1.0');
     expect(first.stdout).toContain('requires/canary failed: no PROMOTE of canary for release 0.1.0');
     expect(first.stdout).toContain(
-      'npm run rollgate -- sign production "Security team approval" --by <name> --release 0.1.0',
+      'npx rollgate sign production "Security team approval" --by <name> --release 0.1.0',
     );
     expect(first.stdout).toContain(
-      'npm run rollgate -- sign production "Operations team approval" --by <name> --release 0.1.0',
+      'npx rollgate sign production "Operations team approval" --by <name> --release 0.1.0',
     );
 
     // Independent stages, run side by side as two CI jobs would; both append to one ledger.

@@ -150,7 +150,7 @@ describe('findAndLoadRunbook and the CLI', () => {
 
 describe('the printed sign command names --runbook exactly when the user had to', () => {
   const args = ['production', 'Security approval', 'runbooks/shop.runbook.ts', '1.0.0'] as const;
-  const base = 'npm run rollgate -- sign production "Security approval" --by <name> --release 1.0.0';
+  const base = 'npx rollgate sign production "Security approval" --by <name> --release 1.0.0';
 
   it('found by convention: no --runbook (sign finds it again)', () => {
     expect(signCommand(...args, 'convention')).toBe(base);

@@ -52,7 +52,7 @@ export function signCommand(
 ): string {
   // `sign` finds a conventional runbook again by itself; a named one must be named again to paste.
   const rb = foundBy === 'convention' ? '' : ` --runbook ${shellWord(runbookFile)}`;
-  return `npm run rollgate -- sign ${stage} ${quote(title)} --by <name> --release ${release}${rb}`;
+  return `npx rollgate sign ${stage} ${quote(title)} --by <name> --release ${release}${rb}`;
 }
 
 const ago = (ms: number) => (ms >= 3600e3 ? `${(ms / 3600e3).toFixed(1)} h` : `${Math.round(ms / 60e3)} min`);
