@@ -90,11 +90,12 @@ describe('docs/runbook-reference.md', () => {
   it('documents no field the schema does not have', () => {
     const known = new Set(paths);
     const fields = documentedFields(text());
-    expect(fields.length).toBeGreaterThanOrEqual(paths.length);
     expect(
       fields.filter((f) => !known.has(f)),
       'table rows naming a field the schema lacks',
     ).toEqual([]);
+    // Rows were read at all: a reader that finds no row would pass vacuously.
+    expect(fields.length).toBeGreaterThan(100);
   });
 });
 
