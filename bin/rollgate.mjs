@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // rollgate's command line. The engine is the package's built JavaScript (dist/); tsx is registered
-// so the runbook, its load profiles and anything they import load as TypeScript without a build step.
+// so the runbook, its load profiles and anything they import load as TypeScript without a build step,
+// for ES modules and, in a project without "type": "module" (npm's default), CommonJS: without tsx's
+// CommonJS hook, Node loads such a .ts file through require() and fails with ERR_REQUIRE_CYCLE_MODULE.
 import { existsSync } from 'node:fs';
+import { register as registerCommonJs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
@@ -12,6 +15,7 @@ if (!existsSync(main)) {
   process.exit(2);
 }
 register();
+registerCommonJs();
 // `rollgate plan canary | head`: a reader that closes early is not a crash, and not a verdict
 // either: the run goes on to its end (verdict, ledger, stopped children) and exits with its code.
 for (const stream of [process.stdout, process.stderr]) {

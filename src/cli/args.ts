@@ -4,6 +4,8 @@ import { RollgateError } from '../config/errors.ts';
 export const USAGE = `rollgate <command> [options]
 
 Commands:
+  init              in an app's folder: write rollgate.runbook.ts, placeholder checks in rollgate/,
+                    the gate:<stage> npm scripts and reports/ in .gitignore (--base-url, --name, --force)
   gate <stage>      run a stage's suites and decide PROMOTE (exit 0) or HOLD (exit 1)
   plan <stage>      print the checks, target and budgets a gate would use; runs nothing
   validate          check a runbook; exit 2 with every problem when it is invalid
@@ -29,6 +31,8 @@ Options:
   --watch-duration <d>  gate: for this long (10m, 2h); with --watch-interval, or the stage's watch
   --failure-limit <n>   gate: failed runs a watch tolerates (default 0)
   --consecutive-success-limit <n>  gate: passes in a row that end a watch as passed
+  --name <name>         init: the runbook's name (default: package.json's name, lower-case-dashes)
+  --force               init: overwrite files and replace npm scripts that exist
   -h, --help            this text
 
 Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).`;
@@ -55,6 +59,8 @@ export interface Cli {
     note?: string;
     reason?: string;
     expires?: string;
+    name?: string;
+    force?: boolean;
     help?: boolean;
   };
 }
@@ -83,6 +89,8 @@ export function parseCli(argv: string[]): Cli {
         note: { type: 'string' },
         reason: { type: 'string' },
         expires: { type: 'string' },
+        name: { type: 'string' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });

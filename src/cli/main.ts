@@ -3,6 +3,7 @@ import { createMasker, secretLookingValues } from '../config/mask.ts';
 import { parseCli, USAGE } from './args.ts';
 import { signCommand, waiveCommand } from './attest.ts';
 import { gateCommand } from './gate.ts';
+import { initCommand } from './init.ts';
 import { planCommand, validateCommand } from './plan.ts';
 import { reportCommand } from './report.ts';
 
@@ -15,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     switch (cli.command) {
+      case 'init':
+        return await initCommand(cli);
       case 'gate':
         return await gateCommand(cli);
       case 'plan':

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Runbook } from '../model/runbook.ts';
 import { CONVENTIONAL_RUNBOOK, findRunbook, RUNBOOKS_DIR, type RunbookSource } from './discover-runbook.ts';
 import { RollgateError } from './errors.ts';
+import { importDefault } from './import-default.ts';
 import { missingFileIssues } from './runbook-files.ts';
 
 export interface LoadedRunbook {
@@ -77,7 +77,7 @@ export async function loadRunbook(
   }
   let mod: { default?: unknown };
   try {
-    mod = await import(pathToFileURL(abs).href);
+    mod = { default: await importDefault(abs) };
   } catch (error) {
     throw new RollgateError(
       'ROLLGATE_RUNBOOK_LOAD_FAILED',

@@ -5,6 +5,7 @@
 
 export type { CheckApi } from '../checks/authoring/check-api.ts';
 export { CheckFailure, ObservationError } from '../checks/authoring/errors.ts';
+export { placeholder } from '../checks/authoring/placeholder-playwright.ts';
 export { expect, type PlaywrightCheckApi, test } from '../checks/authoring/playwright.ts';
 export { type TargetContext, targetContext } from '../checks/authoring/target-context.ts';
 export {

@@ -5,6 +5,7 @@
 
 export type { CheckApi } from '../checks/authoring/check-api.ts';
 export { CheckFailure, ObservationError } from '../checks/authoring/errors.ts';
+export { placeholder } from '../checks/authoring/placeholder-vitest.ts';
 /** Internal: the attachment key a check's record travels under (rollgate's own fixtures use it). */
 export { RECORD_KEY } from '../checks/authoring/record.ts';
 export { type TargetContext, targetContext } from '../checks/authoring/target-context.ts';

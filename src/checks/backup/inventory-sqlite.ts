@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import {
   type ContentDigests,
   emptyInventory,
@@ -6,6 +5,7 @@ import {
   squash,
   TableDigest,
 } from './inventory.ts';
+import type { Database } from './sqlite-driver.ts';
 
 const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 

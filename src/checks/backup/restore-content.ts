@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { mysqlClientConfig, parseServerUrl, pgClientConfig } from './connection.ts';
@@ -15,6 +14,7 @@ import { sqliteDigests, sqliteInventory } from './inventory-sqlite.ts';
 import type { BackupManifest } from './manifest.ts';
 import { type CheckOutcome, OutcomeBuilder } from './outcome.ts';
 import type { Scratch } from './scratch.ts';
+import { Database } from './sqlite-driver.ts';
 
 interface Observed {
   inventory: SchemaInventory;

@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import Database from 'better-sqlite3';
 import { ObservationError } from '../authoring/errors.ts';
 import { sqliteDigests, sqliteInventory } from './inventory-sqlite.ts';
+import { Database } from './sqlite-driver.ts';
 import type { TakeResult } from './take-types.ts';
 
 /** Row counts of every user table of an open SQLite database. */

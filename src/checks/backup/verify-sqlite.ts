@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { checkTimeEvidence } from './backup-time.ts';
 import { registerCleanup } from './cleanup-registry.ts';
 import { copyWithDigest } from './digest.ts';
@@ -10,6 +9,7 @@ import type { BackupManifest } from './manifest.ts';
 import { OutcomeBuilder, withBudget } from './outcome.ts';
 import type { Scratch } from './scratch.ts';
 import { singleFlight } from './single-flight.ts';
+import { Database, isSqliteDriverMissing } from './sqlite-driver.ts';
 import {
   backupReadError,
   checkDigest,
@@ -143,6 +143,7 @@ export async function verifySqliteBackup(opts: VerifyOptions): Promise<VerifyRes
       try {
         db = new Database(copy, { fileMustExist: true });
       } catch (error) {
+        if (isSqliteDriverMissing(error)) throw error; // the environment, not the backup: errored
         out.fail(`cannot open as SQLite: ${(error as Error).message}`);
         return;
       }

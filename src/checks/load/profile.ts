@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { importDefault } from '../../config/import-default.ts';
 import { formatIssues } from '../../config/load-runbook.ts';
 import { LoadRefusedError } from './hosts.ts';
 
@@ -124,9 +124,7 @@ export async function loadProfileFile(file: string, cwd = process.cwd()): Promis
     throw new LoadRefusedError('ROLLGATE_LOAD_PROFILE_INVALID', `${rel}: load profile not found`);
   let value: unknown;
   try {
-    value = abs.endsWith('.json')
-      ? JSON.parse(await readFile(abs, 'utf8'))
-      : ((await import(pathToFileURL(abs).href)) as { default?: unknown }).default;
+    value = abs.endsWith('.json') ? JSON.parse(await readFile(abs, 'utf8')) : await importDefault(abs);
   } catch (error) {
     throw new LoadRefusedError(
       'ROLLGATE_LOAD_PROFILE_INVALID',

@@ -1,0 +1,90 @@
+import { defineRunbook } from 'rollgate';
+
+/**
+ * The rollout of this app as code, written by `npx rollgate init`; yours to edit.
+ * `npx rollgate gate <stage>` (or `npm run gate:<stage>`) runs a stage's checks against the app
+ * and answers PROMOTE (exit 0) or HOLD (exit 1); `npx rollgate validate` checks this file.
+ *
+ * Placeholders: the checks in rollgate/ start as placeholders that always error with
+ * ROLLGATE_PLACEHOLDER, each saying what to write and in which file, so every stage HOLDs until
+ * the real checks replace them. Each file shows the code to write in its comments.
+ *
+ * The release under test: a gate compares what the app reports at `versionPath` with the release
+ * you say you are shipping, `--release <version>` or ROLLGATE_RELEASE (a gate against a baseURL
+ * needs one). The npm scripts init added pass `--release "${ROLLGATE_RELEASE:-$npm_package_version}"`:
+ * ROLLGATE_RELEASE when it is set (in CI, your build's version or tag), else the version in this
+ * project's package.json. `npm run gate:canary -- --release 2.4.1` names one for a single run.
+ *
+ * Where: every stage points at target `app`. Point one run elsewhere with
+ * `npm run gate:canary -- --base-url https://canary.example.com` (or ROLLGATE_BASE_URL), or declare
+ * a target per environment (staging, canary, production), each with its own baseURL, and name it
+ * in the stage's `target`.
+ */
+
+const checks = 'rollgate/checks.suite.ts';
+const goldenPath = 'rollgate/golden-path.spec.ts';
+
+export default defineRunbook({
+  name: '__NAME__',
+  targets: {
+    app: {
+      baseURL: '__BASE_URL__',
+      // The paths your app answers: change them to yours. The version endpoint answers JSON
+      // with a `version` field; the health endpoints answer 200 (simple: the process is up;
+      // deep: its database and other dependencies are reachable).
+      versionPath: '/version',
+      health: { simple: '/healthz', deep: '/healthz' },
+      // Names (never values) of the environment variables a deployment needs; preflight checks them.
+      requiredEnv: [],
+      // Names of secrets whose values are masked (***) in every output, e.g. ['SMOKE_PASSWORD'].
+      secrets: [],
+      // Golden paths that create or change records run only where this is true.
+      allowMutations: false,
+    },
+  },
+  stages: {
+    preflight: {
+      description: 'Before anything ships: the configuration and environment the deployment needs',
+      target: 'app',
+      suites: ['rollgate/preflight.suite.ts'],
+    },
+    staging: {
+      description: 'Staging: health, deployed version and the golden path in a real browser',
+      target: 'app',
+      suites: [checks],
+      smoke: { specs: [goldenPath] },
+    },
+    canary: {
+      description: 'Canary: as staging, then a short load of the health path judged by the budgets',
+      target: 'app',
+      suites: [checks],
+      smoke: { specs: [goldenPath] },
+      // Loopback only: to load a deployment, add its host here and in the profile's `hosts`.
+      load: { profile: 'rollgate/load.profile.ts', hosts: [] },
+      budgets: [
+        { name: 'p95-latency', operator: '<=', value: 500, unit: 'ms' },
+        // A rate budget needs 3 ÷ value requests to mean anything (300 for < 1%); fewer holds.
+        { name: 'error-rate', operator: '<', value: 0.01 },
+      ],
+      // Only a release that staging promoted (read from the ledger in reports/).
+      requires: { stages: [{ stage: 'staging' }] },
+    },
+    production: {
+      description: 'Production: as staging, for a release the canary promoted',
+      target: 'app',
+      suites: [checks],
+      smoke: { specs: [goldenPath] },
+      requires: { stages: [{ stage: 'canary' }] },
+    },
+    dr: {
+      // A disaster-recovery drill restores the newest backup, boots the app on it and runs the
+      // golden path, against RPO and RTO budgets. It needs a backup declaration (where the backups
+      // are) and a target that starts your app on the restored data: add `drill: { backups: {
+      // dir: 'backups', pattern: '*.sqlite' }, rpo: '1h', rto: '30m' }` here and such a target,
+      // then take rollgate/dr.suite.ts out of `suites`. See node_modules/rollgate/docs/backups.md.
+      description: 'Disaster-recovery drill (to be declared: see rollgate/dr.suite.ts)',
+      target: 'app',
+      suites: ['rollgate/dr.suite.ts'],
+    },
+  },
+});
