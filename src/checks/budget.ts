@@ -1,4 +1,4 @@
-import type { Measurement, Operator } from '../model/measurement.ts';
+import type { Measurement, MeasurementOutcome, Operator } from '../model/measurement.ts';
 
 export interface BudgetSpec {
   name: string;
@@ -27,15 +27,16 @@ function compare(actual: number | string, op: Operator, expected: number | strin
 }
 
 /**
- * The one budget evaluator: turns what a check saw into a Measurement. Zero samples, a missing
- * value, NaN or too few samples never pass: no data is not good news.
- * @example evaluate({ name: 'p95', operator: '<=', expected: 500, unit: 'ms' }, 420, 1200).passed // true
+ * The one budget evaluator: turns what a check saw into a Measurement with its outcome. A missing
+ * value, NaN or zero samples is `no-data`; fewer samples than `minSamples` is `inconclusive`;
+ * neither ever passes: no data is not good news.
+ * @example evaluate({ name: 'p95', operator: '<=', expected: 500, unit: 'ms' }, 420, 1200).outcome // 'pass'
  */
 export function evaluate(
   spec: BudgetSpec,
   actual: number | string | null | undefined,
   samples: number,
-): Measurement {
+): Measurement & { outcome: MeasurementOutcome } {
   const base = {
     name: spec.name,
     operator: spec.operator,
@@ -43,27 +44,30 @@ export function evaluate(
     unit: spec.unit,
     samples,
   };
+  const not = (outcome: Exclude<MeasurementOutcome, 'pass'>) => ({ passed: false, outcome });
   if (actual === null || actual === undefined || (typeof actual === 'number' && Number.isNaN(actual))) {
-    return { ...base, actual: null, passed: false, note: 'no data: nothing was measured' };
+    return { ...base, actual: null, ...not('no-data'), note: 'no data: nothing was measured' };
   }
-  if (samples <= 0) return { ...base, actual, passed: false, note: 'no data: zero samples' };
+  if (samples <= 0) return { ...base, actual, ...not('no-data'), note: 'no data: zero samples' };
   if (spec.minSamples !== undefined && samples < spec.minSamples) {
     return {
       ...base,
       actual,
-      passed: false,
+      ...not('inconclusive'),
       note: `inconclusive: ${samples} samples, need at least ${spec.minSamples}`,
     };
   }
   if (typeof actual !== typeof spec.expected) {
+    // Kept a failure, as before outcomes: measure() refuses such a value before it gets here.
     return {
       ...base,
       actual,
-      passed: false,
+      ...not('fail'),
       note: `cannot compare ${typeof actual} with ${typeof spec.expected}`,
     };
   }
-  return { ...base, actual, passed: compare(actual, spec.operator, spec.expected) };
+  const passed = compare(actual, spec.operator, spec.expected);
+  return { ...base, actual, passed, outcome: passed ? 'pass' : 'fail' };
 }
 
 /** One line a person reads: "p95-latency: 812 ms > 500 ms (1200 samples)". */

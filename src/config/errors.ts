@@ -1,18 +1,12 @@
-/** Error codes a user can search for; each message says the fix. */
-export type RollgateErrorCode =
-  | 'ROLLGATE_RUNBOOK_NOT_FOUND'
-  | 'ROLLGATE_RUNBOOK_AMBIGUOUS'
-  | 'ROLLGATE_RUNBOOK_INVALID'
-  | 'ROLLGATE_RUNBOOK_LOAD_FAILED'
-  | 'ROLLGATE_UNKNOWN_STAGE'
-  | 'ROLLGATE_BAD_ARGUMENT'
-  | 'ROLLGATE_RELEASE_REQUIRED'
-  | 'ROLLGATE_WRITE_FAILED'
-  | 'ROLLGATE_STORE_UNAVAILABLE'
-  | 'ROLLGATE_STORE_CORRUPT'
-  | 'ROLLGATE_SIGNOFF_UNKNOWN';
+import type { StartErrorCode } from '../model/error-codes.ts';
 
-/** An error that means "the run could not start": exit code 2, nothing executed. */
+/** Error codes a user can search for; listed with their fixes in model/error-codes.ts. */
+export type RollgateErrorCode = StartErrorCode;
+
+/**
+ * The config layer's one coded error: "the run could not start", exit code 2, nothing executed.
+ * It takes only listed codes; each message names what was wrong and the fix.
+ */
 export class RollgateError extends Error {
   override name = 'RollgateError';
   constructor(

@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { classifyError, explainError } from '../checks/authoring/errors.ts';
 import type { CheckResult, CheckStatus, PlannedCheck } from '../model/check-result.ts';
+import type { EngineErrorCode } from '../model/error-codes.ts';
 import type { RawResults, RawTest, RunnerKind } from '../model/raw-result.ts';
 import type { Stage } from '../model/runbook.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
@@ -18,7 +19,17 @@ function firstLines(text: string, n = 5): string {
     .join('\n');
 }
 
-function statusOf(t: RawTest): { status: CheckStatus; message?: string; notApplicable?: string } {
+interface Status {
+  status: CheckStatus;
+  message?: string;
+  notApplicable?: string;
+  /** The first error's own code, or the engine's when the runner gave none. */
+  code?: string;
+}
+
+const engineCode = (code: EngineErrorCode) => code;
+
+function statusOf(t: RawTest): Status {
   switch (t.state) {
     case 'passed':
       return t.flaky
@@ -28,17 +39,49 @@ function statusOf(t: RawTest): { status: CheckStatus; message?: string; notAppli
       const reason = t.record?.notApplicable ?? t.skipNote;
       return reason?.trim()
         ? { status: 'skipped', notApplicable: reason }
-        : { status: 'skipped', message: 'skipped without a declared reason (use notApplicable(reason))' };
+        : {
+            status: 'skipped',
+            message: 'skipped without a declared reason (use notApplicable(reason))',
+            code: engineCode('ROLLGATE_SKIP_WITHOUT_REASON'),
+          };
     }
     case 'timedOut':
-      return { status: 'errored', message: firstLines(explainError(t.errors[0]?.message ?? 'timed out')) };
+      return {
+        status: 'errored',
+        message: firstLines(explainError(t.errors[0]?.message ?? 'timed out')),
+        code: t.errors[0]?.code ?? engineCode('ROLLGATE_CHECK_TIMEOUT'),
+      };
     case 'interrupted':
-      return { status: 'errored', message: 'interrupted before it finished' };
+      return {
+        status: 'errored',
+        message: 'interrupted before it finished',
+        code: engineCode('ROLLGATE_INTERRUPTED'),
+      };
     case 'failed': {
       const first = t.errors[0] ?? { message: 'failed without an error message' };
-      return { status: classifyError(first), message: firstLines(explainError(first.message)) };
+      return {
+        status: classifyError(first),
+        message: firstLines(explainError(first.message)),
+        code: first.code,
+      };
     }
   }
+}
+
+/**
+ * The id of a runner's result: the plan's, found by file and title path. The reporter computed the
+ * same id with the same function; the plan numbers repeated titles (`id#2`). Any other difference
+ * means reporter and engine disagree, and the check says so instead of passing under a wrong name.
+ */
+function idOf(plan: Plan, t: RawTest): { id: string; mismatch?: string } {
+  const planned = plan.keys.get(key(t.file, t.titlePath));
+  if (planned === undefined) return { id: t.id };
+  if (planned === t.id || (planned.startsWith(`${t.id}#`) && /^\d+$/.test(planned.slice(t.id.length + 1))))
+    return { id: planned };
+  return {
+    id: planned,
+    mismatch: `the runner reported this check as "${t.id}" but the plan lists ${t.file} › ${t.titlePath.join(' › ')} as "${planned}": the runner's reporter and the engine are different rollgate versions; rebuild rollgate (node scripts/build.mjs) and run the gate again`,
+  };
 }
 
 /** Whether a vitest test's full name matches the stage's `-t` filter (vitest joins names with spaces). */
@@ -72,9 +115,11 @@ export function collect(
   for (const o of outcomes) {
     for (const m of o.raw?.moduleErrors ?? []) moduleErrors.set(m.file, m.message);
     for (const t of o.raw?.tests ?? []) {
-      const id = plan.keys.get(key(t.file, t.titlePath)) ?? checkIdentity(t.file, t.titlePath).id;
+      const { id, mismatch } = idOf(plan, t);
       const planned = plan.checks.find((c) => c.id === id);
-      const s = statusOf(t);
+      const s: Status = mismatch
+        ? { status: 'errored', message: mismatch, code: engineCode('ROLLGATE_CHECK_ID_MISMATCH') }
+        : statusOf(t);
       rawById.set(id, t);
       // A record the verdict cannot hold errors this check only; the rest of the run stands.
       const result: CheckCandidate = {
@@ -88,21 +133,25 @@ export function collect(
         measurements: t.record?.measurements ?? [],
         evidence: t.record?.evidence ?? [],
         message: s.message,
+        ...(s.code ? { code: s.code } : {}),
         notApplicable: s.notApplicable,
         retries: t.retries,
       };
       byId.set(id, validCheck(result, byId.size, t.recordProblems));
     }
   }
-  const missing = (c: PlannedCheck): CheckResult => {
+  /** Why a planned check has no result, and its code: the first cause that applies. */
+  const cause = (c: PlannedCheck): [string, EngineErrorCode] => {
     const outcome = outcomes.find((o) => o.kind === c.kind);
-    const why =
-      interrupted ??
-      moduleErrors.get(c.suite) ??
-      outcome?.failure ??
-      (outcome?.raw?.runErrors.length
-        ? outcome.raw.runErrors.join('\n')
-        : 'the runner finished without a result for it');
+    const moduleError = moduleErrors.get(c.suite);
+    if (interrupted !== undefined) return [interrupted, 'ROLLGATE_INTERRUPTED'];
+    if (moduleError !== undefined) return [moduleError, 'ROLLGATE_SUITE_LOAD_FAILED'];
+    if (outcome?.failure !== undefined) return [outcome.failure, 'ROLLGATE_RUNNER_FAILED'];
+    if (outcome?.raw?.runErrors.length) return [outcome.raw.runErrors.join('\n'), 'ROLLGATE_RUNNER_FAILED'];
+    return ['the runner finished without a result for it', 'ROLLGATE_NO_RESULT'];
+  };
+  const missing = (c: PlannedCheck): CheckResult => {
+    const [why, code] = cause(c);
     return {
       ...c,
       status: 'errored',
@@ -111,6 +160,7 @@ export function collect(
       evidence: [],
       retries: 0,
       message: `no result: ${firstLines(why)}`,
+      code,
     };
   };
   const results = plan.checks.map((c) => byId.get(c.id) ?? missing(c));
@@ -132,6 +182,7 @@ export function collect(
       measurements: [],
       evidence: [],
       message: p.message,
+      code: engineCode('ROLLGATE_SUITE_UNRUNNABLE'),
       retries: 0,
     });
   }

@@ -2,7 +2,8 @@ import type { CheckResult } from '../model/check-result.ts';
 
 /**
  * A check the engine itself makes (drill steps, sign-offs, windows, stage order): blocking and
- * passed unless `partial` says otherwise, with no runner behind it.
+ * passed unless `partial` says otherwise, with no runner behind it. A check that does not pass for
+ * a reason with a listed code (model/error-codes.ts) carries it in `partial.code`, not its message.
  * @example harnessCheck('drill/backup', 'newest backup found', { suite: 'drill', message: 'backups/x.sqlite' })
  */
 export function harnessCheck(

@@ -1,7 +1,8 @@
-import { checkProblems, measurementProblems } from '../model/check-problems.ts';
+import { checkProblems } from '../model/check-problems.ts';
 import { CheckKind, CheckResult } from '../model/check-result.ts';
+import type { EngineErrorCode } from '../model/error-codes.ts';
 import { Evidence } from '../model/evidence.ts';
-import type { Measurement } from '../model/measurement.ts';
+import { Measurement } from '../model/measurement.ts';
 
 const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -17,11 +18,14 @@ export type CheckCandidate = Omit<CheckResult, 'measurements' | 'evidence'> & {
 
 /** Prefix of the message of a check whose record the verdict could not hold. */
 export const INVALID_RECORD = 'recorded a value the verdict cannot hold';
+/** Its code, in place of the check's own: the record is why the check is errored. */
+export const INVALID_RECORD_CODE: EngineErrorCode = 'ROLLGATE_INVALID_RECORD';
 
 /**
  * A check that fails the verdict's CheckResult schema (a boolean `actual`, NaN, an unknown
  * operator) becomes an errored check that says which field held what, instead of failing the whole
- * verdict. What is valid in it (identity, other measurements, evidence) is kept as evidence.
+ * verdict, with the code ROLLGATE_INVALID_RECORD. What is valid in it (identity, other measurements,
+ * evidence) is kept as evidence. A valid check comes back parsed: its measurements carry outcomes.
  * @example validCheck(check).message // 'recorded a value the verdict cannot hold: measurement "x": actual must be a number, got boolean true'
  */
 export function validCheck(
@@ -44,11 +48,14 @@ export function validCheck(
     // An unreadable blocking flag counts as blocking: fail closed.
     blocking: typeof c.blocking === 'boolean' ? c.blocking : true,
     durationMs: nonNegative(c.durationMs) ? c.durationMs : 0,
-    measurements: (Array.isArray(c.measurements) ? c.measurements : []).filter(
-      (m): m is Measurement => measurementProblems(m).length === 0,
-    ),
+    // The valid ones, parsed: each with its outcome.
+    measurements: (Array.isArray(c.measurements) ? c.measurements : []).flatMap((m) => {
+      const parsed = Measurement.safeParse(m);
+      return parsed.success ? [parsed.data] : [];
+    }),
     evidence: (Array.isArray(c.evidence) ? c.evidence : []).filter((e) => Evidence.safeParse(e).success),
     message: `${INVALID_RECORD}: ${problems.join('; ')}${original}`,
+    code: INVALID_RECORD_CODE,
     retries: Number.isInteger(c.retries) && nonNegative(c.retries) ? c.retries : 0,
   };
 }

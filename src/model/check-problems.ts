@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { CheckResult } from './check-result.ts';
-import { Measurement, Operator } from './measurement.ts';
+import { Measurement, MeasurementOutcome, Operator } from './measurement.ts';
 
 /**
  * Why a value fails the verdict's schema, in words a release manager reads: which field, what it
@@ -44,6 +44,8 @@ function mustBe(field: string, m: Record<string, unknown>, got: unknown): string
       return 'a whole number of 0 or more';
     case 'passed':
       return 'true or false';
+    case 'outcome':
+      return `one of ${MeasurementOutcome.options.join(', ')}`;
     case 'unit':
     case 'note':
       return 'a string';

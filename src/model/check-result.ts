@@ -23,6 +23,12 @@ export const CheckResult = z.object({
   measurements: z.array(Measurement),
   evidence: z.array(Evidence),
   message: z.string().optional(),
+  /**
+   * The error code of why it did not pass, as a field: the first runner error's own code (a listed
+   * `ROLLGATE_…` code, see error-codes.ts, or a system error's such as ENOENT), or the code the
+   * engine set on a check it made. Reaches verdict.json, JUnit (`type`) and Allure (`code`).
+   */
+  code: z.string().min(1).optional(),
   /** Set on skipped checks: why the check does not apply. */
   notApplicable: z.string().optional(),
   retries: z.number().int().nonnegative().default(0),

@@ -24,8 +24,28 @@ export type RawRecord = z.infer<typeof RawRecord>;
 
 export const RawTestState = z.enum(['passed', 'failed', 'skipped', 'timedOut', 'interrupted']);
 
+/**
+ * One error a runner saw. `code` is the error's own code as a field (an ObservationError's listed
+ * code, or a system error's such as ENOENT), never read out of its message.
+ */
+export const RawError = z.object({
+  name: z.string().optional(),
+  message: z.string(),
+  code: z.string().min(1).optional(),
+});
+export type RawError = z.infer<typeof RawError>;
+
+/** The codes of a Playwright test's errors, by the error's text (Playwright's reporter gets only text). */
+export const RawErrorCodes = z.array(z.object({ message: z.string(), code: z.string().min(1) }));
+export type RawErrorCodes = z.infer<typeof RawErrorCodes>;
+
 /** One test as a runner saw it, before the engine turns it into a CheckResult. */
 export const RawTest = z.object({
+  /**
+   * The check's id, computed by the reporter with the plan's identity function (engine/identity.ts)
+   * from `file` and `titlePath`; the engine still maps through the plan and errors a mismatch.
+   */
+  id: z.string().min(1),
   /** Path relative to the project root. */
   file: z.string().min(1),
   /** describe blocks then the test title. */
@@ -34,7 +54,7 @@ export const RawTest = z.object({
   flaky: z.boolean(),
   retries: z.number().int().nonnegative(),
   durationMs: z.number(),
-  errors: z.array(z.object({ name: z.string().optional(), message: z.string() })),
+  errors: z.array(RawError),
   skipNote: z.string().optional(),
   record: RawRecord.optional(),
   /**

@@ -7,7 +7,9 @@ import { removedNotePath } from '../checks/redact/redact-files.ts';
 import { removalNote } from '../checks/redact/zip-redact.ts';
 import { maskDeep } from '../config/mask.ts';
 import type { CheckResult, CheckStatus } from '../model/check-result.ts';
+import { errorCodeInfo } from '../model/error-codes.ts';
 import type { Evidence } from '../model/evidence.ts';
+import { type MeasurementOutcome, outcomeOf } from '../model/measurement.ts';
 import type { Verdict } from '../model/verdict.ts';
 
 /** Allure has no "errored": its `broken` is exactly that (the test could not run to a verdict). */
@@ -18,6 +20,14 @@ const STATUS: Record<CheckStatus, string> = {
   skipped: 'skipped',
   flaky: 'passed',
   waived: 'skipped',
+};
+
+/** A measurement as a step: no data or too little to judge is `broken` (not observed), like an errored check. */
+const MEASURED: Record<MeasurementOutcome, string> = {
+  pass: 'passed',
+  fail: 'failed',
+  'no-data': 'broken',
+  inconclusive: 'broken',
 };
 
 const EXT: Record<string, string> = {
@@ -59,7 +69,7 @@ function result(v: Verdict, c: CheckResult, dir: string, mask: (s: string) => st
   const start = Date.parse(v.startedAt);
   const steps = c.measurements.map((m) => ({
     name: describeMeasurement(m),
-    status: m.passed ? 'passed' : 'failed',
+    status: MEASURED[outcomeOf(m)],
     stage: 'finished',
     start,
     stop: start,
@@ -68,6 +78,9 @@ function result(v: Verdict, c: CheckResult, dir: string, mask: (s: string) => st
     parameters: [],
   }));
   const detail = c.notApplicable ? `not applicable: ${c.notApplicable}` : c.message;
+  const fix = errorCodeInfo(c.code)?.fix;
+  // The error code as a label (filter by it) and a parameter (shown on the test), its fix in the trace.
+  const code = c.code ? [{ name: 'code', value: c.code }] : [];
   return {
     uuid: randomUUID(),
     historyId: createHash('md5').update(`${v.runbook}:${v.stage}:${c.id}`).digest('hex'),
@@ -75,7 +88,12 @@ function result(v: Verdict, c: CheckResult, dir: string, mask: (s: string) => st
     name: c.title,
     fullName: `${v.runbook}/${v.stage}/${c.id}`,
     status: STATUS[c.status],
-    statusDetails: { message: detail ?? '', flaky: c.status === 'flaky', known: c.status === 'waived' },
+    statusDetails: {
+      message: detail ?? '',
+      ...(c.code ? { trace: fix ? `${c.code}: ${fix}` : c.code } : {}),
+      flaky: c.status === 'flaky',
+      known: c.status === 'waived',
+    },
     stage: 'finished',
     start,
     stop: start + c.durationMs,
@@ -87,11 +105,13 @@ function result(v: Verdict, c: CheckResult, dir: string, mask: (s: string) => st
       { name: 'tag', value: c.blocking ? 'blocking' : 'advisory' },
       { name: 'tag', value: c.kind },
       { name: 'AS_ID', value: c.id },
+      ...code,
     ],
     parameters: [
       { name: 'check id', value: c.id },
       { name: 'rollgate status', value: c.status },
       { name: 'release', value: v.target.version },
+      ...code,
     ],
     links: [],
     steps,

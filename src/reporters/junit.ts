@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMeasurement } from '../checks/budget.ts';
+import { errorCodeInfo } from '../model/error-codes.ts';
 import type { Verdict } from '../model/verdict.ts';
 
 const esc = (s: string) =>
@@ -12,17 +13,30 @@ const esc = (s: string) =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: XML 1.0 forbids these characters; they must go.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
-/** JUnit XML for CI systems: failed → <failure>, errored → <error>, unjustified skips → <skipped>. */
+/** The check's error code and, when it is a listed code, its fix: one line of a failure's text. */
+function codeLine(code: string | undefined): string | undefined {
+  if (!code) return undefined;
+  const info = errorCodeInfo(code);
+  return info ? `${code}: ${info.fix}` : code;
+}
+
+/**
+ * JUnit XML for CI systems: failed → <failure>, errored → <error>, unjustified skips → <skipped>.
+ * A check's error code is the `type` of its <failure> or <error>, where CI tools group by it.
+ */
 export function junitXml(v: Verdict): string {
   const s = v.summary;
   const cases = v.checks.map((c) => {
-    const detail = [c.message, ...c.measurements.map(describeMeasurement)].filter(Boolean).join('\n');
+    const detail = [c.message, ...c.measurements.map(describeMeasurement), codeLine(c.code)]
+      .filter(Boolean)
+      .join('\n');
     const head = `    <testcase classname="${esc(c.suite)}" name="${esc(`${c.title} [${c.id}]`)}" time="${(c.durationMs / 1000).toFixed(3)}">`;
+    const type = c.code ? ` type="${esc(c.code)}"` : '';
     let body = '';
     if (c.status === 'failed')
-      body = `\n      <failure message="${esc(c.message ?? 'failed')}">${esc(detail)}</failure>\n    `;
+      body = `\n      <failure message="${esc(c.message ?? 'failed')}"${type}>${esc(detail)}</failure>\n    `;
     else if (c.status === 'errored')
-      body = `\n      <error message="${esc(c.message ?? 'errored')}">${esc(detail)}</error>\n    `;
+      body = `\n      <error message="${esc(c.message ?? 'errored')}"${type}>${esc(detail)}</error>\n    `;
     else if (c.status === 'skipped')
       body = `\n      <skipped message="${esc(c.notApplicable ?? c.message ?? 'skipped')}"/>\n    `;
     else if (detail) body = `\n      <system-out>${esc(`${c.status}\n${detail}`)}</system-out>\n    `;

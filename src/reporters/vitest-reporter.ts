@@ -2,9 +2,23 @@ import path from 'node:path';
 import type { SerializedError } from '@vitest/utils';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { RECORD_KEY } from '../checks/authoring/record.ts';
-import type { RawResults, RawTest } from '../model/raw-result.ts';
+import { checkIdentity } from '../engine/identity.ts';
+import type { RawError, RawResults, RawTest } from '../model/raw-result.ts';
 import { readRecord } from './read-record.ts';
 import { writeRaw } from './write-raw.ts';
+
+/**
+ * A serialised error as the engine reads it. Vitest copies a thrown error's own properties, so an
+ * ObservationError's `code` arrives as a field; only a non-empty string is kept.
+ */
+export function rawError(e: { name?: unknown; message?: unknown; code?: unknown }): RawError {
+  const error: RawError = {
+    name: typeof e.name === 'string' ? e.name : undefined,
+    message: typeof e.message === 'string' ? e.message : String(e),
+  };
+  if (typeof e.code === 'string' && e.code) error.code = e.code;
+  return error;
+}
 
 /** Runs inside vitest's main process; collects every test case with the record its check left. */
 export default class RollgateVitestReporter implements Reporter {
@@ -22,14 +36,16 @@ export default class RollgateVitestReporter implements Reporter {
     // The worker's meta crossed a process boundary: parse it, never trust its shape.
     const meta: Record<string, unknown> = { ...testCase.meta() };
     const { record, problems } = readRecord(meta[RECORD_KEY], 'vitest meta');
+    const file = path.relative(this.root, testCase.module.moduleId);
     const test: RawTest = {
-      file: path.relative(this.root, testCase.module.moduleId),
+      id: checkIdentity(file, titlePath).id,
+      file,
       titlePath,
       state,
       flaky: diag?.flaky ?? false,
       retries: diag?.retryCount ?? 0,
       durationMs: diag?.duration ?? 0,
-      errors: (result.errors ?? []).map((e) => ({ name: e.name, message: e.message ?? String(e) })),
+      errors: (result.errors ?? []).map(rawError),
       skipNote: result.state === 'skipped' ? result.note : undefined,
       record,
       recordProblems: problems,

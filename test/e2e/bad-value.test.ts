@@ -21,7 +21,7 @@ test('a boolean actual errors that one check only and the verdict keeps the othe
     ['bad-value/raw-nan', 'errored'],
   ]);
   expect(check(v, 'bad-value/good').measurements).toEqual([
-    { name: 'answer', actual: 42, operator: '==', expected: 42, samples: 1, passed: true },
+    { name: 'answer', actual: 42, operator: '==', expected: 42, samples: 1, passed: true, outcome: 'pass' },
   ]);
   // Refused at the source by measure(), and caught by the engine when a record bypassed the API.
   expect(check(v, 'bad-value/api-boolean').message).toBe(
@@ -37,5 +37,12 @@ test('a boolean actual errors that one check only and the verdict keeps the othe
   expect(v.reasons).toContain(
     `bad-value/raw-boolean errored: ${CANNOT_HOLD}: measurement "ready": actual must be a number, got boolean true`,
   );
+  // The code is a field: refused at the source by the check API, or by the engine reading the record.
+  expect(v.checks.map((c) => [c.id, c.code])).toEqual([
+    ['bad-value/good', undefined],
+    ['bad-value/api-boolean', 'ROLLGATE_BAD_MEASUREMENT'],
+    ['bad-value/raw-boolean', 'ROLLGATE_INVALID_RECORD'],
+    ['bad-value/raw-nan', 'ROLLGATE_INVALID_RECORD'],
+  ]);
   expect(r.all).toMatch(/✔ passed {2}bad-value\/good/);
 });

@@ -46,7 +46,7 @@ describe('stage policy', () => {
     expect(r.exitCode, r.all).toBe(0);
     expect(check(v, 'policy/advisory-fails')).toMatchObject({ status: 'failed', blocking: false });
     expect(check(v, 'policy/advisory-companion').measurements).toEqual([
-      { name: 'answer', actual: 42, operator: '==', expected: 42, samples: 1, passed: true },
+      { name: 'answer', actual: 42, operator: '==', expected: 42, samples: 1, passed: true, outcome: 'pass' },
     ]);
     expect(r.stdout).toContain('advisory: policy/advisory-fails failed');
   });

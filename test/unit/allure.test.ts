@@ -13,10 +13,11 @@ interface AllureResult {
   fullName: string;
   status: string;
   historyId: string;
-  statusDetails: { message: string; flaky: boolean; known: boolean };
+  statusDetails: { message: string; trace?: string; flaky: boolean; known: boolean };
   start: number;
   stop: number;
   labels: { name: string; value: string }[];
+  parameters: { name: string; value: string }[];
   steps: { name: string; status: string }[];
   attachments: { name: string; source: string; type: string }[];
 }
@@ -81,6 +82,34 @@ describe('writeAllure', () => {
     expect(results.get('retry')!.statusDetails.flaky).toBe(true);
     expect(results.get('ok-by-person')!.statusDetails.known).toBe(true);
     expect(results.get('na')!.statusDetails.message).toBe('not applicable: no backups');
+  });
+
+  it('labels and parameters a coded check with its code, its fix in the trace; measurement steps by outcome', () => {
+    const { results } = run([
+      makeCheck({
+        id: 'nodata',
+        status: 'errored',
+        message: 'p95: no value',
+        code: 'ROLLGATE_NO_DATA',
+        measurements: [
+          makeMeasurement({ name: 'p95', actual: null, passed: false, outcome: 'no-data' }),
+          makeMeasurement({ name: 'p99', actual: 812, passed: false, outcome: 'fail' }),
+          makeMeasurement({ name: 'p50', outcome: 'pass' }),
+        ],
+      }),
+      makeCheck({ id: 'plain', status: 'failed', message: 'x' }),
+    ]);
+    const r = results.get('nodata')!;
+    expect(r.labels).toContainEqual({ name: 'code', value: 'ROLLGATE_NO_DATA' });
+    expect(r.parameters).toContainEqual({ name: 'code', value: 'ROLLGATE_NO_DATA' });
+    expect(r.statusDetails.trace).toBe(
+      'ROLLGATE_NO_DATA: make the check observe something: more samples, a longer run, or a target that answers',
+    );
+    expect(r.steps.map((s) => s.status)).toEqual(['broken', 'failed', 'passed']);
+    const plain = results.get('plain')!;
+    expect(plain.labels.some((l) => l.name === 'code')).toBe(false);
+    expect(plain.parameters.some((p) => p.name === 'code')).toBe(false);
+    expect(plain.statusDetails.trace).toBeUndefined();
   });
 
   it('names results by runbook, stage and check, with timing from the verdict', () => {

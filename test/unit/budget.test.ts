@@ -41,6 +41,7 @@ describe('evaluate', () => {
       samples: 1200,
       actual: 420,
       passed: true,
+      outcome: 'pass',
     });
   });
 

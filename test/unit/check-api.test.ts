@@ -55,6 +55,7 @@ describe('createCheckApi', () => {
   it('require throws ObservationError for an inconclusive sample count', () => {
     const e = thrown(() => createCheckApi(emptyRecord()).require({ ...p95, minSamples: 30 }, 100, 5));
     expect(e).toBeInstanceOf(ObservationError);
+    expect(e.code).toBe('ROLLGATE_INCONCLUSIVE');
     expect(e.message).toContain('inconclusive: 5 samples, need at least 30');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collect, type RunnerOutcome } from '../../src/engine/collect.ts';
+import { checkIdentity } from '../../src/engine/identity.ts';
 import { key, type Plan } from '../../src/engine/plan.ts';
 import { decide } from '../../src/engine/policy.ts';
 import { validCheck } from '../../src/engine/valid-checks.ts';
@@ -13,7 +14,10 @@ import { makeCheck, makeMeasurement, makeRawTest, makeVerdict } from './helpers.
 const SUITE = 'runbooks/probes.suite.ts';
 const stage = Stage.parse({ target: 'demo', suites: [SUITE], advisory: ['golden/*'] });
 
-/** A plan over (titlePath, id) pairs in SUITE, keyed the way planStage keys them. */
+/**
+ * A plan over (titlePath, id) pairs in SUITE, keyed and titled the way planStage does it; each
+ * title path declares its id (`[id]`), so the reporters' ids (makeRawTest) agree with the plan.
+ */
 function planOf(
   tests: {
     titlePath: string[];
@@ -26,7 +30,7 @@ function planOf(
 ): Plan {
   const checks: PlannedCheck[] = tests.map((t) => ({
     id: t.id,
-    title: t.titlePath.join(' › '),
+    title: checkIdentity(t.suite ?? SUITE, t.titlePath).title,
     suite: t.suite ?? SUITE,
     kind: t.kind ?? 'vitest',
     blocking: t.blocking ?? true,
@@ -39,8 +43,8 @@ function vitest(tests: RawTest[], more: Partial<RawResults> = {}): RunnerOutcome
   return { kind: 'vitest', raw: { runner: 'vitest', tests, moduleErrors: [], runErrors: [], ...more } };
 }
 
-const health = { titlePath: ['probes', 'health answers'], id: 'probes/health' };
-const version = { titlePath: ['probes', 'version matches'], id: 'version-matches' };
+const health = { titlePath: ['probes', 'health answers [probes/health]'], id: 'probes/health' };
+const version = { titlePath: ['probes', 'version matches [version-matches]'], id: 'version-matches' };
 
 describe('collect', () => {
   it('maps a planned test to its planned id and keeps its record', () => {
@@ -315,9 +319,9 @@ describe('collect', () => {
 });
 
 describe('collect: one bad value never loses a run', () => {
-  const good = { titlePath: ['probes', 'good'], id: 'probes/good' };
-  const bad = { titlePath: ['probes', 'bad'], id: 'probes/bad' };
-  const nan = { titlePath: ['probes', 'nan'], id: 'probes/nan' };
+  const good = { titlePath: ['probes', 'good [probes/good]'], id: 'probes/good' };
+  const bad = { titlePath: ['probes', 'bad [probes/bad]'], id: 'probes/bad' };
+  const nan = { titlePath: ['probes', 'nan [probes/nan]'], id: 'probes/nan' };
 
   it('a boolean actual errors that one check only and the verdict keeps the others', () => {
     const ok = makeMeasurement();

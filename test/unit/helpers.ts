@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { checkIdentity } from '../../src/engine/identity.ts';
 import type { CheckResult } from '../../src/model/check-result.ts';
 import type { Measurement } from '../../src/model/measurement.ts';
 import type { RawTest } from '../../src/model/raw-result.ts';
@@ -60,11 +61,17 @@ export function makeVerdict(
   };
 }
 
-/** A raw runner result for one test that passed; override the state, errors, record… */
+/**
+ * A raw runner result for one test that passed; override the state, errors, record… Its id is
+ * the one the reporters compute from file and title path, unless overridden.
+ */
 export function makeRawTest(overrides: Partial<RawTest> = {}): RawTest {
+  const file = overrides.file ?? 'runbooks/probes.suite.ts';
+  const titlePath = overrides.titlePath ?? ['probes', 'health answers'];
   return {
-    file: 'runbooks/probes.suite.ts',
-    titlePath: ['probes', 'health answers'],
+    id: checkIdentity(file, titlePath).id,
+    file,
+    titlePath,
     state: 'passed',
     flaky: false,
     retries: 0,

@@ -84,7 +84,7 @@ describe('probe', () => {
     expect(e).toBeInstanceOf(ObservationError);
     expect(e.message).toContain('target unreachable');
     expect(e.message).toContain(`${url}/health`);
-    expect(e.code).toBe('ECONNREFUSED');
+    expect(e.code).toBe('ROLLGATE_TARGET_UNREACHABLE');
   });
 
   it('turns a server that never answers into ObservationError "timeout" within timeoutMs', async () => {

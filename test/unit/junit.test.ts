@@ -67,6 +67,26 @@ describe('junitXml', () => {
     expect(tc).not.toContain('<failure');
   });
 
+  it('gives a coded <failure>/<error> the code as type, and a listed code its fix in the text', () => {
+    const coded = junitXml(
+      makeVerdict([
+        makeCheck({ id: 'nodata', status: 'errored', message: 'p95: no value', code: 'ROLLGATE_NO_DATA' }),
+        makeCheck({ id: 'enoent', status: 'errored', message: 'cannot open x.json', code: 'ENOENT' }),
+        makeCheck({ id: 'broke', status: 'failed', message: 'budget', code: 'ROLLGATE_K6_FAILED' }),
+      ]),
+    );
+    expect(testcase(coded, 'nodata')).toContain(
+      '<error message="p95: no value" type="ROLLGATE_NO_DATA">p95: no value\nROLLGATE_NO_DATA: make the check observe something',
+    );
+    // A code rollgate does not list is kept as it came, with no fix.
+    expect(testcase(coded, 'enoent')).toContain(
+      '<error message="cannot open x.json" type="ENOENT">cannot open x.json\nENOENT</error>',
+    );
+    expect(testcase(coded, 'broke')).toContain('<failure message="budget" type="ROLLGATE_K6_FAILED">');
+    // Uncoded checks have no type attribute.
+    expect(testcase(xml, 'down')).not.toContain('type=');
+  });
+
   it('writes skipped as <skipped> with the not-applicable reason', () => {
     expect(testcase(xml, 'na')).toContain('<skipped message="no backups on canary"/>');
   });

@@ -45,6 +45,7 @@ const vitestResults: RawResults = {
     .map((c) =>
       makeRawTest({
         file: SUITE,
+        id: c.id,
         titlePath: c.titlePath,
         record: { measurements: [makeMeasurement()], evidence: [] },
       }),
@@ -55,9 +56,10 @@ const vitestResults: RawResults = {
 const playwrightResults: RawResults = {
   runner: 'playwright',
   tests: [
-    makeRawTest({ file: SPEC, titlePath: ['golden', 'login'] }),
+    makeRawTest({ id: 'golden/login', file: SPEC, titlePath: ['golden', 'login'] }),
     makeRawTest({
       file: SPEC,
+      id: 'golden/estimate',
       titlePath: ['golden', 'estimate'],
       state: 'failed',
       errors: [{ message: 'expect(locator).toHaveText(): expected "12.00", got "0.00"' }],

@@ -42,12 +42,13 @@ export function createCheckApi(record: CheckRecord): CheckApi {
       const m = api.measure(spec, actual, samples);
       if (m.passed) return m;
       // No data or too few samples means we could not observe: errored, never a pass or a plain fail.
-      if (m.actual === null || m.note?.startsWith('no data') || m.note?.startsWith('inconclusive')) {
-        throw new ObservationError(describeMeasurement(m), 'ROLLGATE_NO_DATA');
-      }
+      if (m.outcome === 'no-data') throw new ObservationError(describeMeasurement(m), 'ROLLGATE_NO_DATA');
+      if (m.outcome === 'inconclusive')
+        throw new ObservationError(describeMeasurement(m), 'ROLLGATE_INCONCLUSIVE');
       throw new CheckFailure(describeMeasurement(m));
     },
     record(measurement) {
+      // One without an outcome gets the one its fields say when the engine parses the record.
       refuseInvalid(measurementProblems(measurement));
       record.measurements.push(measurement);
       return measurement;

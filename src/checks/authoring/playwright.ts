@@ -1,5 +1,12 @@
 import { test as base } from '@playwright/test';
 import { type CheckApi, createCheckApi } from './check-api.ts';
+import {
+  codesOfErrors,
+  ERROR_CODES_CONTENT_TYPE,
+  ERROR_CODES_KEY,
+  type ObservationError,
+  watchObservationErrors,
+} from './errors.ts';
 import { type CheckRecord, emptyRecord, RECORD_CONTENT_TYPE, RECORD_KEY } from './record.ts';
 import { type TargetContext, targetContext } from './target-context.ts';
 
@@ -13,7 +20,28 @@ export interface PlaywrightCheckApi extends CheckApi {
  * Playwright's `test` with a `check` fixture. The record rides to the engine as an attachment,
  * written in the fixture's teardown so it is there whether the test passed or not.
  */
-export const test = base.extend<{ check: PlaywrightCheckApi }>({
+export const test = base.extend<{ check: PlaywrightCheckApi; rollgateErrorCodes: undefined }>({
+  // Playwright hands its reporter only an error's text: the codes of the errors the test failed
+  // with ride as an attachment, for every test, torn down last so every error is known.
+  rollgateErrorCodes: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures must destructure their dependencies.
+    async ({}, use, testInfo) => {
+      const seen: ObservationError[] = [];
+      const stop = watchObservationErrors((e) => seen.push(e));
+      try {
+        await use(undefined);
+      } finally {
+        stop();
+        const codes = codesOfErrors(testInfo.errors, seen);
+        if (codes.length)
+          await testInfo.attach(ERROR_CODES_KEY, {
+            body: JSON.stringify(codes),
+            contentType: ERROR_CODES_CONTENT_TYPE,
+          });
+      }
+    },
+    { auto: true },
+  ],
   // The stage's target, whichever Playwright config runs the spec (rollgate's or one the runbook names).
   baseURL: async ({ baseURL }, use) => {
     await use(process.env.ROLLGATE_CONTEXT ? targetContext().baseURL : baseURL);

@@ -41,7 +41,12 @@ export function ageMeasurement(
   const ageS = seconds(ageMs);
   const future = `consistent point in the future: manifest says consistent at ${iso(consistentAt)} but the clock here says ${iso(now)} (${-ageS} s earlier, beyond the ${seconds(skewMs)} s clock-skew tolerance); a backup cannot be from the future: check the manifest and both machines' clocks`;
   return {
-    measurement: { ...evaluate(spec, ageS, 1), passed: false, note: 'consistent point in the future' },
+    measurement: {
+      ...evaluate(spec, ageS, 1),
+      passed: false,
+      outcome: 'fail',
+      note: 'consistent point in the future',
+    },
     ageS,
     future,
   };

@@ -125,6 +125,7 @@ export async function withBudget(
       out.measurements.push({
         ...evaluate(spec, elapsed, 1),
         passed: false,
+        outcome: 'fail',
         note: 'stopped at the time budget: the verification did not finish',
       });
       out.fail(problem);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Measurement } from '../../model/measurement.ts';
-import { LoadMetric, Operator } from '../../model/measurement.ts';
+import { LoadMetric, Operator, outcomeOf } from '../../model/measurement.ts';
 import { type BudgetSpec, evaluate } from '../budget.ts';
 import { describeFailures } from './failures.ts';
 import type { LoadObservation } from './observation.ts';
@@ -86,7 +86,7 @@ export function evaluateLoadBudget(input: LoadBudget, obs: LoadObservation): Mea
     if (budget.lowVolume === 'inconclusive') spec.minSamples = Math.max(spec.minSamples ?? 0, needed);
     if (requests > 0 && failed === requests) {
       // Every request failed: the target is down or the profile is wrong; nothing was measured.
-      return { ...evaluate(spec, 1, requests), passed: false, note: allFailed };
+      return { ...evaluate(spec, 1, requests), passed: false, outcome: 'no-data', note: allFailed };
     }
     return evaluate(spec, requests > 0 ? failed / requests : null, requests);
   }
@@ -121,7 +121,7 @@ export function evaluateLoad(budgets: readonly LoadBudget[], obs: LoadObservatio
 
 /** A measurement that could not be judged (no data, inconclusive): errored, not failed. */
 export function isUnobserved(m: Measurement): boolean {
-  return m.actual === null || !!m.note?.startsWith('no data') || !!m.note?.startsWith('inconclusive');
+  return outcomeOf(m) === 'no-data' || outcomeOf(m) === 'inconclusive';
 }
 
 /**

@@ -73,6 +73,7 @@ export function judgeCanary(run: InterleavedRun, opts: JudgeOptions = {}): Canar
     unit: 'ms',
     samples: latency.canary.count,
     passed: latency.result === 'pass' || latency.result === 'marginal',
+    outcome: latency.result === 'marginal' ? 'pass' : latency.result,
     note: `${latency.result === 'inconclusive' ? 'inconclusive: ' : ''}${latency.reason}; ${distributions}`,
   };
   const errorsM: Measurement = {
@@ -83,6 +84,7 @@ export function judgeCanary(run: InterleavedRun, opts: JudgeOptions = {}): Canar
     unit: 'ratio',
     samples: run.canary.samples.length,
     passed: errors.result === 'pass' || errors.result === 'marginal',
+    outcome: errors.result === 'marginal' ? 'pass' : errors.result,
     note: `${errors.result === 'inconclusive' ? 'inconclusive: ' : ''}${errors.reason}`,
   };
   return { latency, errors, result, measurements: [latencyM, errorsM] };

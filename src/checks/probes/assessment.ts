@@ -43,6 +43,7 @@ export function ruleMeasurement(r: RuleResult): Measurement {
     expected: r.expected,
     samples: 1,
     passed: r.passed,
+    outcome: r.passed ? 'pass' : 'fail',
   };
   if (r.reason) m.note = r.reason;
   return m;

@@ -92,7 +92,7 @@ export function createTargetClient(
       return ca && url.startsWith('https:') ? await tlsProbe(url, merged, ca) : await probe(url, merged);
     } catch (error) {
       const e = error as Error & { code?: string };
-      throw new ObservationError(mask(e.message), e.code ?? 'ROLLGATE_HTTP');
+      throw new ObservationError(mask(e.message), e instanceof ObservationError ? e.code : 'ROLLGATE_HTTP');
     }
   };
   return { request, mask };

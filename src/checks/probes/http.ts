@@ -24,12 +24,18 @@ export function explain(error: unknown, url: string, timeoutMs: number): Observa
   }
   const code = e.cause?.code;
   if (code === 'ECONNREFUSED')
-    return new ObservationError(`target unreachable: connection refused at ${url}`, 'ECONNREFUSED');
+    return new ObservationError(
+      `target unreachable: connection refused at ${url}`,
+      'ROLLGATE_TARGET_UNREACHABLE',
+    );
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return new ObservationError(`target unreachable: host not found for ${url}`, code);
+    return new ObservationError(
+      `target unreachable: host not found for ${url}`,
+      'ROLLGATE_TARGET_UNREACHABLE',
+    );
   return new ObservationError(
     `target unreachable: ${e.cause?.message ?? e.message ?? String(error)} at ${url}`,
-    code ?? 'ROLLGATE_HTTP',
+    'ROLLGATE_HTTP',
   );
 }
 

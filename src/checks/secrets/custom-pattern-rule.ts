@@ -1,5 +1,6 @@
 import type { SecretLintRuleCreator } from '@secretlint/types';
 import { type SecretPattern, SecretPatterns } from '../../model/secret-patterns.ts';
+import { ObservationError } from '../authoring/errors.ts';
 import { isPlaceholder } from './secret-placeholders.ts';
 import { secretlintRule } from './secretlint-rule.ts';
 
@@ -8,9 +9,11 @@ export { SecretPattern, SecretPatterns } from '../../model/secret-patterns.ts';
 export const CUSTOM_RULE_PREFIX = 'custom/';
 
 /** Patterns that do not validate: a configuration error naming entry and field, never "no patterns". */
-export class SecretPatternError extends Error {
+export class SecretPatternError extends ObservationError {
   override name = 'SecretPatternError';
-  readonly code = 'ROLLGATE_SECRET_PATTERN_INVALID';
+  constructor(message: string) {
+    super(message, 'ROLLGATE_SECRET_PATTERN_INVALID');
+  }
 }
 
 /** Validates a runbook's `secretPatterns`, reporting every problem at once. */

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { globToRegExp } from '../../config/glob.ts';
 import { SecretAllowlist, type SecretAllowlistEntry } from '../../model/secret-allowlist.ts';
+import { ObservationError } from '../authoring/errors.ts';
 
 export { SecretAllowlist, SecretAllowlistEntry } from '../../model/secret-allowlist.ts';
 
 /** An allowlist that does not validate: a configuration error, never an empty allowlist. */
-export class SecretAllowlistError extends Error {
+export class SecretAllowlistError extends ObservationError {
   override name = 'SecretAllowlistError';
-  readonly code = 'ROLLGATE_ALLOWLIST_INVALID';
+  constructor(message: string) {
+    super(message, 'ROLLGATE_ALLOWLIST_INVALID');
+  }
 }
 
 /** Validates an allowlist, reporting every problem at once (entry index and field). */
