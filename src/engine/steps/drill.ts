@@ -59,7 +59,15 @@ export function newestBackup(
  */
 export async function prepareDrill(
   spec: DrillSpec,
-  o: { root: string; runId: string; env: NodeJS.ProcessEnv; now: Date; store: Store },
+  o: {
+    root: string;
+    runId: string;
+    env: NodeJS.ProcessEnv;
+    now: Date;
+    store: Store;
+    /** Registers the restored copy's drop the moment it exists, so a later failure still drops it. */
+    defer?: (name: string, fn: () => Promise<void>) => void;
+  },
 ): Promise<DrillRun> {
   const run: DrillRun = { checks: [], secrets: [], cleanup: async () => {} };
   // ROLLGATE_BACKUP_DIR points a drill at another folder without editing the runbook (CI, tests).
@@ -122,6 +130,7 @@ export async function prepareDrill(
     run.restoredUrl = scratch.url;
     run.secrets.push(scratch.url);
     run.cleanup = () => scratch!.drop();
+    o.defer?.("drop the drill's scratch copy", run.cleanup);
   }
   run.checks.push(
     check(
