@@ -8,20 +8,22 @@ import { register as registerCommonJs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
-if (!existsSync(main)) {
+if (existsSync(main)) {
+  register();
+  registerCommonJs();
+  // `rollgate plan canary | head`: a reader that closes early is not a crash, and not a verdict
+  // either: the run goes on to its end (verdict, ledger, stopped children) and exits with its code.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  const cli = await import(main.href);
+  process.exitCode = await cli.main(process.argv.slice(2));
+} else {
+  // Ends on its own like every other path (no process.exit): nothing was started.
   process.stderr.write(
     'rollgate: dist/ is missing: this is a checkout of rollgate, not an installed package. Run `npm run build` (or `npm run setup`) first.\n',
   );
-  process.exit(2);
+  process.exitCode = 2;
 }
-register();
-registerCommonJs();
-// `rollgate plan canary | head`: a reader that closes early is not a crash, and not a verdict
-// either: the run goes on to its end (verdict, ledger, stopped children) and exits with its code.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
-}
-const cli = await import(main.href);
-process.exitCode = await cli.main(process.argv.slice(2));
