@@ -1,6 +1,6 @@
 import { resolveGate } from '../config/options.ts';
 import { planStage } from '../engine/plan.ts';
-import { formatDuration } from '../engine/watch/watch-policy.ts';
+import { formatDuration } from '../model/governance.ts';
 import type { Cli } from './args.ts';
 import { load, stageArg } from './common.ts';
 

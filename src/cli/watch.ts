@@ -5,7 +5,7 @@ import type { ResolvedGate } from '../config/options.ts';
 import type { WatchFlags } from '../config/watch-options.ts';
 import type { Store } from '../engine/store/store.ts';
 import { runWatch, type WatchEvent } from '../engine/watch/watch.ts';
-import { formatDuration } from '../engine/watch/watch-policy.ts';
+import { formatDuration } from '../model/governance.ts';
 import type { WatchSpec } from '../model/watch.ts';
 import { watchProgressLine, watchReport } from '../reporters/console.ts';
 import { publish } from '../reporters/publish.ts';

@@ -95,3 +95,15 @@ export const Requirements = z.strictObject({
   watch: z.strictObject({ stage: z.string().min(1), span: Duration }).optional(),
 });
 export type Requirements = z.infer<typeof Requirements>;
+
+/** The inverse of Duration, for messages and reports: `30s`, `35m`, `2h`, `1h12m`: whole units, rounded down so a span is never overstated. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.floor(ms))}ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m}m${s % 60}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48 || m % 60) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  return h % 24 ? `${h}h` : `${h / 24}d`;
+}

@@ -1,7 +1,7 @@
 import { describeMeasurement } from '../checks/budget.ts';
 import type { WatchProgress } from '../engine/watch/watch.ts';
-import { formatDuration } from '../engine/watch/watch-policy.ts';
 import type { CheckStatus } from '../model/check-result.ts';
+import { formatDuration } from '../model/governance.ts';
 import type { Verdict } from '../model/verdict.ts';
 
 const MARK: Record<CheckStatus, string> = {

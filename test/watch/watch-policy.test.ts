@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import {
-  formatDuration,
   interruptedReason,
   judge,
   plannedRuns,
@@ -10,6 +9,7 @@ import {
   type WatchState,
   type WatchStatus,
 } from '../../src/engine/watch/watch-policy.ts';
+import { formatDuration } from '../../src/model/governance.ts';
 
 /** Feeds runs (true = passed) to the policy until it answers; returns the answer and the runs it took. */
 function series(results: boolean[], limits: WatchLimits): { status: WatchStatus; state: WatchState } {

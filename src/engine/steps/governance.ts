@@ -2,12 +2,12 @@ import { assessWindows } from '../../checks/window.ts';
 import type { RunbookSource } from '../../config/discover-runbook.ts';
 import type { CheckResult } from '../../model/check-result.ts';
 import type { Signoff, Waiver } from '../../model/governance.ts';
+import { formatDuration } from '../../model/governance.ts';
 import type { Runbook, Stage } from '../../model/runbook.ts';
 import { harnessCheck } from '../harness-check.ts';
 import { slug } from '../identity.ts';
 import { stageStanding } from '../stage-standing.ts';
 import type { Store } from '../store/store.ts';
-import { formatDuration } from '../watch/watch-policy.ts';
 import { assessWatchSpan } from '../watch/watch-span.ts';
 
 export interface GovernanceInput {

@@ -1,6 +1,6 @@
+import { formatDuration } from '../../model/governance.ts';
 import type { LedgerEntry } from '../../model/ledger-entry.ts';
 import type { Measurement } from '../../model/measurement.ts';
-import { formatDuration } from './watch-policy.ts';
 
 export interface WatchStreak {
   /** The newest unbroken sequence of passing watch runs, oldest first. */

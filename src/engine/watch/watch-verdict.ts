@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { CheckResult } from '../../model/check-result.ts';
+import { formatDuration } from '../../model/governance.ts';
 import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../../model/verdict.ts';
 import type { WatchOutcome, WatchSpec } from '../../model/watch.ts';
-import { formatDuration, type WatchLimits, type WatchState } from './watch-policy.ts';
+import type { WatchLimits, WatchState } from './watch-policy.ts';
 
 /** One run of the series as an advisory check of the series' verdict, linked to the run's own verdict. */
 export function runCheck(v: Verdict, runDir: string, suite: string): CheckResult {
