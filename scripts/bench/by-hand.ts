@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadProfile } from '../../src/checks/load/index.ts';
 import type { ResolvedGate } from '../../src/config/options.ts';
+import { withoutColour } from '../../src/engine/children.ts';
 import { stageContext } from '../../src/engine/context.ts';
 import { playwrightInvocation, runnerCli, vitestInvocation } from '../../src/engine/run-config/invocation.ts';
 import { runLoadCheck } from '../../src/engine/steps/load-stage.ts';
@@ -43,7 +44,7 @@ export async function stageByHand(o: ByHandOptions): Promise<Timed> {
   const scratchDir = mkdtempSync(path.join(tmpdir(), 'rollgate-bench-scratch-'));
   mkdirSync(path.join(runDir, 'evidence'), { recursive: true });
   const children = benchChildSet(runId);
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = withoutColour(process.env);
   try {
     // The demo (and the baseline, when the stage has one), started as the engine starts them.
     const targets = await startStageTargets(gate, {

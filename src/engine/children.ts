@@ -82,3 +82,13 @@ export function createChildSet(runId: string): ChildSet {
     },
   };
 }
+
+/**
+ * The environment children run with: NO_COLOR=1 and no FORCE_COLOR. Many colour libraries treat
+ * FORCE_COLOR as "on" whatever its value (FORCE_COLOR=0 turned vitest's colours on), and escape
+ * codes in what a runner or an app prints end up in reasons, verdict.json and JUnit.
+ */
+export function withoutColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...rest } = env;
+  return { ...rest, NO_COLOR: '1' };
+}

@@ -1,5 +1,6 @@
 import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import type { PlannedCheck } from '../model/check-result.ts';
 import type { Stage } from '../model/runbook.ts';
@@ -92,7 +93,10 @@ async function listPlaywright(root: string, stage: Stage, env: NodeJS.ProcessEnv
 }
 
 function firstLines(text: string, n = 6): string {
-  return text.trim().split('\n').filter(Boolean).slice(0, n).join('\n') || 'no output';
+  // NO_COLOR is set for every child; a tool that colours anyway must not colour a reason.
+  return (
+    stripVTControlCharacters(text).trim().split('\n').filter(Boolean).slice(0, n).join('\n') || 'no output'
+  );
 }
 
 /** Lists (without running) every check a stage must run. Nothing here touches the target. */

@@ -9,7 +9,7 @@ import { createMasker } from '../config/mask.ts';
 import type { ResolvedGate } from '../config/options.ts';
 import { reportPaths } from '../config/paths.ts';
 import type { Verdict } from '../model/verdict.ts';
-import { createChildSet } from './children.ts';
+import { createChildSet, withoutColour } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
 import { stageContext } from './context.ts';
 import { planStage } from './plan.ts';
@@ -69,7 +69,7 @@ export function newRunId(now: Date): string {
  */
 export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
   const { gate, loaded } = o;
-  const env: NodeJS.ProcessEnv = { ...(o.env ?? process.env), FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = withoutColour(o.env ?? process.env);
   const started = gate.clock.now();
   const startedMono = performance.now();
   const runId = newRunId(started);

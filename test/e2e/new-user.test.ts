@@ -83,10 +83,15 @@ let appDir: string;
 let baseURL: string;
 let server: ResultPromise | undefined;
 
-/** The user's shell: nothing of rollgate's own variables, the system Chromium found as rollgate finds it. */
+/**
+ * The user's shell: nothing of rollgate's own variables nor of the vitest running this test (VITEST,
+ * TEST, NODE_ENV, COLOR, FORCE_TTY…), the system Chromium found as rollgate finds it.
+ */
 function userEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('ROLLGATE_') || k.startsWith('DEMO_')) delete env[k];
+  for (const k of Object.keys(env))
+    if (/^(ROLLGATE_|DEMO_|VITEST)/.test(k) || ['TEST', 'NODE_ENV', 'COLOR', 'FORCE_TTY'].includes(k))
+      delete env[k];
   return env;
 }
 
@@ -231,6 +236,31 @@ console.log(JSON.stringify(r));`;
     expect(checkOf(v, 'app/version').measurements).toContainEqual(
       expect.objectContaining({ name: 'version', actual: RELEASE, passed: true }),
     );
+  });
+
+  it('a suite that does not parse errors its checks, and no colour code reaches verdict.json or JUnit', async () => {
+    const suite = path.join(appDir, 'rollgate', 'preflight.suite.ts');
+    const before = readFileSync(suite, 'utf8');
+    writeFileSync(suite, `${before}\nconst broken = ;\n`);
+    // FORCE_COLOR=0 is what many colour libraries read as "force colour" (it is present).
+    const { NO_COLOR: _n, ...shell } = userEnv();
+    const gate = await execa('npx', ['rollgate', 'gate', 'preflight', '--release', RELEASE], {
+      cwd: appDir,
+      env: { ...shell, FORCE_COLOR: '0', TERM: 'xterm' },
+      extendEnv: false,
+      reject: false,
+      all: true,
+    });
+    writeFileSync(suite, before);
+    expect(gate.exitCode, gate.all).toBe(1);
+    expect(verdict().reasons.join('\n')).toContain('rollgate/preflight.suite.ts');
+    const latest = path.join(appDir, 'reports', 'latest');
+    for (const text of [
+      readFileSync(path.join(latest, 'verdict.json'), 'utf8'),
+      readFileSync(path.join(latest, 'junit.xml'), 'utf8'),
+      gate.all ?? '',
+    ])
+      expect(text).not.toMatch(/\u001b\[|\\u001b/);
   });
 
   it('with the app stopped, staging HOLDs with those checks errored', async () => {

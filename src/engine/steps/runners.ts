@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Stage } from '../../model/runbook.ts';
 import type { ChildSet } from '../children.ts';
 import type { RunnerOutcome } from '../collect.ts';
@@ -30,7 +31,7 @@ async function runChild(
   if (o.onOutput) child.all?.on('data', (b: Buffer) => o.onOutput!(b.toString()));
   const r = await child;
   if (!existsSync(rawFile)) {
-    const tail = String(r.all ?? '')
+    const tail = stripVTControlCharacters(String(r.all ?? ''))
       .trim()
       .split('\n')
       .slice(-8)

@@ -1,5 +1,5 @@
 import type { ResolvedGate } from '../../config/options.ts';
-import type { ChildSet } from '../children.ts';
+import { type ChildSet, withoutColour } from '../children.ts';
 import { startStageTargets } from '../targets.ts';
 
 export interface SeriesTarget {
@@ -25,7 +25,7 @@ export async function startSeriesTarget(
 ): Promise<SeriesTarget> {
   const started = await startStageTargets(gate, {
     root: o.root,
-    env: { ...o.env, FORCE_COLOR: '0' },
+    env: withoutColour(o.env),
     vars: { runDir: o.runDir, scratchDir: o.scratchDir, restoredDatabaseUrl: '' },
     children,
     signal: o.signal,
