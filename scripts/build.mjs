@@ -3,7 +3,7 @@
 // anything it is built from; otherwise does nothing. `--force` rebuilds. Run by set-up, `npm test`,
 // the gate scripts and `npm pack` (prepack), so dist/ is never stale where it is used.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -44,13 +44,21 @@ if (!why) {
 if (!why) process.exit(0);
 
 process.stderr.write(`rollgate: building dist/ (${why})\n`);
-rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+// Built beside dist/ and swapped in whole, so a run using dist/ meanwhile never sees it half there
+// (or gone), and a failed build leaves the last good one in place.
+const dist = path.join(root, 'dist');
+const next = path.join(root, `dist.next-${process.pid}`);
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
+const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--outDir', next], {
   stdio: 'inherit',
 });
 if (r.status !== 0) {
+  rmSync(next, { recursive: true, force: true });
   process.stderr.write('rollgate: building dist/ failed; the errors above name the files\n');
   process.exit(r.status ?? 1);
 }
-writeFileSync(stamp, sources);
+writeFileSync(path.join(next, '.build-stamp'), sources);
+const old = path.join(root, `dist.old-${process.pid}`);
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(next, dist);
+rmSync(old, { recursive: true, force: true });
