@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { Runbook } from '../model/runbook.ts';
 import { CONVENTIONAL_RUNBOOK, findRunbook, RUNBOOKS_DIR, type RunbookSource } from './discover-runbook.ts';
 import { RollgateError } from './errors.ts';
 import { importDefault } from './import-default.ts';
+import { didYouMean } from './known-keys.ts';
 import { missingFileIssues } from './runbook-files.ts';
 
 export interface LoadedRunbook {
@@ -19,11 +21,14 @@ export interface LoadedRunbook {
 /** Formats every problem at once (a diagnostics collector), each starting with the file. */
 export function formatIssues(
   file: string,
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: string[] }[],
+  schema?: z.ZodType,
 ): string {
   const lines = issues.map((i) => {
     const field = i.path.length ? i.path.map(String).join('.') : '(root)';
-    return `${file}: ${field}: ${i.message}`;
+    // A typo in a field name: the nearest field the schema accepts there.
+    const hint = schema && i.code === 'unrecognized_keys' && i.keys ? didYouMean(schema, i.path, i.keys) : '';
+    return `${file}: ${field}: ${i.message}${hint}`;
   });
   return `${lines.join('\n')}\nFix the field(s) above; nothing was run.`;
 }
@@ -39,7 +44,7 @@ export function validateRunbook(file: string, value: unknown, root?: string): Ru
     ...(root === undefined ? [] : missingFileIssues(value, root)),
   ];
   if (issues.length || !parsed.success)
-    throw new RollgateError('ROLLGATE_RUNBOOK_INVALID', formatIssues(file, issues));
+    throw new RollgateError('ROLLGATE_RUNBOOK_INVALID', formatIssues(file, issues, Runbook));
   return parsed.data;
 }
 

@@ -106,10 +106,10 @@ describe('validateRunbook', () => {
     ]);
     expect(
       problems({ ...valid, stages: { canary: { ...valid.stages.canary, suite: ['typo.suite.ts'] } } }),
-    ).toEqual(['shop.runbook.ts: stages.canary: Unrecognized key: "suite"']);
+    ).toEqual(['shop.runbook.ts: stages.canary: Unrecognized key: "suite" (did you mean "suites"?)']);
     expect(
       problems({ ...valid, targets: { canary: { baseURL: 'https://x.example', baseUrl: 'x' } } }),
-    ).toEqual(['shop.runbook.ts: targets.canary: Unrecognized key: "baseUrl"']);
+    ).toEqual(['shop.runbook.ts: targets.canary: Unrecognized key: "baseUrl" (did you mean "baseURL"?)']);
   });
 
   it('rejects a stage that gates nothing and a target with neither URL nor embedded app', () => {

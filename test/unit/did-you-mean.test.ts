@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { knownKeys } from '../../src/config/known-keys.ts';
+import { validateRunbook } from '../../src/config/load-runbook.ts';
+import { Runbook } from '../../src/model/runbook.ts';
+
+function problems(value: unknown): string {
+  try {
+    validateRunbook('rollgate.runbook.ts', value);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('the runbook validated');
+}
+
+describe('a mistyped runbook field names the field it probably meant', () => {
+  test('in a target, a stage, and a stage option, each on its own line with the file and path', () => {
+    const message = problems({
+      name: 'shop',
+      targets: { app: { baseURL: 'http://127.0.0.1:3000', versionPth: '/version' } },
+      stages: {
+        ci: { target: 'app', suites: ['a.suite.ts'], playwright: { navigationTimout: 20_000 } },
+        canary: { target: 'app', suitez: ['a.suite.ts'], smoke: { specs: ['a.spec.ts'] } },
+      },
+    });
+    expect(message).toContain(
+      'rollgate.runbook.ts: targets.app: Unrecognized key: "versionPth" (did you mean "versionPath"?)',
+    );
+    expect(message).toContain(
+      'rollgate.runbook.ts: stages.ci.playwright: Unrecognized key: "navigationTimout" (did you mean "navigationTimeout"?)',
+    );
+    expect(message).toContain(
+      'rollgate.runbook.ts: stages.canary: Unrecognized key: "suitez" (did you mean "suites"?)',
+    );
+  });
+
+  test('a key near nothing gets no guess', () => {
+    const message = problems({
+      name: 'shop',
+      targets: { app: { baseURL: 'http://127.0.0.1:3000', colour: 'blue' } },
+      stages: { ci: { target: 'app', suites: ['a.suite.ts'] } },
+    });
+    expect(message).toContain('targets.app: Unrecognized key: "colour"\n');
+  });
+
+  test('known keys are found through records, arrays, optionals, defaults and unions', () => {
+    expect(knownKeys(Runbook, ['stages', 'canary', 'load'])).toContain('compare');
+    expect(knownKeys(Runbook, ['stages', 'canary', 'budgets', 0])).toContain('operator');
+    const planted = z.strictObject({
+      a: z.array(z.union([z.strictObject({ x: z.number() }), z.strictObject({ y: z.number() })])).default([]),
+    });
+    expect(knownKeys(planted, ['a', 3]).sort()).toEqual(['x', 'y']);
+    expect(knownKeys(planted, ['missing'])).toEqual([]);
+  });
+});
