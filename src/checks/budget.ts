@@ -70,13 +70,37 @@ export function evaluate(
   return { ...base, actual, passed, outcome: passed ? 'pass' : 'fail' };
 }
 
-/** One line a person reads: "p95-latency: 812 ms > 500 ms (1200 samples)". */
+/** A computed number without float noise: 0.30000000000000004 → 0.3 (10 significant digits). */
+const noiseFree = (v: number) => Number(v.toPrecision(10));
+
+/**
+ * A measured number as a person reads it (verdict.json keeps the raw value): milliseconds to 2
+ * decimals (0.35386399999999996 → 0.35; below 0.01, 2 significant digits), anything else to 4
+ * significant digits and at least 2 decimals (an error rate of 0.0033333 → 0.003333). Integers and
+ * strings are shown as they are.
+ */
+export function displayNumber(v: number | string, unit?: string): string {
+  if (typeof v !== 'number' || Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+  const magnitude = Math.floor(Math.log10(Math.abs(v)));
+  const decimals = unit === 'ms' ? Math.max(2, 1 - magnitude) : Math.max(2, 3 - magnitude);
+  return String(Number(v.toFixed(Math.min(decimals, 20))));
+}
+
+/** The actual value shown: rounded, unless rounding would make it read as on the other side of the rule. */
+function shownActual(m: Measurement): string {
+  const { actual, operator, expected, unit } = m;
+  if (typeof actual !== 'number' || typeof expected !== 'number') return displayNumber(actual ?? '', unit);
+  const shown = displayNumber(actual, unit);
+  const same = compare(Number(shown), operator, expected) === compare(actual, operator, expected);
+  return same ? shown : String(noiseFree(actual));
+}
+
+/** One line a person reads: "p95-latency: 812 ms > 500 ms (1200 samples)"; numbers rounded for reading. */
 export function describeMeasurement(m: Measurement): string {
   const unit = m.unit ? ` ${m.unit}` : '';
-  const shown = m.actual === null ? 'no value' : `${m.actual}${unit}`;
-  const rule = m.passed
-    ? `${m.operator} ${m.expected}${unit}`
-    : `violates ${m.operator} ${m.expected}${unit}`;
+  const shown = m.actual === null ? 'no value' : `${shownActual(m)}${unit}`;
+  const expected = typeof m.expected === 'number' ? noiseFree(m.expected) : m.expected;
+  const rule = m.passed ? `${m.operator} ${expected}${unit}` : `violates ${m.operator} ${expected}${unit}`;
   const note = m.note ? `; ${m.note}` : '';
   return `${m.name}: ${shown} ${rule} (${m.samples} sample${m.samples === 1 ? '' : 's'}${note})`;
 }

@@ -1,5 +1,8 @@
+import type { LoadProfile } from '../checks/load/profile.ts';
+import { checkStageProfiles } from '../checks/load/stage-profiles.ts';
 import { resolveGate } from '../config/options.ts';
 import { planStage } from '../engine/plan.ts';
+import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { formatDuration } from '../model/governance.ts';
 import type { Cli } from './args.ts';
 import { load, stageArg } from './common.ts';
@@ -14,6 +17,13 @@ export async function planCommand(cli: Cli): Promise<number> {
     release: cli.values.release,
     timeoutMs: cli.values.timeout,
   });
+  // The stage's load profile is loaded and refused (exit 2) exactly as the gate would refuse it.
+  const profile = await prepareLoad(
+    gate.stage,
+    stageName,
+    [gate.baseURL, gate.baseline?.baseURL],
+    process.cwd(),
+  );
   const plan = await planStage(process.cwd(), gate.stage, process.env);
   const out = {
     runbook: loaded.runbook.name,
@@ -29,7 +39,15 @@ export async function planCommand(cli: Cli): Promise<number> {
       name: gate.baseline.targetName,
       baseURL: gate.baseline.baseURL ?? '(embedded: started by rollgate)',
     },
-    load: gate.stage.load,
+    load: gate.stage.load && {
+      ...gate.stage.load,
+      name: profile?.name,
+      endpoints: profile?.endpoints.map((e) => e.name),
+      connections: profile?.connections,
+      arrivalRate: profile?.arrivalRate,
+      durationMs: profile?.duration,
+      warmupMs: profile?.warmup,
+    },
     timeoutMs: gate.timeoutMs,
     budgets: gate.stage.budgets,
     checks: plan.checks,
@@ -56,6 +74,7 @@ export async function planCommand(cli: Cli): Promise<number> {
       console.log(
         `  load ${out.load.profile} (engine ${out.load.engine})${out.baseline ? `, interleaved against the baseline: ${c.slices} slices of ${c.sliceMs} ms a side, confidence ${c.confidence}, median ≤ ×${c.medianRatio} or +${c.medianDeltaMs} ms` : ''}`,
       );
+      if (profile) console.log(`    ${describeProfile(profile)}`);
     }
     for (const b of gate.stage.budgets)
       console.log(`  budget ${b.name} ${b.operator} ${b.value}${b.unit ? ` ${b.unit}` : ''}`);
@@ -66,13 +85,33 @@ export async function planCommand(cli: Cli): Promise<number> {
   return plan.problems.length ? 1 : 0;
 }
 
+/** `profile canary: 2 endpoint(s), 50 req/s over at most 5 connections, 4000 ms after a 1000 ms warm-up`. */
+function describeProfile(p: LoadProfile): string {
+  const model = p.arrivalRate
+    ? `${p.arrivalRate} req/s over at most ${p.connections} connections`
+    : `${p.connections} connections`;
+  const warmup = p.warmup ? ` after a ${p.warmup} ms warm-up` : '';
+  return `profile ${p.name}: ${p.endpoints.length} endpoint(s), ${model}, ${p.duration} ms${warmup}`;
+}
+
+/**
+ * Validates the runbook and every stage's load profile (schema, and that the profile allows the
+ * stages loading it), so a profile a gate would refuse is refused here, with the same code.
+ */
 export async function validateCommand(cli: Cli): Promise<number> {
   const loaded = await load(cli);
   const rb = loaded.runbook;
-  const msg = `${loaded.file}: valid runbook "${rb.name}" with stages ${Object.keys(rb.stages).join(', ')}`;
+  const stages = Object.keys(rb.stages);
+  const profiles = await checkStageProfiles(rb.stages, stages, process.cwd());
+  const msg = `${loaded.file}: valid runbook "${rb.name}" with stages ${stages.join(', ')}`;
   console.log(
     cli.values.json
-      ? JSON.stringify({ valid: true, file: loaded.file, stages: Object.keys(rb.stages) })
+      ? JSON.stringify({
+          valid: true,
+          file: loaded.file,
+          stages,
+          loadProfiles: profiles.map((p) => ({ file: p.file, name: p.profile.name, stages: p.stages })),
+        })
       : msg,
   );
   return 0;

@@ -1,4 +1,4 @@
-import { describeMeasurement } from '../checks/budget.ts';
+import { describeMeasurement, displayNumber } from '../checks/budget.ts';
 import type { CheckResult } from '../model/check-result.ts';
 import type { Stage } from '../model/runbook.ts';
 
@@ -29,7 +29,7 @@ function brief(m: CheckResult['measurements'][number]): string {
   const unobserved = /^(inconclusive|no data)[^;]*/.exec(m.note ?? '')?.[0];
   if (unobserved) return `${m.name} (${unobserved})`;
   if (typeof m.actual !== 'number') return m.name;
-  return `${m.name} ${+m.actual.toFixed(3)}${m.unit ? ` ${m.unit}` : ''} (${m.operator} ${m.expected})`;
+  return `${m.name} ${displayNumber(m.actual, m.unit)}${m.unit ? ` ${m.unit}` : ''} (${m.operator} ${m.expected})`;
 }
 
 /** One line saying why a check holds the stage, with the measurement that broke when there is one. */

@@ -48,6 +48,20 @@ const START = {
     'the stage declares no sign-off of that title',
     'use a title the stage declares (the message lists them)',
   ],
+  // Load refusals (LoadRefusedError, a RollgateError): the gate, plan or validate refuses the
+  // profile before any request.
+  ROLLGATE_LOAD_HOST_REFUSED: [
+    'load was refused for a host the runbook does not allow',
+    "name the host in the load profile's hosts (and the runbook's allowed hosts), or load a loopback target",
+  ],
+  ROLLGATE_LOAD_STAGE_REFUSED: [
+    'the load profile is not meant for this stage',
+    "add the stage to the profile's stages",
+  ],
+  ROLLGATE_LOAD_PROFILE_INVALID: [
+    'the load profile is missing or fails its schema',
+    'correct the profile file and field the message names',
+  ],
 } as const satisfies Listing;
 
 /** `ObservationError` (checks layer): a check could not observe the target; it is errored. */
@@ -140,18 +154,6 @@ const OBSERVATION = {
   ROLLGATE_SCRATCH_UNREACHABLE: [
     'the scratch database server for restores is unreachable',
     'start it or correct drill.scratch / ROLLGATE_SCRATCH_URL',
-  ],
-  ROLLGATE_LOAD_HOST_REFUSED: [
-    'load was refused for a host the runbook does not allow',
-    "name the host in the load profile's hosts (and the runbook's allowed hosts), or load a loopback target",
-  ],
-  ROLLGATE_LOAD_STAGE_REFUSED: [
-    'the load profile is not meant for this stage',
-    "add the stage to the profile's stages",
-  ],
-  ROLLGATE_LOAD_PROFILE_INVALID: [
-    'the load profile is missing or fails its schema',
-    'correct the profile file and field the message names',
   ],
   ROLLGATE_LOAD_UNREACHABLE: [
     'the load target did not answer one probe; no load was sent',

@@ -180,7 +180,7 @@ describe('embedded engine (autocannon) against a real demo', () => {
           budgets: [],
           env: engineOnly,
         }),
-      ).rejects.toThrow(/ROLLGATE_LOAD_HOST_REFUSED/);
+      ).rejects.toMatchObject({ code: 'ROLLGATE_LOAD_HOST_REFUSED' });
       expect(requests).toBe(0);
     } finally {
       await close(counter);

@@ -106,7 +106,7 @@ describe('hosts and stages a profile may load', () => {
         assertHostAllowed(url, p);
       } catch (e) {
         expect((e as LoadRefusedError).loadCode).toBe('ROLLGATE_LOAD_HOST_REFUSED');
-        expect((e as RollgateError).code).toBe('ROLLGATE_BAD_ARGUMENT');
+        expect((e as RollgateError).code).toBe('ROLLGATE_LOAD_HOST_REFUSED');
         expect((e as Error).message).toMatch(/refused: only loopback .* no request was made/);
       }
     },

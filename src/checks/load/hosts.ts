@@ -8,8 +8,8 @@ export type LoadRefusalCode =
 
 /**
  * A load run that must not start: a host the runbook does not allow, a stage the profile is not
- * for, an invalid profile. A RollgateError, so the CLI exits 2 before any request is made;
- * `loadCode` says which rule refused it.
+ * for, an invalid profile. A RollgateError carrying that code, so the CLI exits 2 before any
+ * request is made and names one code; `loadCode` is the same code, typed to the three refusals.
  */
 export class LoadRefusedError extends RollgateError {
   override name = 'LoadRefusedError';
@@ -17,7 +17,7 @@ export class LoadRefusedError extends RollgateError {
     readonly loadCode: LoadRefusalCode,
     message: string,
   ) {
-    super('ROLLGATE_BAD_ARGUMENT', `${loadCode}: ${message}`);
+    super(loadCode, message);
   }
 }
 

@@ -72,10 +72,14 @@ export function setup() {
   const password = __ENV[LOGIN.passwordEnv];
   if (!user || !password) fail('login: ' + LOGIN.usernameEnv + ' or ' + LOGIN.passwordEnv + ' is not set');
   const page = http.get(BASE + LOGIN.path, { tags: { name: 'login' } });
-  const token = page.html().find('input[name="' + LOGIN.fields.csrf + '"]').attr('value');
-  if (page.status !== 200 || !token) fail('login: GET ' + LOGIN.path + ' answered ' + page.status + ' without a CSRF field');
+  if (page.status !== 200) fail('login: GET ' + LOGIN.path + ' answered ' + page.status + ', not the login form');
   const form = {};
-  form[LOGIN.fields.csrf] = token;
+  // csrf false: the form has no token, so none is looked for or sent.
+  if (LOGIN.fields.csrf !== false) {
+    const token = page.html().find('input[name="' + LOGIN.fields.csrf + '"]').attr('value');
+    if (token === undefined) fail('login: GET ' + LOGIN.path + ' answered 200 without a ' + LOGIN.fields.csrf + ' field');
+    form[LOGIN.fields.csrf] = token;
+  }
   form[LOGIN.fields.username] = user;
   form[LOGIN.fields.password] = password;
   const res = http.post(BASE + LOGIN.path, form, { redirects: 0, tags: { name: 'login' } });

@@ -30,10 +30,10 @@ export function hiddenField(html: string, field: string): string | undefined {
 
 /**
  * Logs in through the golden-path form and returns the Cookie header every load request sends:
- * GET the login page (CSRF token, pre-session cookie), POST the credentials without following
- * the redirect, then GET where it points to prove the session works. Any step that does not go
- * as a healthy app's would is an ObservationError: load as an anonymous user measures the wrong
- * pages. Credential values are never put in a message.
+ * GET the login page (CSRF token unless `fields.csrf` is false, pre-session cookie), POST the
+ * credentials without following the redirect, then GET where it points to prove the session
+ * works. Any step that does not go as a healthy app's would is an ObservationError: load as an
+ * anonymous user measures the wrong pages. Credential values are never put in a message.
  */
 export async function loginCookie(
   baseURL: string,
@@ -53,22 +53,32 @@ export async function loginCookie(
   const url = new URL(login.path, baseURL).href;
   const page = await probe(url);
   jar.take(page.headers);
-  const token = hiddenField(page.body, login.fields.csrf);
   if (page.status >= 500) {
     // The target answered and is failing: an observation, not a blind spot.
     throw new CheckFailure(`load login: GET ${login.path} answered ${page.status}: the target is failing`);
   }
-  if (page.status !== 200 || token === undefined) {
+  if (page.status !== 200) {
     throw new ObservationError(
-      `load login: GET ${login.path} answered ${page.status} without a ${login.fields.csrf} field`,
+      `load login: GET ${login.path} answered ${page.status}, not the login form`,
       'ROLLGATE_LOAD_LOGIN',
     );
   }
-  const form = new URLSearchParams({
-    [login.fields.csrf]: token,
-    [login.fields.username]: username!,
-    [login.fields.password]: password!,
-  });
+  const form = new URLSearchParams();
+  // `csrf: false` declares a form without a token. Otherwise a missing token fails closed: a form
+  // that should carry one and does not is a finding, and a login without it would not be the real one.
+  const csrf = login.fields.csrf;
+  if (csrf !== false) {
+    const token = hiddenField(page.body, csrf);
+    if (token === undefined) {
+      throw new ObservationError(
+        `load login: GET ${login.path} answered ${page.status} without a ${csrf} field; name the form's CSRF field in auth.login.fields.csrf, or set it to false if the form has no CSRF token`,
+        'ROLLGATE_LOAD_LOGIN',
+      );
+    }
+    form.set(csrf, token);
+  }
+  form.set(login.fields.username, username!);
+  form.set(login.fields.password, password!);
   const posted = await probe(url, {
     method: 'POST',
     body: form.toString(),

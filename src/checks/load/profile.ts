@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { importDefault } from '../../config/import-default.ts';
 import { formatIssues } from '../../config/load-runbook.ts';
 import { LoadRefusedError } from './hosts.ts';
+import { explainUnknownKeys } from './profile-issues.ts';
 
 const envName = z
   .string()
@@ -39,6 +40,11 @@ export const LoadEndpoint = z
   .transform((e) => ({ ...e, name: e.name ?? `${e.method} ${e.path}` }));
 export type LoadEndpoint = z.output<typeof LoadEndpoint>;
 
+/** The login form's hidden CSRF field: its name, or `false` when the form carries no token. */
+const csrfHint =
+  "give the hidden field's name (default _csrf), or false when the login form has no CSRF token";
+const CsrfField = z.union([z.literal(false), z.string().min(1, csrfHint)], { error: csrfHint });
+
 /**
  * Log in through the golden-path form before the load: GET the page for its CSRF token and
  * pre-session cookie, POST the credentials, keep the session cookie for every request.
@@ -50,9 +56,13 @@ export const LoginSpec = z.strictObject({
   passwordEnv: envName,
   fields: z
     .strictObject({
-      csrf: z.string().default('_csrf'),
-      username: z.string().default('username'),
-      password: z.string().default('password'),
+      /**
+       * The hidden input holding the CSRF token; a page without it errors the load. `false`: the
+       * form has no token, so none is looked for or sent.
+       */
+      csrf: CsrfField.default('_csrf'),
+      username: z.string().min(1).default('username'),
+      password: z.string().min(1).default('password'),
     })
     .default({ csrf: '_csrf', username: 'username', password: 'password' }),
 });
@@ -109,10 +119,22 @@ export function defineLoadProfile(profile: LoadProfileInput): LoadProfileInput {
   return profile;
 }
 
+/**
+ * Validates a profile, listing every problem at once with its file and field; an unknown key is
+ * named, with the known key it most likely meant (`conections: … did you mean \`connections\`?`).
+ */
 export function parseLoadProfile(value: unknown, source = 'load profile'): LoadProfile {
+  if (value === undefined)
+    throw new LoadRefusedError(
+      'ROLLGATE_LOAD_PROFILE_INVALID',
+      `${source}: has no default export. Write \`export default defineLoadProfile({...})\`.`,
+    );
   const parsed = LoadProfile.safeParse(value);
   if (!parsed.success)
-    throw new LoadRefusedError('ROLLGATE_LOAD_PROFILE_INVALID', formatIssues(source, parsed.error.issues));
+    throw new LoadRefusedError(
+      'ROLLGATE_LOAD_PROFILE_INVALID',
+      formatIssues(source, explainUnknownKeys(LoadProfile, parsed.error.issues)),
+    );
   return parsed.data;
 }
 

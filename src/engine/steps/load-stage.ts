@@ -13,6 +13,7 @@ import {
 } from '../../checks/load/index.ts';
 import { isVitalName } from '../../checks/probes/web-vitals-budgets.ts';
 import type { CheckResult } from '../../model/check-result.ts';
+import { errorCodeInfo } from '../../model/error-codes.ts';
 import type { Stage } from '../../model/runbook.ts';
 
 /**
@@ -90,7 +91,10 @@ export async function runLoadCheck(
     blocking: true,
     retries: 0,
   };
-  const ended = (r: Pick<CheckResult, 'status' | 'measurements' | 'evidence' | 'message'>): CheckResult => ({
+  const ended = (
+    r: Pick<CheckResult, 'status' | 'measurements' | 'evidence' | 'message'> &
+      Pick<Partial<CheckResult>, 'code'>,
+  ): CheckResult => ({
     ...base,
     ...r,
     durationMs: Math.round(performance.now() - started),
@@ -180,11 +184,14 @@ export async function runLoadCheck(
     if (error instanceof LoadUnreachableError)
       return ended({ status: 'errored', measurements: [], evidence: [], message: error.message });
     // A CheckFailure means the target was observed failing (a 500 at login); anything else: errored.
+    // A listed code (a refusal, a failed login) stays a field: the message no longer carries it.
+    const code = errorCodeInfo((error as { code?: string }).code)?.code;
     return ended({
       status: error instanceof CheckFailure ? 'failed' : 'errored',
       measurements: [],
       evidence: [],
       message: `load could not run: ${(error as Error).message}`,
+      ...(code ? { code } : {}),
     });
   }
 }
