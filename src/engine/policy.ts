@@ -29,7 +29,9 @@ function brief(m: CheckResult['measurements'][number]): string {
   const unobserved = /^(inconclusive|no data)[^;]*/.exec(m.note ?? '')?.[0];
   if (unobserved) return `${m.name} (${unobserved})`;
   if (typeof m.actual !== 'number') return m.name;
-  return `${m.name} ${displayNumber(m.actual, m.unit)}${m.unit ? ` ${m.unit}` : ''} (${m.operator} ${m.expected})`;
+  // Milliseconds as every report shows them (2 decimals); other units to 3 decimals, as before.
+  const shown = m.unit === 'ms' ? displayNumber(m.actual, 'ms') : +m.actual.toFixed(3);
+  return `${m.name} ${shown}${m.unit ? ` ${m.unit}` : ''} (${m.operator} ${m.expected})`;
 }
 
 /** One line saying why a check holds the stage, with the measurement that broke when there is one. */
