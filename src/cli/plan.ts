@@ -1,5 +1,6 @@
 import type { LoadProfile } from '../checks/load/profile.ts';
 import { checkStageProfiles } from '../checks/load/stage-profiles.ts';
+import { RollgateError } from '../config/errors.ts';
 import { resolveGate } from '../config/options.ts';
 import { planStage } from '../engine/plan.ts';
 import { prepareLoad } from '../engine/steps/load-stage.ts';
@@ -7,16 +8,26 @@ import { formatDuration } from '../model/governance.ts';
 import type { Cli } from './args.ts';
 import { load, stageArg } from './common.ts';
 
+const NO_RELEASE = '(not given: a gate needs --release <version> or ROLLGATE_RELEASE)';
+
 /** Prints what a gate would run, resolved with the same precedence, without touching the target. */
 export async function planCommand(cli: Cli): Promise<number> {
   const stageName = stageArg(cli, 'plan');
   const loaded = await load(cli);
-  const gate = resolveGate(loaded.runbook, stageName, {
+  const flags = {
     baseUrl: cli.values['base-url'],
     baselineUrl: cli.values['baseline-url'],
     release: cli.values.release,
     timeoutMs: cli.values.timeout,
-  });
+  };
+  // A plan runs nothing, so it needs no release: it says the gate will ask for one.
+  let gate: ReturnType<typeof resolveGate>;
+  try {
+    gate = resolveGate(loaded.runbook, stageName, flags);
+  } catch (e) {
+    if (!(e instanceof RollgateError) || e.code !== 'ROLLGATE_RELEASE_REQUIRED') throw e;
+    gate = resolveGate(loaded.runbook, stageName, { ...flags, release: NO_RELEASE });
+  }
   // The stage's load profile is loaded and refused (exit 2) exactly as the gate would refuse it.
   const profile = await prepareLoad(
     gate.stage,
@@ -58,7 +69,7 @@ export async function planCommand(cli: Cli): Promise<number> {
   } else {
     console.log(`${out.runbook}/${stageName} from ${out.file}`);
     console.log(
-      `  target ${gate.targetName}: ${out.target.baseURL}, release ${gate.release} (from ${gate.sources.release})`,
+      `  target ${gate.targetName}: ${out.target.baseURL}, release ${gate.release}${gate.release === NO_RELEASE ? '' : ` (from ${gate.sources.release})`}`,
     );
     console.log(
       `  deadline ${gate.timeoutMs} ms; retries ${gate.stage.retries}; flaky → ${gate.stage.flaky}`,

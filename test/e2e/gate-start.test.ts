@@ -26,6 +26,14 @@ describe('gate refuses to start or to promote on nothing', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--release/);
     expect(readdirSync(reports)).toEqual([]);
+    // A plan runs nothing: it describes the stage and says the gate will need a release.
+    const plan = await rollgate(['plan', 'canary', '--base-url', 'http://127.0.0.1:9'], {
+      ROLLGATE_REPORTS_DIR: reports,
+    });
+    expect(plan.exitCode, plan.all).toBe(0);
+    expect(plan.stdout).toContain(
+      'release (not given: a gate needs --release <version> or ROLLGATE_RELEASE)',
+    );
   });
 
   test('an unknown stage and a missing runbook exit 2', async () => {
