@@ -137,7 +137,11 @@ export function collect(
         notApplicable: s.notApplicable,
         retries: t.retries,
       };
-      byId.set(id, validCheck(result, byId.size, t.recordProblems));
+      const checked = validCheck(result, byId.size, t.recordProblems);
+      // One check, several results (a Playwright config with two projects, repeatEach): the worst
+      // stands, so a later pass never hides an earlier failure.
+      const earlier = byId.get(id);
+      byId.set(id, earlier ? worseOf(earlier, checked) : checked);
     }
   }
   /** Why a planned check has no result, and its code: the first cause that applies. */
@@ -187,4 +191,21 @@ export function collect(
     });
   }
   return results;
+}
+
+/** Worst first: a check that ran more than once is as bad as its worst run. */
+const SEVERITY: Record<CheckResult['status'], number> = {
+  errored: 5,
+  failed: 4,
+  flaky: 3,
+  waived: 2,
+  skipped: 1,
+  passed: 0,
+};
+
+function worseOf<T extends CheckResult>(a: T, b: T): T {
+  const [worse, other] = SEVERITY[b.status] > SEVERITY[a.status] ? [b, a] : [a, b];
+  if (worse.status === other.status) return worse;
+  const note = `ran more than once (several Playwright projects or repeatEach); the worst result stands (${worse.status}, others: ${other.status})`;
+  return { ...worse, message: worse.message ? `${worse.message}\n${note}` : note };
 }

@@ -26,8 +26,8 @@ export function checkIsOk(c: CheckResult, stage: Pick<Stage, 'flaky'>): boolean 
 
 /** `p95-latency 812 ms (<= 500)` for numbers; the bare name for rules (a header that is absent). */
 function brief(m: CheckResult['measurements'][number]): string {
-  const unobserved = /^(inconclusive|no data)[^;]*/.exec(m.note ?? '')?.[0];
-  if (unobserved) return `${m.name} (${unobserved})`;
+  if (m.outcome === 'no-data' || m.outcome === 'inconclusive')
+    return `${m.name} (${/^(inconclusive|no data)[^;]*/.exec(m.note ?? '')?.[0] ?? m.outcome})`;
   if (typeof m.actual !== 'number') return m.name;
   // Milliseconds as every report shows them (2 decimals); other units to 3 decimals, as before.
   const shown = m.unit === 'ms' ? displayNumber(m.actual, 'ms') : +m.actual.toFixed(3);

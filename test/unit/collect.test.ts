@@ -47,6 +47,27 @@ const health = { titlePath: ['probes', 'health answers [probes/health]'], id: 'p
 const version = { titlePath: ['probes', 'version matches [version-matches]'], id: 'version-matches' };
 
 describe('collect', () => {
+  it('one check with several results (two Playwright projects, repeatEach) is as bad as its worst, whichever comes last', () => {
+    const failed = makeRawTest({
+      titlePath: health.titlePath,
+      state: 'failed',
+      errors: [{ name: 'AssertionError', message: 'expected 200, got 500' }],
+    });
+    const passed = makeRawTest({ titlePath: health.titlePath });
+    for (const order of [
+      [failed, passed],
+      [passed, failed],
+    ]) {
+      const checks = collect(planOf([health]), [vitest(order)], stage);
+      expect(checks).toHaveLength(1);
+      expect(checks[0]!.status).toBe('failed');
+      expect(checks[0]!.message).toContain('the worst result stands (failed, others: passed)');
+      expect(decide(checks, stage).verdict).toBe('hold');
+    }
+    const twice = collect(planOf([health]), [vitest([passed, passed])], stage);
+    expect(twice.map((c) => [c.status, c.message])).toEqual([['passed', undefined]]);
+  });
+
   it('maps a planned test to its planned id and keeps its record', () => {
     const m = makeMeasurement();
     const [r, ...rest] = collect(
