@@ -84,7 +84,7 @@ describe('the drill checks the manifest against the record taken with the backup
     const c = by('drill/backup-recorded');
     expect(c.status).toBe('failed');
     expect(c.message).toBe(
-      `${taken.record!.file}: manifest differs from its record in ${join(reports, 'backups.jsonl')}: sha256 ${now} now, ${taken.manifestSha256} recorded at ${taken.record!.recordedAt}. The backup and its manifest were changed after they were taken; take a new backup (npm run demo:backup)`,
+      `${taken.record!.file}: manifest differs from its record in ${join(reports, 'backups.jsonl')}: sha256 ${now} now, ${taken.manifestSha256} recorded at ${taken.record!.recordedAt}. The backup and its manifest were changed after they were taken; take a new backup and record it`,
     );
     expect(decision.verdict).toBe('hold');
     expect(decision.reasons).toEqual([`drill/backup-recorded failed: ${c.message}`]);
@@ -106,7 +106,7 @@ describe('a backup unknown to the store', () => {
     const c = by('drill/backup-recorded');
     expect(c.status).toBe('failed');
     expect(c.message).toBe(
-      `${taken.manifest.file} is not recorded in ${join(reports, 'backups.jsonl')}: its manifest (sha256 ${taken.manifestSha256.slice(0, 12)}…) cannot vouch for itself. Take backups with npm run demo:backup, which records them, or set drill.acceptUnrecorded: true in the runbook for backups taken by other tools`,
+      `${taken.manifest.file} is not recorded in ${join(reports, 'backups.jsonl')}: its manifest (sha256 ${taken.manifestSha256.slice(0, 12)}…) cannot vouch for itself. Record each backup in rollgate's store when you take it (docs/backups.md), or set drill.acceptUnrecorded: true in the runbook for backups taken by tools that do not`,
     );
     expect(decision.verdict).toBe('hold');
   });

@@ -61,7 +61,7 @@ export async function backupProvenance(spec: DrillSpec, store: Store, backup: st
     return {
       check: drillCheck('drill/backup-recorded', TITLE, {
         status: 'failed',
-        message: `${file}: manifest differs from its record in ${log}: sha256 ${read.sha256} now, ${last.manifestSha256} recorded at ${last.recordedAt}. The backup and its manifest were changed after they were taken; take a new backup (npm run demo:backup)`,
+        message: `${file}: manifest differs from its record in ${log}: sha256 ${read.sha256} now, ${last.manifestSha256} recorded at ${last.recordedAt}. The backup and its manifest were changed after they were taken; take a new backup and record it`,
       }),
     };
   }
@@ -76,7 +76,7 @@ export async function backupProvenance(spec: DrillSpec, store: Store, backup: st
   return {
     check: drillCheck('drill/backup-recorded', TITLE, {
       status: 'failed',
-      message: `${file} is not recorded in ${log}: its manifest (sha256 ${short(read.sha256)}) cannot vouch for itself. Take backups with npm run demo:backup, which records them, or set drill.acceptUnrecorded: true in the runbook for backups taken by other tools`,
+      message: `${file} is not recorded in ${log}: its manifest (sha256 ${short(read.sha256)}) cannot vouch for itself. Record each backup in rollgate's store when you take it (docs/backups.md), or set drill.acceptUnrecorded: true in the runbook for backups taken by tools that do not`,
     }),
   };
 }
