@@ -107,3 +107,50 @@ describe('issue 10 item 5: imports in src/ follow model → config → checks �
     ]);
   });
 });
+
+/** What a user writes (runbooks, suites, specs, load profiles, fixtures) reaching into src/ by path. */
+function sourceImports(files: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const [file, source] of files)
+    for (const spec of importsOf(source)) {
+      const target = spec.startsWith('.') ? path.posix.join(path.posix.dirname(file), spec) : spec;
+      if (target === 'src' || target.startsWith('src/'))
+        out.push(
+          `${file} imports ${target}: import the public subpaths (rollgate, rollgate/vitest, rollgate/playwright, rollgate/checks)`,
+        );
+    }
+  return out;
+}
+
+describe('issue 10: runbooks, suites, specs, profiles and fixtures use the package as a user would', () => {
+  const USER_FOLDERS = ['runbooks', 'smoke', 'load', 'test/fixtures', 'templates'];
+
+  test('no file under runbooks/, smoke/, load/, test/fixtures/ or templates/ imports src/ by path', () => {
+    const files = new Map<string, string>();
+    for (const dir of USER_FOLDERS)
+      for (const f of readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }))
+        if (/\.[cm]?[jt]sx?$/.test(f)) {
+          const rel = `${dir}/${f.split(path.sep).join('/')}`;
+          files.set(rel, readFileSync(path.join(ROOT, rel), 'utf8'));
+        }
+    // Not vacuous: those folders hold files that import rollgate's subpaths.
+    expect(
+      [...files.values()].filter((s) => importsOf(s).some((x) => x.startsWith('rollgate'))).length,
+    ).toBeGreaterThan(20);
+    expect(sourceImports(files)).toEqual([]);
+  });
+
+  test('a planted import of src/ is found, relative or not', () => {
+    const planted = new Map([
+      [
+        'runbooks/a.suite.ts',
+        `import { check } from '../src/checks/authoring/vitest.ts';\nimport { x } from 'rollgate/vitest';`,
+      ],
+      ['test/fixtures/suites/b.suite.ts', `import { y } from '../../../src/entries/index.ts';`],
+    ]);
+    expect(sourceImports(planted)).toEqual([
+      'runbooks/a.suite.ts imports src/checks/authoring/vitest.ts: import the public subpaths (rollgate, rollgate/vitest, rollgate/playwright, rollgate/checks)',
+      'test/fixtures/suites/b.suite.ts imports src/entries/index.ts: import the public subpaths (rollgate, rollgate/vitest, rollgate/playwright, rollgate/checks)',
+    ]);
+  });
+});
