@@ -9,8 +9,7 @@ import {
   secretsPresent,
   sqliteWal,
 } from 'rollgate/checks';
-import { CheckFailure, check, ObservationError } from 'rollgate/vitest';
-import { describe } from 'vitest';
+import { CheckFailure, check, describe, ObservationError } from 'rollgate/vitest';
 
 /** The demo's SQLite must run in WAL mode (readers never block the writer). */
 const REQUIRE_SQLITE_WAL = true;

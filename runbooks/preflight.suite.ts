@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseDatabaseUrl, sqliteJournalMode } from 'rollgate/checks';
-import { check, ObservationError } from 'rollgate/vitest';
-import { describe, expect } from 'vitest';
+import { check, describe, expect, ObservationError } from 'rollgate/vitest';
 
 function databaseUrl(name: string): string {
   const url = process.env[name];

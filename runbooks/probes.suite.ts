@@ -1,6 +1,5 @@
 import { checkJwks, createTargetClient, jsonBody, probe, report } from 'rollgate/checks';
-import { check } from 'rollgate/vitest';
-import { describe, expect } from 'vitest';
+import { check, describe, expect } from 'rollgate/vitest';
 import { z } from 'zod';
 
 const SimpleHealth = z.object({ status: z.literal('ok') });

@@ -8,8 +8,7 @@ import {
   type LoginSpec,
   report,
 } from 'rollgate/checks';
-import { check, ObservationError, type TargetContext, type VitestCheckApi } from 'rollgate/vitest';
-import { describe } from 'vitest';
+import { check, describe, ObservationError, type TargetContext, type VitestCheckApi } from 'rollgate/vitest';
 
 type Security = NonNullable<TargetContext['target']['security']>;
 

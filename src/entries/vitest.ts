@@ -3,6 +3,11 @@
  * measurements and evidence, and errors (never passes) when it could not observe.
  */
 
+/**
+ * vitest's own `describe`, `expect` and hooks, from the vitest rollgate runs: import them from here,
+ * so a project with its own vitest never mixes two copies in one suite.
+ */
+export { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
 export type { CheckApi } from '../checks/authoring/check-api.ts';
 export { CheckFailure, ObservationError } from '../checks/authoring/errors.ts';
 export { placeholder } from '../checks/authoring/placeholder-vitest.ts';
