@@ -6,14 +6,17 @@ import { placeholder } from 'rollgate/vitest';
  *
  * The real code, with `requiredEnv` and `configFiles` declared on the target in rollgate.runbook.ts:
  *
- *   import { CheckFailure, check } from 'rollgate/vitest';
- *   import { describeFindings, MISSING_SECRETS, scanSecrets, secretsPresent } from 'rollgate/checks';
+ *   import { CheckFailure, check, ObservationError } from 'rollgate/vitest';
+ *   import { describeFindings, scanSecrets, secretsPresent } from 'rollgate/checks';
  *
  *   check(
  *     'required environment is present',
- *     ({ context, require }) => {
- *       const { missing } = secretsPresent(context.target.requiredEnv); // names only, never values
- *       require(MISSING_SECRETS, missing.length);
+ *     ({ context, record }) => {
+ *       // Names only, never values; one sample per name, so an empty requiredEnv is no data, not a pass.
+ *       const { missing, measurement } = secretsPresent(context.target.requiredEnv);
+ *       record(measurement);
+ *       if (missing.length) throw new CheckFailure(`not set: ${missing.join(', ')}`);
+ *       if (!measurement.passed) throw new ObservationError('declare requiredEnv on the target');
  *     },
  *     { id: 'preflight/required-env' },
  *   );
