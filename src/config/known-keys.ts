@@ -44,12 +44,32 @@ export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): stri
   return [...new Set(at.flatMap((s) => objectsOf(s)).flatMap((d) => Object.keys(d.shape ?? {})))];
 }
 
-/** ` (did you mean "navigationTimeout"?)` for each mistyped key that is near a known one; '' otherwise. */
-export function didYouMean(schema: z.ZodType, path: readonly PropertyKey[], keys: readonly string[]): string {
-  const known = knownKeys(schema, path);
-  const hints = keys
-    .map((k) => [k, closest(k, known)] as const)
-    .filter((p): p is readonly [string, string] => p[1] !== undefined)
-    .map(([k, near]) => (keys.length === 1 ? `did you mean "${near}"?` : `"${k}": did you mean "${near}"?`));
-  return hints.length ? ` (${hints.join('; ')})` : '';
+export interface Issue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+/**
+ * Schema issues, with each unrecognized key made an issue of its own, at its own field, naming the
+ * known key it most likely meant: `conections: unknown field; did you mean \`connections\`?`.
+ * Without a near key, the issue lists the fields that place accepts. Other issues pass unchanged.
+ * One diagnosis for runbooks and load profiles alike.
+ */
+export function explainUnknownKeys(
+  schema: z.ZodType,
+  issues: readonly (Issue & { code?: string; keys?: readonly string[] })[],
+): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    if (issue.code !== 'unrecognized_keys' || !issue.keys) return [issue];
+    const known = knownKeys(schema, issue.path);
+    return issue.keys.map((key) => {
+      const near = closest(key, known);
+      const hint = near
+        ? `did you mean \`${near}\`?`
+        : known.length
+          ? `the fields here are ${known.join(', ')}`
+          : 'remove it';
+      return { path: [...issue.path, key], message: `unknown field; ${hint}` };
+    });
+  });
 }

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
 import { Runbook } from '../model/runbook.ts';
 import { CONVENTIONAL_RUNBOOK, findRunbook, RUNBOOKS_DIR, type RunbookSource } from './discover-runbook.ts';
 import { RollgateError } from './errors.ts';
 import { importDefault } from './import-default.ts';
-import { didYouMean } from './known-keys.ts';
+import { explainUnknownKeys, type Issue } from './known-keys.ts';
 import { missingFileIssues } from './runbook-files.ts';
 
 export interface LoadedRunbook {
@@ -19,16 +18,10 @@ export interface LoadedRunbook {
 }
 
 /** Formats every problem at once (a diagnostics collector), each starting with the file. */
-export function formatIssues(
-  file: string,
-  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: string[] }[],
-  schema?: z.ZodType,
-): string {
+export function formatIssues(file: string, issues: readonly Issue[]): string {
   const lines = issues.map((i) => {
     const field = i.path.length ? i.path.map(String).join('.') : '(root)';
-    // A typo in a field name: the nearest field the schema accepts there.
-    const hint = schema && i.code === 'unrecognized_keys' && i.keys ? didYouMean(schema, i.path, i.keys) : '';
-    return `${file}: ${field}: ${i.message}${hint}`;
+    return `${file}: ${field}: ${i.message}`;
   });
   return `${lines.join('\n')}\nFix the field(s) above; nothing was run.`;
 }
@@ -44,7 +37,10 @@ export function validateRunbook(file: string, value: unknown, root?: string): Ru
     ...(root === undefined ? [] : missingFileIssues(value, root)),
   ];
   if (issues.length || !parsed.success)
-    throw new RollgateError('ROLLGATE_RUNBOOK_INVALID', formatIssues(file, issues, Runbook));
+    throw new RollgateError(
+      'ROLLGATE_RUNBOOK_INVALID',
+      formatIssues(file, explainUnknownKeys(Runbook, issues)),
+    );
   return parsed.data;
 }
 

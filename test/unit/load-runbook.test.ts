@@ -95,21 +95,21 @@ describe('validateRunbook', () => {
     });
     expect(lines).toHaveLength(4);
     expect(lines).toContainEqual(expect.stringContaining(': name: use lower-case letters'));
-    expect(lines).toContainEqual(expect.stringContaining('(root): Unrecognized key: "owner"'));
+    expect(lines).toContainEqual(expect.stringContaining('owner: unknown field; the fields here are name, '));
     expect(lines).toContainEqual(expect.stringContaining('stages.canary.retries: '));
     expect(lines).toContainEqual(expect.stringContaining('stages.canary.target: names target "prod"'));
   });
 
   it('rejects unknown keys at every level (strict)', () => {
     expect(problems({ ...valid, owner: 'x' })).toEqual([
-      'shop.runbook.ts: (root): Unrecognized key: "owner"',
+      expect.stringMatching(/^shop\.runbook\.ts: owner: unknown field; the fields here are name, /),
     ]);
     expect(
       problems({ ...valid, stages: { canary: { ...valid.stages.canary, suite: ['typo.suite.ts'] } } }),
-    ).toEqual(['shop.runbook.ts: stages.canary: Unrecognized key: "suite" (did you mean "suites"?)']);
+    ).toEqual(['shop.runbook.ts: stages.canary.suite: unknown field; did you mean `suites`?']);
     expect(
       problems({ ...valid, targets: { canary: { baseURL: 'https://x.example', baseUrl: 'x' } } }),
-    ).toEqual(['shop.runbook.ts: targets.canary: Unrecognized key: "baseUrl" (did you mean "baseURL"?)']);
+    ).toEqual(['shop.runbook.ts: targets.canary.baseUrl: unknown field; did you mean `baseURL`?']);
   });
 
   it('rejects a stage that gates nothing and a target with neither URL nor embedded app', () => {
@@ -178,7 +178,7 @@ describe('loadRunbook', () => {
     );
     const e = await rejection(loadRunbook('bad.runbook.ts', dir));
     expect(e.code).toBe('ROLLGATE_RUNBOOK_INVALID');
-    expect(e.message).toMatch(/^bad\.runbook\.ts: \(root\): Unrecognized key: "extra"/);
+    expect(e.message).toMatch(/^bad\.runbook\.ts: extra: unknown field; /);
   });
 
   it('fails with ROLLGATE_RUNBOOK_LOAD_FAILED when the module throws on import', async () => {

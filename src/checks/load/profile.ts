@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { importDefault } from '../../config/import-default.ts';
+import { explainUnknownKeys } from '../../config/known-keys.ts';
 import { formatIssues } from '../../config/load-runbook.ts';
 import { LoadRefusedError } from './hosts.ts';
-import { explainUnknownKeys } from './profile-issues.ts';
 
 const envName = z
   .string()
