@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { findRunbook } from '../../src/config/discover-runbook.ts';
 import type { RollgateError } from '../../src/config/errors.ts';
 import { findAndLoadRunbook, validateRunbook } from '../../src/config/load-runbook.ts';
 import { governanceChecks, signCommand } from '../../src/engine/steps/governance.ts';
 import { fileStore } from '../../src/engine/store/file-store.ts';
+import { cliIn } from './cli-in.ts';
 import { tempDirs, thrown } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -34,18 +34,6 @@ function project(...files: string[]): string {
 
 const notFound = (root: string) =>
   `${root}: no runbook found. Looked at --runbook (not given), ROLLGATE_RUNBOOK (not set), rollgate.runbook.ts (no such file) and runbooks/*.runbook.ts (no file) in the project root, the current directory. Pass --runbook <file>, set ROLLGATE_RUNBOOK=<file>, or create rollgate.runbook.ts in the project root.`;
-
-/** Runs the CLI in this process as if started in `root`; returns its exit code and output. */
-async function cliIn(root: string, args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process, 'cwd').mockReturnValue(root);
-  vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  vi.stubEnv('ROLLGATE_RUNBOOK', '');
-  const code = await main(args);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('findRunbook: --runbook, ROLLGATE_RUNBOOK, rollgate.runbook.ts, the one runbooks/*.runbook.ts', () => {
   it('--runbook wins over ROLLGATE_RUNBOOK and over every conventional file', () => {
@@ -141,7 +129,6 @@ describe('findAndLoadRunbook and the CLI', () => {
       '2 runbooks in runbooks/ and no rollgate.runbook.ts: runbooks/a.runbook.ts, runbooks/b.runbook.ts',
     );
     expect(r.err).toContain('(ROLLGATE_RUNBOOK_AMBIGUOUS; nothing was run)');
-    vi.restoreAllMocks();
     const picked = await cliIn(root, ['validate', '--runbook', 'runbooks/b.runbook.ts']);
     expect(picked.code, picked.err).toBe(0);
     expect(picked.out).toBe('runbooks/b.runbook.ts: valid runbook "b" with stages canary');

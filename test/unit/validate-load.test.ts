@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { cliIn } from './cli-in.ts';
 import { tempDirs } from './helpers.ts';
 
 const dirs = tempDirs('rollgate-validate-load-');
@@ -36,20 +36,6 @@ function project(profile: string, loadIn: string[] = []): string {
     `export default { name: 'shop', targets: { app: { baseURL: 'http://127.0.0.1:9' } }, stages: { staging: { target: 'app', suites: ['a.suite.ts'] }, ${stages} } };\n`,
   );
   return root;
-}
-
-/** Runs the CLI in this process as if started in `root`; returns its exit code and output. */
-async function cliIn(root: string, args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process, 'cwd').mockReturnValue(root);
-  vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  vi.stubEnv('ROLLGATE_RUNBOOK', '');
-  vi.stubEnv('ROLLGATE_REPORTS_DIR', path.join(root, 'reports'));
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('a load profile is checked by validate and plan as the gate checks it', () => {
