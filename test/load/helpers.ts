@@ -40,8 +40,15 @@ export const fakeK6Env = (replay: string, extra: Record<string, string> = {}) =>
   ...extra,
 });
 
-/** Imports a k6 script in Node with minimal stand-ins for k6's modules, to read what it exports. */
-export async function importWithK6Stubs(dir: string, source: string): Promise<Record<string, unknown>> {
+/**
+ * Imports a k6 script in Node with minimal stand-ins for k6's modules, to read what it exports.
+ * `modules` replaces the stand-in source of `k6` (index) or `k6/http` where a test needs them to act.
+ */
+export async function importWithK6Stubs(
+  dir: string,
+  source: string,
+  modules: { index?: string; http?: string } = {},
+): Promise<Record<string, unknown>> {
   const k6 = join(dir, 'node_modules/k6');
   mkdirSync(k6, { recursive: true });
   const exports = { '.': './index.js', './http': './http.js', './execution': './execution.js' };
@@ -49,11 +56,13 @@ export async function importWithK6Stubs(dir: string, source: string): Promise<Re
   // k6 provides __ENV as a global; the module is evaluated before the script body that reads it.
   writeFileSync(
     join(k6, 'index.js'),
-    'globalThis.__ENV ??= {}; export const check = () => true; export const fail = (m) => { throw new Error(m); };',
+    modules.index ??
+      'globalThis.__ENV ??= {}; export const check = () => true; export const fail = (m) => { throw new Error(m); };',
   );
   writeFileSync(
     join(k6, 'http.js'),
-    'export default { expectedStatuses: (...s) => ({ expected: s }), get() {}, request() {} };',
+    modules.http ??
+      'export default { expectedStatuses: (...s) => ({ expected: s }), get() {}, request() {} };',
   );
   writeFileSync(join(k6, 'execution.js'), 'export default { scenario: { iterationInTest: 0 } };');
   writeFileSync(join(dir, 'script.mjs'), source);

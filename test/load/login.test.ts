@@ -1,7 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ObservationError } from '../../src/checks/authoring/errors.ts';
 import { profileToK6Script } from '../../src/checks/load/k6-script.ts';
@@ -9,7 +6,7 @@ import { loginCookie } from '../../src/checks/load/login.ts';
 import { type LoginSpec, parseLoadProfile } from '../../src/checks/load/profile.ts';
 import { runLoadProfile } from '../../src/checks/load/run-profile.ts';
 import { rejection, thrown } from '../unit/helpers.ts';
-import { closeServer, listen, serverURL, tempDirs } from './helpers.ts';
+import { closeServer, importWithK6Stubs, listen, serverURL, tempDirs } from './helpers.ts';
 
 const ENV = { APP_USER: 'ada', APP_PASSWORD: 'pw-1' };
 const dirs = tempDirs();
@@ -178,27 +175,6 @@ interface K6Calls {
 
 /** Runs a generated script's setup() with k6/http answering a login page with `html` (k6 is not installed here). */
 async function k6Setup(csrf: string | false, html: string): Promise<K6Calls> {
-  const dir = dirs.make();
-  const k6 = join(dir, 'node_modules/k6');
-  mkdirSync(k6, { recursive: true });
-  const exports = { '.': './index.js', './http': './http.js', './execution': './execution.js' };
-  writeFileSync(join(k6, 'package.json'), JSON.stringify({ name: 'k6', type: 'module', exports }));
-  writeFileSync(
-    join(k6, 'index.js'),
-    'globalThis.__ENV = { APP_USER: "ada", APP_PASSWORD: "pw-1" }; export const fail = (m) => { globalThis.k6Calls.failed = m; throw new Error(m); };',
-  );
-  writeFileSync(
-    join(k6, 'http.js'),
-    `const calls = (globalThis.k6Calls = { selectors: [], forms: [] });
-const attr = (sel) => { const name = /name="([^"]+)"/.exec(sel)[1]; const m = new RegExp('name="' + name + '"[^>]*value="([^"]*)"').exec(${JSON.stringify(html)}); return m ? m[1] : undefined; };
-export default {
-  expectedStatuses: () => ({}),
-  get: () => ({ status: 200, html: () => ({ find: (sel) => { calls.selectors.push(sel); return { attr: () => attr(sel) }; } }) }),
-  post: (_url, form) => { calls.forms.push(form); return { status: 302 }; },
-  cookieJar: () => ({ cookiesForURL: () => ({ sid: ['s3cr3t'] }) }),
-};`,
-  );
-  writeFileSync(join(k6, 'execution.js'), 'export default { scenario: { iterationInTest: 0 } };');
   const profile = parseLoadProfile({
     name: 'p',
     endpoints: [{ path: '/account' }],
@@ -206,11 +182,19 @@ export default {
     duration: '1s',
     stages: ['canary'],
   });
-  writeFileSync(
-    join(dir, 'script.mjs'),
-    profileToK6Script(profile, { baseURL: 'http://127.0.0.1:1', budgets: [] }),
-  );
-  const mod = (await import(pathToFileURL(join(dir, 'script.mjs')).href)) as { setup(): unknown };
+  const script = profileToK6Script(profile, { baseURL: 'http://127.0.0.1:1', budgets: [] });
+  const mod = (await importWithK6Stubs(dirs.make(), script, {
+    index:
+      'globalThis.__ENV = { APP_USER: "ada", APP_PASSWORD: "pw-1" }; export const fail = (m) => { globalThis.k6Calls.failed = m; throw new Error(m); };',
+    http: `const calls = (globalThis.k6Calls = { selectors: [], forms: [] });
+const attr = (sel) => { const name = /name="([^"]+)"/.exec(sel)[1]; const m = new RegExp('name="' + name + '"[^>]*value="([^"]*)"').exec(${JSON.stringify(html)}); return m ? m[1] : undefined; };
+export default {
+  expectedStatuses: () => ({}),
+  get: () => ({ status: 200, html: () => ({ find: (sel) => { calls.selectors.push(sel); return { attr: () => attr(sel) }; } }) }),
+  post: (_url, form) => { calls.forms.push(form); return { status: 302 }; },
+  cookieJar: () => ({ cookiesForURL: () => ({ sid: ['s3cr3t'] }) }),
+};`,
+  })) as { setup(): unknown };
   const calls = (globalThis as unknown as { k6Calls: K6Calls }).k6Calls;
   try {
     mod.setup();
