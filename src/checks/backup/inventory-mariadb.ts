@@ -34,16 +34,6 @@ export async function mysqlCanonicalSession(conn: mysql.Connection): Promise<voi
   await conn.query("SET SESSION time_zone = '+00:00', SESSION max_sort_length = 8388608");
 }
 
-/** Base tables of `schema`, without rollgate's scratch marker. */
-export async function mysqlTables(conn: mysql.Connection, schema: string): Promise<string[]> {
-  const list = await rows(
-    conn,
-    "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
-    [schema],
-  );
-  return list.map((r) => String(r.t)).filter((t) => t !== MARKER_TABLE);
-}
-
 /** The schema of `schema` from information_schema; DEFINERs and AUTO_INCREMENT positions left out. */
 export async function mysqlInventory(conn: mysql.Connection, schema: string): Promise<SchemaInventory> {
   const inv = emptyInventory();
