@@ -92,7 +92,7 @@ async function listPlaywright(root: string, stage: Stage, env: NodeJS.ProcessEnv
   }
 }
 
-function firstLines(text: string, n = 6): string {
+export function firstLines(text: string, n = 6): string {
   // NO_COLOR is set for every child; a tool that colours anyway must not colour a reason.
   return (
     stripVTControlCharacters(text).trim().split('\n').filter(Boolean).slice(0, n).join('\n') || 'no output'
