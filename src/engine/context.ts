@@ -9,9 +9,10 @@ import type { ResolvedGate } from '../config/options.ts';
  */
 export function stageContext(
   gate: ResolvedGate,
-  o: { baseURL: string; runId: string; runDir: string; scratchDir: string },
+  o: { baseURL: string; runId: string; runDir: string; scratchDir: string; sessionFile?: string },
 ): TargetContext {
   const t = gate.target;
+  const { baseURL: _url, embedded: _embedded, ...declaration } = t;
   return {
     baseURL: o.baseURL,
     release: gate.release,
@@ -20,19 +21,9 @@ export function stageContext(
     evidenceDir: path.join(o.runDir, 'evidence'),
     budgets: gate.stage.budgets,
     target: {
-      versionPath: t.versionPath,
-      health: t.health,
-      environment: t.environment,
-      requiredEnv: t.requiredEnv,
-      secrets: t.secrets,
-      databaseUrlEnv: t.databaseUrlEnv,
-      allowMutations: t.allowMutations,
+      ...declaration,
       configFiles: t.configFiles.map((f) => f.replace(/\{scratchDir\}/g, o.scratchDir)),
-      secretAllowlist: t.secretAllowlist,
-      secretPatterns: t.secretPatterns,
-      http: t.http,
-      jwksPath: t.jwksPath,
-      security: t.security,
     },
+    ...(o.sessionFile ? { sessionFile: o.sessionFile } : {}),
   };
 }

@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  Auth,
+  Backups,
+  BuiltinCheckName,
+  envName,
+  Health,
+  SecurityPolicy,
+  VersionSource,
+} from './declarations.ts';
+import { addDeclaredCheckIssues } from './declared-checks.ts';
 import { DrillSpec } from './drill.ts';
 import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { LoadMetric, Operator } from './measurement.ts';
@@ -7,10 +17,6 @@ import { PlaywrightOptions, VitestOptions } from './runner-options.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
 import { SecretPatterns } from './secret-patterns.ts';
 import { WatchSpec } from './watch.ts';
-
-const envName = z
-  .string()
-  .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as API_TOKEN');
 
 /** A limit a measurement must respect. */
 export const Budget = z.strictObject({
@@ -62,10 +68,12 @@ export type Embedded = z.infer<typeof Embedded>;
 export const Target = z.strictObject({
   /** Base URL of a real deployment; omit to start the embedded app. @example 'https://canary.example.com' */
   baseURL: z.string().url().optional(),
-  /** Version endpoint answering JSON with a `version` field. @example '/api/version' */
-  versionPath: z.string().startsWith('/').default('/api/version'),
-  /** Health endpoints: simple (process up) and deep (dependencies reachable). */
-  health: z.strictObject({ simple: z.string().startsWith('/'), deep: z.string().startsWith('/') }).optional(),
+  /** How rollgate signs in, once per run; probes, built-in checks, load and golden paths use the session. */
+  auth: Auth.optional(),
+  /** Where the deployed version is: a path answering JSON with `version`, or a source. @example { path: '/api/info', json: 'build.version', signedIn: true } */
+  version: z.union([z.string().startsWith('/'), VersionSource]).optional(),
+  /** Health endpoints by name (`probes/health-<name>`): a path, or what the answer must hold. @example { live: '/healthz', ready: { path: '/readyz', json: { status: 'ok' }, latencyMs: 500 } } */
+  health: Health.optional(),
   /** Environment label the deployment reports. @example 'production' */
   environment: z.string().optional(),
   /** Names (never values) of secrets this target needs; their values are masked in every output. @example ['SESSION_SECRET'] */
@@ -93,33 +101,12 @@ export const Target = z.strictObject({
     .optional(),
   /** A JWKS endpoint whose key set must be valid. @example '/.well-known/jwks.json' */
   jwksPath: z.string().startsWith('/').optional(),
-  /** What the response-security probes use; without it they are not applicable. */
-  security: z
-    .strictObject({
-      /** Pages whose headers are held to the policy. @example ['/login', '/api/version'] */
-      headerPaths: z.array(z.string().startsWith('/')).min(1),
-      corsPath: z.string().startsWith('/'),
-      corsUntrustedOrigin: z.string().url().default('https://evil.example'),
-      /** A route nothing else uses, limited to `limit` requests per `windowSeconds`. */
-      rateLimit: z
-        .strictObject({
-          path: z.string().startsWith('/'),
-          limit: z.number().int().positive(),
-          windowSeconds: z.number().positive(),
-        })
-        .optional(),
-      /** A state-changing endpoint whose success changes nothing that matters, and the page with its token. */
-      csrfProbe: z
-        .strictObject({
-          path: z.string().startsWith('/'),
-          tokenPage: z.string().startsWith('/'),
-          tokenField: z.string().optional(),
-        })
-        .optional(),
-      /** The login form the probes use (with SMOKE_USER / SMOKE_PASSWORD). */
-      login: z.strictObject({ path: z.string().startsWith('/') }).default({ path: '/login' }),
-    })
-    .optional(),
+  /** What the security built-ins check: header policy per rule, CORS, rate limit, CSRF, session cookie. */
+  security: SecurityPolicy.optional(),
+  /** The SQLite database at `databaseUrlEnv` must run in WAL mode (checked by `runtime-config`). */
+  requireWal: z.boolean().default(false),
+  /** The data `rollgate backup` copies, and where backups go. */
+  backups: Backups.optional(),
   /** May checks that create or change records run against this target? */
   allowMutations: z.boolean().default(false),
   /** How to start the app when there is no baseURL. */
@@ -159,6 +146,8 @@ export const Stage = z.strictObject({
   description: z.string().optional(),
   /** Name of a target in `targets`. @example 'canary' */
   target: z.string().min(1),
+  /** Built-in checks run from the target's declarations, no suite code. @example ['health', 'version', 'security-headers', 'secret-scan'] */
+  checks: z.array(BuiltinCheckName).default([]),
   /** Vitest suites under runbooks/. @example ['runbooks/preflight.suite.ts'] */
   suites: z.array(z.string().min(1)).default([]),
   /** Only vitest tests whose name matches (vitest -t). */
@@ -260,11 +249,11 @@ export const Runbook = z
             'a baseline is compared under load: add a load profile (load: { profile: "load/….profile.ts" })',
         });
       }
-      if (stage.suites.length === 0 && !stage.smoke) {
+      if (stage.suites.length === 0 && !stage.smoke && !stage.checks.length && !stage.load && !stage.drill) {
         ctx.addIssue({
           code: 'custom',
           path: ['stages', name],
-          message: 'gates nothing: list suites or smoke specs',
+          message: 'gates nothing: list built-in checks, suites, smoke specs or a load profile',
         });
       }
     }
@@ -279,6 +268,7 @@ export const Runbook = z
     });
     // Stages named by requires (stages, drill, watch) and budgets no measurement can meet.
     addRuleIssues(rb, ctx);
+    addDeclaredCheckIssues(rb, ctx);
     for (const [name, target] of Object.entries(rb.targets)) {
       if (!target.baseURL && !target.embedded) {
         ctx.addIssue({

@@ -17,14 +17,14 @@ describe('a mistyped runbook field names the field it probably meant', () => {
   test('in a target, a stage, and a stage option, each on its own line with the file and path', () => {
     const message = problems({
       name: 'shop',
-      targets: { app: { baseURL: 'http://127.0.0.1:3000', versionPth: '/version' } },
+      targets: { app: { baseURL: 'http://127.0.0.1:3000', versoin: '/version' } },
       stages: {
         ci: { target: 'app', suites: ['a.suite.ts'], playwright: { navigationTimout: 20_000 } },
         canary: { target: 'app', suitez: ['a.suite.ts'], smoke: { specs: ['a.spec.ts'] } },
       },
     });
     expect(message).toContain(
-      'rollgate.runbook.ts: targets.app.versionPth: unknown field; did you mean `versionPath`?',
+      'rollgate.runbook.ts: targets.app.versoin: unknown field; did you mean `version`?',
     );
     expect(message).toContain(
       'rollgate.runbook.ts: stages.ci.playwright.navigationTimout: unknown field; did you mean `navigationTimeout`?',
@@ -40,9 +40,7 @@ describe('a mistyped runbook field names the field it probably meant', () => {
       targets: { app: { baseURL: 'http://127.0.0.1:3000', colour: 'blue' } },
       stages: { ci: { target: 'app', suites: ['a.suite.ts'] } },
     });
-    expect(message).toMatch(
-      /targets\.app\.colour: unknown field; the fields here are baseURL, .*versionPath/,
-    );
+    expect(message).toMatch(/targets\.app\.colour: unknown field; the fields here are baseURL, .*version/);
   });
 
   test('known keys are found through records, arrays, optionals, defaults and unions', () => {

@@ -1,4 +1,7 @@
-import type { Budget } from '../../model/runbook.ts';
+import type { Budget, Target } from '../../model/runbook.ts';
+
+/** What suites see of the target: its declaration without how to start it. */
+export type TargetDeclaration = Omit<Target, 'baseURL' | 'embedded'>;
 
 /** What a suite knows about the run it is part of; the engine passes it through the environment. */
 export interface TargetContext {
@@ -10,30 +13,13 @@ export interface TargetContext {
   evidenceDir: string;
   /** The stage's budgets, by measurement name (web vitals, latency…); checks look theirs up here. */
   budgets: Budget[];
-  /** Target declaration from the runbook (health paths, environment label, required env…). */
-  target: {
-    versionPath: string;
-    health?: { simple: string; deep: string };
-    environment?: string;
-    requiredEnv: string[];
-    secrets: string[];
-    databaseUrlEnv?: string;
-    allowMutations: boolean;
-    configFiles: string[];
-    secretAllowlist: unknown[];
-    /** The runbook's own secret patterns (`{ id, pattern, message? }`), validated by the scan. */
-    secretPatterns?: unknown[];
-    http?: { headers: Record<string, string>; caFile?: string };
-    jwksPath?: string;
-    security?: {
-      headerPaths: string[];
-      corsPath: string;
-      corsUntrustedOrigin: string;
-      rateLimit?: { path: string; limit: number; windowSeconds: number };
-      csrfProbe?: { path: string; tokenPage: string; tokenField?: string };
-      login: { path: string };
-    };
-  };
+  /** Target declaration from the runbook (health, version, security, data…), `{scratchDir}` resolved. */
+  target: TargetDeclaration;
+  /**
+   * The session the engine signed in with, once for the run, when the target declares `auth`: a
+   * JSON file ({@link TargetSession}) in the run's scratch folder, removed when the run ends.
+   */
+  sessionFile?: string;
 }
 
 /** Reads the context in a vitest or Playwright worker. Outside a gate it explains how to run one. */
