@@ -13,9 +13,11 @@ import { createChildSet, withoutColour } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
 import { stageContext } from './context.ts';
 import { planStage } from './plan.ts';
+import { builtinStep } from './steps/builtin-step.ts';
 import { decideRun } from './steps/decide.ts';
 import * as steps from './steps/gate-steps.ts';
 import { describeLoad } from './steps/load-stage.ts';
+import { signInStep } from './steps/sign-in-step.ts';
 import type { StepContext } from './steps/step.ts';
 import { stopOnSignals } from './stop-signals.ts';
 import type { Store } from './store/store.ts';
@@ -151,7 +153,16 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       o.onEvent?.({ type: 'planned', checks: plan.checks.length, problems: plan.problems.length });
       return plan;
     });
-    const context = stageContext(gate, { baseURL, runId, runDir: paths.runDir, scratchDir });
+    // Signed in once for the run (when the target declares auth); every check then uses the session.
+    const signIn = await signInStep({ baseURL, notRun: startError ?? stopping.reason }).run(ctx);
+    secretValues = [...secretValues, ...signIn.secrets];
+    const context = stageContext(gate, {
+      baseURL,
+      runId,
+      runDir: paths.runDir,
+      scratchDir,
+      sessionFile: signIn.sessionFile,
+    });
     const run: StepContext = {
       ...ctx,
       env: {
@@ -170,7 +181,12 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       : await steps.runSuites(steps.suiteSteps(run), run, (runners, parallel) =>
           o.onEvent?.({ type: 'running', runners, parallel }),
         );
-    let checks = collect(await planned, outcomes, gate.stage, stopping.reason);
+    const builtins = await builtinStep(context, startError ?? stopping.reason).run(run);
+    let checks = [
+      ...(signIn.check ? [signIn.check] : []),
+      ...builtins,
+      ...collect(await planned, outcomes, gate.stage, stopping.reason),
+    ];
     if (gate.stage.load || gate.k6Summary) {
       if (o.loadProfile && !gate.k6Summary && !startError && !stopping.reason)
         o.onEvent?.({ type: 'load', ...describeLoad(gate.stage, o.loadProfile) });
