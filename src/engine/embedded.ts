@@ -1,3 +1,6 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { stripVTControlCharacters } from 'node:util';
 import type { Embedded } from '../model/runbook.ts';
 import type { ChildSet } from './children.ts';
 
@@ -22,48 +25,103 @@ async function answers(url: string, signal: AbortSignal): Promise<boolean> {
   }
 }
 
+/** Lines of output kept for a start error: enough to show the app's own complaint. */
+const TAIL_LINES = 12;
+
+/** The app's last output lines, ANSI codes stripped, indented under the error. */
+function lastLines(output: string): string {
+  const lines = stripVTControlCharacters(output).trimEnd().split('\n').slice(-TAIL_LINES);
+  return lines.length && lines.join('').trim()
+    ? `; its last output lines:\n${lines.map((l) => `    ${l.slice(0, 300)}`).join('\n')}`
+    : '; it printed nothing';
+}
+
+/** A free loopback port for `{port}`: the app is then reached at http://127.0.0.1:<port>. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const PORT = /\{port\}/g;
+
 /**
- * Starts the embedded app and waits until it prints its URL and answers HTTP. Throws with the
- * app's own output when it exits or stays silent past its start timeout.
+ * Starts the embedded app and waits until it is ready: it prints a line matching `readyPattern`
+ * (ANSI codes stripped; the first group is its URL), or, when its command or environment uses
+ * `{port}`, rollgate picks the port and the URL is known; then `readyPath` must answer HTTP. Every
+ * start error names what was awaited and shows the app's last output lines.
  */
 export async function startEmbedded(
   spec: Embedded,
   children: ChildSet,
   opts: { cwd: string; env: NodeJS.ProcessEnv; extraEnv: Record<string, string>; signal: AbortSignal },
 ): Promise<StartedTarget> {
-  const [cmd, ...args] = spec.command;
-  const child = children.spawn(cmd!, args, { cwd: opts.cwd, env: { ...opts.env, ...opts.extraEnv } });
+  const usesPort = [...spec.command, ...Object.values(opts.extraEnv)].some((v) => v.includes('{port}'));
+  const port = usesPort ? String(await freePort()) : '';
+  const extraEnv = usesPort
+    ? Object.fromEntries(Object.entries(opts.extraEnv).map(([k, v]) => [k, v.replace(PORT, port)]))
+    : opts.extraEnv;
+  const [cmd, ...args] = spec.command.map((a) => a.replace(PORT, port));
+  const child = children.spawn(cmd!, args, { cwd: opts.cwd, env: { ...opts.env, ...extraEnv } });
   let output = '';
-  const pattern = new RegExp(spec.readyPattern);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`did not print its URL within ${spec.startTimeoutMs} ms`)),
-      spec.startTimeoutMs,
-    );
-    const onAbort = () => reject(new Error('stopped before it was ready'));
-    opts.signal.addEventListener('abort', onAbort, { once: true });
-    child.all?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = pattern.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve((m[1] ?? m[0]).replace(/\/+$/, ''));
-      }
-    });
-    child.then((r) => {
-      clearTimeout(timer);
-      reject(
-        new Error(
-          `exited with code ${r.exitCode}${r.signal ? ` (${r.signal})` : ''} before it was ready: ${output.trim().slice(-600)}`,
-        ),
-      );
-    });
+  child.all?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 64_000) output = output.slice(-32_000);
   });
+  const pattern = new RegExp(spec.readyPattern);
+  const awaited = usesPort
+    ? `${spec.readyPath} to answer at http://127.0.0.1:${port}`
+    : `a line matching /${spec.readyPattern}/`;
+  const exited = new Promise<never>((_resolve, reject) => {
+    child.then(
+      (r) =>
+        reject(
+          new Error(
+            `exited with code ${r.exitCode}${r.signal ? ` (${r.signal})` : ''} while waiting for ${awaited}${lastLines(output)}`,
+          ),
+        ),
+      (e: Error) => reject(new Error(`could not run ${cmd}: ${e.message}`)),
+    );
+  });
+  exited.catch(() => {});
+  const url = usesPort
+    ? `http://127.0.0.1:${port}`
+    : await Promise.race([
+        exited,
+        new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error(`waited ${spec.startTimeoutMs} ms for ${awaited}${lastLines(output)}`)),
+            spec.startTimeoutMs,
+          );
+          opts.signal.addEventListener('abort', () => reject(new Error('stopped before it was ready')), {
+            once: true,
+          });
+          const look = () => {
+            const m = pattern.exec(stripVTControlCharacters(output));
+            if (!m) return;
+            clearTimeout(timer);
+            child.all?.off('data', look);
+            resolve((m[1] ?? m[0]).replace(/\/+$/, ''));
+          };
+          child.all?.on('data', look);
+        }),
+      ]);
   const deadline = Date.now() + spec.startTimeoutMs;
-  while (!(await answers(url + spec.readyPath, opts.signal))) {
-    if (opts.signal.aborted) throw new Error('stopped before it was ready');
-    if (Date.now() > deadline) throw new Error(`printed ${url} but ${spec.readyPath} never answered`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { baseURL: url, env: opts.extraEnv };
+  const ready = async () => {
+    while (!(await answers(url + spec.readyPath, opts.signal))) {
+      if (opts.signal.aborted) throw new Error('stopped before it was ready');
+      if (Date.now() > deadline)
+        throw new Error(
+          `${url}${spec.readyPath} never answered within ${spec.startTimeoutMs} ms${lastLines(output)}`,
+        );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await Promise.race([exited, ready()]);
+  return { baseURL: url, env: extraEnv };
 }

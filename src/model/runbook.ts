@@ -51,9 +51,15 @@ export function stageBudgets(runbookBudgets: readonly Budget[], stage: readonly 
 export const Embedded = z.strictObject({
   /** @example ['tsx', 'demo/main.ts'] */
   command: z.array(z.string().min(1)).min(1),
-  /** Environment for the app; `{runDir}` is replaced by the run's directory. @example { DEMO_DATABASE_URL: 'sqlite:{runDir}/demo.sqlite' } */
+  /**
+   * Environment for the app. Placeholders: `{runDir}` (the run's folder), `{scratchDir}` (a per-run
+   * folder outside reports/), `{port}` (a free loopback port rollgate picks: the app is then reached at
+   * http://127.0.0.1:<port> and no URL line is needed), and for a drill's restored target
+   * `{restoredDatabaseUrl}` / `{restoredDataDir}`. The app gets NO_COLOR=1.
+   * @example { DEMO_DATABASE_URL: 'sqlite:{runDir}/demo.sqlite', PORT: '{port}' }
+   */
   env: z.record(envName, z.string()).default({}),
-  /** Line the app prints when ready; its first capture group is the base URL. */
+  /** Line the app prints when ready (ANSI codes stripped); its first capture group is the base URL. Not needed with `{port}`. */
   readyPattern: z.string().default('listening on (http://\\S+)'),
   /** Path that answers 200 when the app is ready. @example '/api/simple-health' */
   readyPath: z.string().startsWith('/').default('/'),
