@@ -111,6 +111,10 @@ const OBSERVATION = {
     'the page carries no CSRF token for the logged-in user',
     'point tokenPage and field at the form that carries the token',
   ],
+  ROLLGATE_NOT_SIGNED_IN: [
+    'a built-in check asks for the signed-in session, and the run has none',
+    "declare the target's auth (a form, JSON or header login) so the gate signs in, or drop signedIn",
+  ],
   ROLLGATE_LOGIN_FAILED: [
     'the probe could not log in',
     'set SMOKE_USER and SMOKE_PASSWORD to a working account',
