@@ -27,6 +27,10 @@ Options:
   --json                machine-readable output (plan, validate)
   --verbose             stream the runners' own output
   --override-window <reason>  run outside the stage's deployment window (recorded)
+  --budget <rule>       gate, plan: a budget for this run only, over the stage's of that name
+                        (repeatable): 'p95-latency<=300ms', 'error-rate<0.5%', 'lcp<2.5s'; recorded
+  --test-timeout <ms>   gate: Playwright's time per golden path for this run (recorded); also
+                        --expect-timeout, --action-timeout, --navigation-timeout
   --watch-interval <d>  gate: repeat the stage every <d> (30s, 5m) as a watch series; beats the runbook
   --watch-duration <d>  gate: for this long (10m, 2h); with --watch-interval, or the stage's watch
   --failure-limit <n>   gate: failed runs a watch tolerates (default 0)
@@ -51,6 +55,11 @@ export interface Cli {
     json?: boolean;
     verbose?: boolean;
     'override-window'?: string;
+    budget?: string[];
+    'test-timeout'?: string;
+    'expect-timeout'?: string;
+    'action-timeout'?: string;
+    'navigation-timeout'?: string;
     'watch-interval'?: string;
     'watch-duration'?: string;
     'failure-limit'?: string;
@@ -62,6 +71,17 @@ export interface Cli {
     name?: string;
     force?: boolean;
     help?: boolean;
+  };
+}
+
+/** The run overrides of `gate` and `plan`, as resolveGate takes them. */
+export function overrideFlags(values: Cli['values']) {
+  return {
+    budgets: values.budget,
+    testTimeout: values['test-timeout'],
+    expectTimeout: values['expect-timeout'],
+    actionTimeout: values['action-timeout'],
+    navigationTimeout: values['navigation-timeout'],
   };
 }
 
@@ -81,6 +101,11 @@ export function parseCli(argv: string[]): Cli {
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         'override-window': { type: 'string' },
+        budget: { type: 'string', multiple: true },
+        'test-timeout': { type: 'string' },
+        'expect-timeout': { type: 'string' },
+        'action-timeout': { type: 'string' },
+        'navigation-timeout': { type: 'string' },
         'watch-interval': { type: 'string' },
         'watch-duration': { type: 'string' },
         'failure-limit': { type: 'string' },

@@ -9,7 +9,7 @@ import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { openStore } from '../engine/store/open-store.ts';
 import type { Store } from '../engine/store/store.ts';
 import { consoleReport } from '../reporters/console.ts';
-import type { Cli } from './args.ts';
+import { type Cli, overrideFlags } from './args.ts';
 import { load, stageArg } from './common.ts';
 import { announce, finish } from './finish.ts';
 import { maskedLines } from './masked-lines.ts';
@@ -42,6 +42,7 @@ export async function gateCommand(cli: Cli): Promise<number> {
     release: cli.values.release,
     timeoutMs: cli.values.timeout,
     now: cli.values.now,
+    ...overrideFlags(cli.values),
   });
   // A watch series when the stage declares one or the flags ask for one; bad flags exit 2 here.
   const watch = resolveWatch(gate.stageName, gate.stage, watchFlags(cli));

@@ -5,7 +5,7 @@ import { resolveGate } from '../config/options.ts';
 import { planStage } from '../engine/plan.ts';
 import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { formatDuration } from '../model/governance.ts';
-import type { Cli } from './args.ts';
+import { type Cli, overrideFlags } from './args.ts';
 import { load, stageArg } from './common.ts';
 
 const NO_RELEASE = '(not given: a gate needs --release <version> or ROLLGATE_RELEASE)';
@@ -19,6 +19,7 @@ export async function planCommand(cli: Cli): Promise<number> {
     baselineUrl: cli.values['baseline-url'],
     release: cli.values.release,
     timeoutMs: cli.values.timeout,
+    ...overrideFlags(cli.values),
   };
   // A plan runs nothing, so it needs no release: it says the gate will ask for one.
   let gate: ReturnType<typeof resolveGate>;

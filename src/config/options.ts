@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { RunOverrides } from '../model/overrides.ts';
 import type { Runbook, Stage, Target } from '../model/runbook.ts';
 import { mergeRunnerOptions } from '../model/runner-options.ts';
 import { type Clock, fixedClock, systemClock } from './clock.ts';
 import { RollgateError } from './errors.ts';
+import { applyOverrides, runOverrides } from './overrides.ts';
 import { reportsDir } from './paths.ts';
 
 /** A stage without a declared deadline gets this one. */
@@ -17,6 +19,12 @@ export interface GateFlags {
   timeoutMs?: string;
   now?: string;
   k6Summary?: string;
+  /** `--budget` (repeatable) and the Playwright timeout flags. */
+  budgets?: string[];
+  testTimeout?: string;
+  expectTimeout?: string;
+  actionTimeout?: string;
+  navigationTimeout?: string;
 }
 
 export interface ResolvedGate {
@@ -41,6 +49,8 @@ export interface ResolvedGate {
   timeoutMs: number;
   reportsDir: string;
   clock: Clock;
+  /** What the command line changed for this run (budgets, Playwright timeouts); in the verdict. */
+  overrides?: RunOverrides;
   /** Where each value came from, for `rollgate plan`. */
   sources: Record<'baseURL' | 'release' | 'timeoutMs', 'cli' | 'env' | 'runbook' | 'default'>;
 }
@@ -163,6 +173,7 @@ export function resolveGate(
       `timeout "${tmo.value}" (${tmo.source}) must be a positive number of milliseconds.`,
     );
   }
+  const overrides = runOverrides(flags);
   const nowIso = flags.now || env.ROLLGATE_NOW;
   let clock: Clock = systemClock;
   if (nowIso) {
@@ -178,11 +189,15 @@ export function resolveGate(
   return {
     stageName,
     // The runbook's runner options under the stage's own, so the engine reads one set.
-    stage: {
-      ...stage,
-      playwright: mergeRunnerOptions(runbook.playwright, stage.playwright),
-      vitest: mergeRunnerOptions(runbook.vitest, stage.vitest),
-    },
+    stage: applyOverrides(
+      {
+        ...stage,
+        playwright: mergeRunnerOptions(runbook.playwright, stage.playwright),
+        vitest: mergeRunnerOptions(runbook.vitest, stage.vitest),
+      },
+      overrides,
+    ),
+    overrides,
     targetName: stage.target,
     target,
     baseURL,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunOverrides } from './overrides.ts';
 import { WatchRecord } from './watch.ts';
 
 /** One line of reports/ledger.jsonl: enough to answer "what passed, for which version, when". */
@@ -15,6 +16,8 @@ export const LedgerEntry = z.object({
   reasons: z.array(z.string()),
   interrupted: z.string().optional(),
   windowOverride: z.string().optional(),
+  /** Budgets and Playwright timeouts the command line changed for this run. */
+  overrides: RunOverrides.optional(),
   /** Set on the runs of a watch series and on the series' own line. */
   watch: WatchRecord.optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CheckResult, CheckStatus } from './check-result.ts';
+import { RunOverrides } from './overrides.ts';
 import { WatchRecord } from './watch.ts';
 
 export const VERDICT_SCHEMA_VERSION = 1;
@@ -42,6 +43,8 @@ export const Verdict = z.object({
     .default([]),
   /** Set when the gate ran outside its deployment window on purpose: the reason given. */
   windowOverride: z.string().optional(),
+  /** What the command line changed for this run: budgets, Playwright timeouts. */
+  overrides: RunOverrides.optional(),
   /** Present when the clock was fixed (tests, replays), so nobody mistakes it for wall time. */
   clock: z.object({ fixed: z.literal(true), now: z.string().datetime() }).optional(),
   /** Set when the run belongs to a watch series, or is the series' own verdict. */

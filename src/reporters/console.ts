@@ -14,6 +14,16 @@ const MARK: Record<CheckStatus, string> = {
 };
 
 /** One line per check; under each problem, what was measured against what was expected. */
+/** The command-line overrides, one line each: `budget p95-latency <= 300 ms`, `Playwright testTimeout 60000 ms`. */
+export function describeOverrides(o: Verdict['overrides']): string[] {
+  return [
+    ...(o?.budgets ?? []).map(
+      (b) => `budget ${b.name} ${b.operator} ${b.value}${b.unit ? ` ${b.unit}` : ''}`,
+    ),
+    ...Object.entries(o?.playwright ?? {}).map(([k, ms]) => `Playwright ${k} ${ms} ms`),
+  ];
+}
+
 export function consoleReport(v: Verdict, warnings: readonly string[] = []): string {
   const out: string[] = [''];
   const width = Math.max(...v.checks.map((c) => c.id.length), 10);
@@ -37,6 +47,7 @@ export function consoleReport(v: Verdict, warnings: readonly string[] = []): str
     `  ${s.total} checks: ${s.passed} passed, ${s.failed} failed, ${s.errored} errored, ${s.skipped} skipped, ${s.flaky} flaky, ${s.waived} waived`,
   );
   for (const w of warnings) out.push(`  advisory: ${w}`);
+  for (const line of describeOverrides(v.overrides)) out.push(`  overridden for this run: ${line}`);
   out.push('');
   if (v.verdict === 'promote') out.push(`PROMOTE ${v.runbook}/${v.stage} release ${v.target.version}`);
   else {

@@ -42,6 +42,7 @@ export function ledgerEntry(v: Verdict): LedgerEntry {
     reasons: v.reasons,
     interrupted: v.interrupted,
     windowOverride: v.windowOverride,
+    overrides: v.overrides,
     watch: v.watch,
   };
 }

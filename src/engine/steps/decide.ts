@@ -45,6 +45,7 @@ export async function decideRun(
     interrupted: ctx.stopping.reason,
     signoffs: d.governance.signoffs.map(({ title, role, by, at, note }) => ({ title, role, by, at, note })),
     windowOverride: d.governance.windowOverride,
+    overrides: gate.overrides,
     clock: gate.clock.fixed ? { fixed: true, now: started.toISOString() } : undefined,
   };
   return { verdict, warnings: decision.warnings };

@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { resolveGate } from '../../src/config/options.ts';
+import { parseBudgetFlag } from '../../src/config/overrides.ts';
+import { Runbook } from '../../src/model/runbook.ts';
+import { consoleReport } from '../../src/reporters/console.ts';
+import { cliIn } from './cli-in.ts';
+
+const runbook = Runbook.parse({
+  name: 'shop',
+  targets: { app: { baseURL: 'http://127.0.0.1:9' } },
+  budgets: [{ name: 'p95-latency', operator: '<=', value: 500, unit: 'ms', minSamples: 30 }],
+  stages: {
+    canary: {
+      target: 'app',
+      checks: [],
+      load: { profile: 'load/x.profile.ts' },
+      playwright: { testTimeout: 30_000 },
+    },
+  },
+});
+
+describe('per-run overrides from the command line', () => {
+  test('budgets read as the runbook writes them: seconds in ms, percentages as fractions', () => {
+    expect(parseBudgetFlag('p95-latency<=300ms')).toEqual({
+      name: 'p95-latency',
+      operator: '<=',
+      value: 300,
+      unit: 'ms',
+    });
+    expect(parseBudgetFlag('lcp < 2.5s')).toEqual({ name: 'lcp', operator: '<', value: 2500, unit: 'ms' });
+    expect(parseBudgetFlag('error-rate<0.5%')).toEqual({ name: 'error-rate', operator: '<', value: 0.005 });
+    expect(parseBudgetFlag('cls<0.1')).toEqual({ name: 'cls', operator: '<', value: 0.1 });
+  });
+
+  test('a malformed budget is refused with the form to write', () => {
+    expect(() => parseBudgetFlag('p95 under 300')).toThrow(
+      /--budget "p95 under 300": write <name><operator><value>\[ms\|s\|%\], e\.g\. --budget 'p95-latency<=300ms'/,
+    );
+  });
+
+  test("a budget replaces the stage's of that name, keeping its other fields; a new name is added", () => {
+    const gate = resolveGate(runbook, 'canary', {
+      release: '1.0.0',
+      budgets: ['p95-latency<=300ms', 'error-rate<1%'],
+      testTimeout: '60000',
+    });
+    expect(gate.stage.budgets).toEqual([
+      { name: 'p95-latency', operator: '<=', value: 300, unit: 'ms', minSamples: 30 },
+      { name: 'error-rate', operator: '<', value: 0.01 },
+    ]);
+    expect(gate.stage.playwright?.testTimeout).toBe(60_000);
+    expect(gate.overrides).toEqual({
+      budgets: [
+        { name: 'p95-latency', operator: '<=', value: 300, unit: 'ms' },
+        { name: 'error-rate', operator: '<', value: 0.01 },
+      ],
+      playwright: { testTimeout: 60_000 },
+    });
+    expect(resolveGate(runbook, 'canary', { release: '1.0.0' }).overrides).toBeUndefined();
+  });
+
+  test('the console verdict says what was overridden', () => {
+    const text = consoleReport({
+      schemaVersion: 1,
+      runId: 'r',
+      runbook: 'shop',
+      stage: 'canary',
+      verdict: 'promote',
+      startedAt: '2026-11-30T00:00:00.000Z',
+      finishedAt: '2026-11-30T00:00:01.000Z',
+      durationMs: 1000,
+      target: { baseURL: 'http://127.0.0.1:9', version: '1.0.0', embedded: false },
+      checks: [],
+      summary: { passed: 0, failed: 0, errored: 0, skipped: 0, flaky: 0, waived: 0, total: 0 },
+      reasons: [],
+      signoffs: [],
+      overrides: {
+        budgets: [parseBudgetFlag('p95-latency<=300ms')],
+        playwright: { navigationTimeout: 20_000 },
+      },
+    });
+    expect(text).toContain('overridden for this run: budget p95-latency <= 300 ms');
+    expect(text).toContain('overridden for this run: Playwright navigationTimeout 20000 ms');
+  });
+
+  test('bad override flags exit 2 naming the flag, before anything runs', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'rollgate-overrides-'));
+    writeFileSync(
+      path.join(root, 'rollgate.runbook.ts'),
+      `export default ${JSON.stringify({ name: 'shop', targets: { app: { baseURL: 'http://127.0.0.1:9', health: { live: '/healthz' } } }, stages: { ci: { target: 'app', checks: ['health'] } } })};\n`,
+    );
+    const timeout = await cliIn(root, ['plan', 'ci', '--test-timeout', 'soon']);
+    expect(timeout.code).toBe(2);
+    expect(timeout.err).toContain('--test-timeout "soon" must be a positive number of milliseconds');
+    const budget = await cliIn(root, ['plan', 'ci', '--budget', 'p95<=fast']);
+    expect(budget.code).toBe(2);
+    expect(budget.err).toContain('--budget "p95<=fast": write');
+  });
+});
