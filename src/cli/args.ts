@@ -14,6 +14,11 @@ Commands:
                     attest a manual checklist item for the release under test
   waive <stage> <check-id> --reason <text> --by <name> --expires <date>
                     accept one failing blocking check for this release until a date
+  backup            back up every data source a target declares (backups.data) into backups.dir,
+                    each with its manifest, recorded in the store (--target, --stage, --out)
+  backup verify <file>
+                    verify one backup against its manifest (checksum, integrity or restore, row
+                    counts, file digests); exit 1 naming the fault
 
 Options:
   --runbook <file>      runbook module (env ROLLGATE_RUNBOOK); default rollgate.runbook.ts in the current
@@ -37,9 +42,13 @@ Options:
   --consecutive-success-limit <n>  gate: passes in a row that end a watch as passed
   --name <name>         init: the runbook's name (default: package.json's name, lower-case-dashes)
   --force               init: overwrite files and replace npm scripts that exist
+  --target <name>       backup: the target whose data is backed up (default: the only one with backups)
+  --stage <name>        backup: the target of this stage
+  --out <dir>           backup: write here instead of the target's backups.dir
   -h, --help            this text
 
-Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).`;
+Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).
+backup: 0 every backup written (verify: the backup is sound), 1 one failed, 2 bad input.`;
 
 export interface Cli {
   command: string;
@@ -70,6 +79,9 @@ export interface Cli {
     expires?: string;
     name?: string;
     force?: boolean;
+    target?: string;
+    stage?: string;
+    out?: string;
     help?: boolean;
   };
 }
@@ -116,6 +128,9 @@ export function parseCli(argv: string[]): Cli {
         expires: { type: 'string' },
         name: { type: 'string' },
         force: { type: 'boolean' },
+        target: { type: 'string' },
+        stage: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -151,6 +151,10 @@ const OBSERVATION = {
     'the backup directory cannot be read',
     'correct drill.backups.dir or ROLLGATE_BACKUP_DIR',
   ],
+  ROLLGATE_BACKUP_SOURCE: [
+    'a data source the target declares under backups cannot be backed up as declared',
+    'set the variable or correct the field the message names (targets.<name>.backups.data)',
+  ],
   ROLLGATE_BACKUP_UNOBSERVED: [
     'a backup could not be verified',
     'follow the reason in the message (tool, scratch server, file)',
