@@ -119,6 +119,10 @@ const OBSERVATION = {
     'the probe could not log in',
     'set SMOKE_USER and SMOKE_PASSWORD to a working account',
   ],
+  ROLLGATE_SIGN_IN_FAILED: [
+    'signing in to the target (its declared auth) failed at the step the message names',
+    "read what the step got back: set the account's environment variables, or correct the target's auth (path, fields, tokenPath, verify)",
+  ],
   ROLLGATE_NO_TOOL: [
     'a package a probe needs is missing',
     'run `npm run setup` (or install it), then run the gate again',

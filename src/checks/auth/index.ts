@@ -1,6 +1,14 @@
 import type { TargetSession } from './session.ts';
 
 export { readSession, TargetSession } from './session.ts';
+export {
+  readStorageState,
+  type StorageState,
+  storageStateFile,
+  storageStateOf,
+  writeSessionFiles,
+} from './session-files.ts';
+export { bodyExcerpt, type SignedIn, SignInError, type SignInOptions, signIn } from './sign-in.ts';
 
 /**
  * Headers a signed-in request carries: the session's own (the auth header, or Cookie after a form

@@ -1,4 +1,12 @@
+import path from 'node:path';
+import { SignInError, signIn, writeSessionFiles } from '../../checks/auth/index.ts';
+import { CheckFailure } from '../../checks/authoring/errors.ts';
+import { createTargetClient } from '../../checks/probes/http-target.ts';
+import { createMasker } from '../../config/mask.ts';
 import type { CheckResult } from '../../model/check-result.ts';
+import type { Auth } from '../../model/declarations.ts';
+import { errorCodeInfo } from '../../model/error-codes.ts';
+import { harnessCheck } from '../harness-check.ts';
 import type { Step } from './step.ts';
 
 /** What signing in once for the run produced. */
@@ -11,14 +19,94 @@ export interface SignIn {
   check?: CheckResult;
 }
 
+export const SIGN_IN_CHECK = 'auth/sign-in';
+/** Longest a sign-in request may take; the measurement of the login time is held to it. */
+const SIGN_IN_TIMEOUT_MS = 10_000;
+
 /**
- * Signs in to the stage's target once, when it declares `auth`; nothing to do otherwise.
- * (Being built: the login itself lands with the sign-in work.)
+ * Signs in to the stage's target once, when it declares `auth`; nothing to do otherwise. The
+ * session goes to `<scratch>/auth/session.json` (0600, with Playwright's storage state beside it),
+ * removed with the scratch folder at teardown; its values (and the password) are returned as
+ * secrets so the run masks them everywhere. A login that fails errors `auth/sign-in` (HOLD) with
+ * the step that failed and what came back; `notRun` (the target did not start) errors it too.
  */
-export const signInStep = (_target: { baseURL: string; notRun?: string }): Step<SignIn> => ({
+export const signInStep = (target: { baseURL: string; notRun?: string }): Step<SignIn> => ({
   name: 'sign-in',
   run: async (ctx) => {
-    if (ctx.gate.target.auth) throw new Error('sign-in is not built yet');
-    return { secrets: [] };
+    const auth = ctx.gate.target.auth;
+    if (!auth) return { secrets: [] };
+    const title = `sign in to ${ctx.gate.targetName} (${auth.type} login${auth.verify ? `, verified at ${auth.verify}` : ''})`;
+    const check = (partial: Partial<CheckResult>) =>
+      harnessCheck(SIGN_IN_CHECK, title, { suite: 'auth', ...partial });
+    // The password (and every template value) is masked even when the login never got to read it.
+    const declared = declaredSecrets(auth, ctx.env);
+    if (target.notRun)
+      return {
+        secrets: declared,
+        check: check({
+          status: 'errored',
+          message: `not run: ${target.notRun}`,
+          code: 'ROLLGATE_SIGN_IN_FAILED',
+        }),
+      };
+    const started = performance.now();
+    try {
+      const client = createTargetClient(ctx.gate.target.http, ctx.env);
+      const { session, secrets, durationMs } = await signIn(target.baseURL, auth, {
+        env: ctx.env,
+        request: client.request,
+        timeoutMs: SIGN_IN_TIMEOUT_MS,
+      });
+      const sessionFile = writeSessionFiles(path.join(ctx.scratchDir, 'auth'), session);
+      const ms = Math.round(durationMs);
+      return {
+        sessionFile,
+        secrets: [...declared, ...secrets],
+        check: check({
+          durationMs: ms,
+          message: `signed in as a ${auth.type} session in ${ms} ms`,
+          measurements: [
+            {
+              name: 'sign-in-time',
+              actual: ms,
+              operator: '<',
+              expected: SIGN_IN_TIMEOUT_MS,
+              unit: 'ms',
+              samples: 1,
+              passed: true,
+              outcome: 'pass',
+            },
+          ],
+        }),
+      };
+    } catch (error) {
+      const e = error as Error & { code?: string };
+      const mask = createMasker(declared);
+      const code = errorCodeInfo(e.code)?.code;
+      return {
+        secrets: declared,
+        check: check({
+          status: e instanceof CheckFailure ? 'failed' : 'errored',
+          durationMs: Math.round(performance.now() - started),
+          message: mask(e instanceof SignInError ? e.message : `sign-in: ${e.message}`),
+          ...(code ? { code } : {}),
+        }),
+      };
+    }
   },
 });
+
+/** The values the declaration reads from the environment: the password, body and field templates. */
+function declaredSecrets(auth: Auth, env: NodeJS.ProcessEnv): string[] {
+  const templates =
+    auth.type === 'form'
+      ? Object.values(auth.fields)
+      : auth.type === 'json'
+        ? Object.values(auth.body)
+        : [auth.value];
+  const names = [
+    ...(auth.type === 'form' ? [auth.passwordEnv] : []),
+    ...templates.flatMap((t) => [...t.matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)].map((m) => m[1]!)),
+  ];
+  return names.flatMap((n) => (env[n] ? [env[n]] : []));
+}

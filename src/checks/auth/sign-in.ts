@@ -1,0 +1,222 @@
+import { createMasker } from '../../config/mask.ts';
+import type { Auth } from '../../model/declarations.ts';
+import { ObservationError } from '../authoring/errors.ts';
+import { FormSession, type Hop, parseForms } from '../probes/form-session.ts';
+import type { HttpResult } from '../probes/http.ts';
+import { probe } from '../probes/http.ts';
+import { type Requester, resolveHeaders } from '../probes/http-target.ts';
+import type { TargetSession } from './session.ts';
+
+/**
+ * Signing in failed: the message names the step (`form login: POST /login`, `verify: GET /account`)
+ * and what came back (status, where a redirect went, a short masked excerpt of the body), never the
+ * password or a token. Errored (it could not sign in), code ROLLGATE_SIGN_IN_FAILED.
+ */
+export class SignInError extends ObservationError {
+  override name = 'SignInError';
+  constructor(message: string) {
+    super(message, 'ROLLGATE_SIGN_IN_FAILED');
+  }
+}
+
+export interface SignInOptions {
+  /** Where the account's variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** How requests are sent: the target's client (CA bundle, declared headers); `probe` by default. */
+  request?: Requester;
+  timeoutMs?: number;
+}
+
+export interface SignedIn {
+  session: TargetSession;
+  /** Every value to mask: the password and other template values, the token, cookie values. */
+  secrets: string[];
+  durationMs: number;
+}
+
+const TEMPLATE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
+
+/** Fills `${NAME}` from env; every value read is a secret. A missing variable names it, and the step. */
+function fill(template: string, env: NodeJS.ProcessEnv, secrets: string[], step: string): string {
+  return template.replace(TEMPLATE, (_m, name: string) => {
+    const value = need(env, name, step);
+    secrets.push(value);
+    return value;
+  });
+}
+
+function need(env: NodeJS.ProcessEnv, name: string, step: string): string {
+  const value = env[name];
+  if (!value) throw new SignInError(`${step}: env ${name} is not set`);
+  return value;
+}
+
+const pathOf = (url: string, base?: string) => {
+  const u = new URL(url, base);
+  return base && new URL(base).origin !== u.origin ? u.href : `${u.pathname}${u.search}`;
+};
+
+/**
+ * A short, masked excerpt of a body for a message: a JSON body compacted; an HTML page by its
+ * alert or error text when it shows one, else its visible text; at most 120 characters.
+ */
+export function bodyExcerpt(body: string, mask: (text: string) => string = (t) => t): string {
+  let text = body.trim();
+  try {
+    text = JSON.stringify(JSON.parse(text));
+  } catch {
+    if (/<[a-z!][^>]*>/i.test(text)) {
+      const html = text.replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ');
+      const alert =
+        /<([a-z0-9]+)\b[^>]*(?:role=["']alert["']|class=["'][^"']*\b(?:error|alert|flash|invalid)[^"']*["'])[^>]*>([\s\S]*?)<\/\1\s*>/i.exec(
+          html,
+        );
+      text = (alert?.[2] ?? html).replace(/<[^>]*>/g, ' ');
+    }
+  }
+  const flat = mask(text.replace(/\s+/g, ' ').trim());
+  return flat.length > 120 ? `${flat.slice(0, 119)}…` : flat;
+}
+
+/** `answered 401 (body: "…")`, `answered 302 to /login`. */
+function answer(
+  res: Pick<HttpResult, 'status' | 'body' | 'headers'>,
+  base: string,
+  mask: (t: string) => string,
+) {
+  const location = res.headers.get('location');
+  if (res.status >= 300 && res.status < 400 && location)
+    return `answered ${res.status} to ${pathOf(location, base)}`;
+  const excerpt = bodyExcerpt(res.body, mask);
+  return `answered ${res.status}${excerpt ? ` (body: "${excerpt}")` : ' (empty body)'}`;
+}
+
+/** `POST /login answered 302 to /home, then GET /home answered 500 (body: "…")`. */
+function chain(hops: Hop[], last: HttpResult, mask: (t: string) => string): string {
+  return hops
+    .map((h, i) =>
+      i === hops.length - 1
+        ? `${h.method} ${pathOf(h.url, hops[0]!.url)} ${answer(last, h.url, mask)}`
+        : `${h.method} ${pathOf(h.url, hops[0]!.url)} answered ${h.status} to ${pathOf(h.location!, h.url)}`,
+    )
+    .join(', then ');
+}
+
+/** The value at a dotted path, and the keys of the deepest object reached (for "absent (keys: …)"). */
+function at(value: unknown, dotted: string): { found?: unknown; keys: string[] } {
+  let current = value;
+  for (const part of dotted.split('.')) {
+    if (current === null || typeof current !== 'object' || !(part in current))
+      return { keys: current && typeof current === 'object' ? Object.keys(current) : [] };
+    current = (current as Record<string, unknown>)[part];
+  }
+  return { found: current, keys: [] };
+}
+
+/**
+ * Signs in to the target at `baseURL` as its `auth` declares, once: a form login (every field of
+ * the page's password form, redirects followed, the cookies kept), a JSON token, or a static
+ * header; then GETs `verify`, if declared, which must answer 2xx. Throws {@link SignInError}
+ * naming the failed step; the result's `secrets` are what every output must mask.
+ */
+export async function signIn(baseURL: string, auth: Auth, o: SignInOptions = {}): Promise<SignedIn> {
+  const env = o.env ?? process.env;
+  const request = o.request ?? probe;
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const base = baseURL.replace(/\/$/, '');
+  const secrets: string[] = [];
+  const mask = (text: string) => createMasker(secrets)(text);
+  const started = performance.now();
+  let session: TargetSession;
+  let step = `${auth.type} login`;
+  try {
+    if (auth.type === 'form') {
+      const username = need(env, auth.usernameEnv, step);
+      secrets.push(need(env, auth.passwordEnv, step));
+      const extras = Object.fromEntries(
+        Object.entries(auth.fields).map(([k, v]) => [k, fill(v, env, secrets, step)]),
+      );
+      const browser = new FormSession(base, request, timeoutMs);
+      const pageUrl = base + auth.path;
+      const page = await browser.follow(pageUrl);
+      if (page.response.status < 200 || page.response.status > 299)
+        throw new SignInError(`${step}: ${chain(page.hops, page.response, mask)}`);
+      const landed = page.hops.at(-1)!.url;
+      const form = parseForms(page.response.body).find(
+        (f) => f.passwordFields.length > 0 || f.fields.some(([n]) => n === auth.passwordField),
+      );
+      if (!form) throw new SignInError(`${step}: GET ${auth.path} has no form with a password field`);
+      const fields: Record<string, string> = Object.fromEntries(form.fields);
+      fields[auth.usernameField] = username;
+      fields[auth.passwordField] = secrets[0]!;
+      Object.assign(fields, extras);
+      const action = new URL(form.action || landed, landed).href;
+      const posted = await browser.follow(action, { method: 'POST', form: fields });
+      const final = posted.response;
+      const where = chain(posted.hops, final, mask);
+      if (final.status < 200 || final.status > 299) throw new SignInError(`${step}: ${where}`);
+      // Back on a page with the login form: the target refused the account without saying so by status.
+      const back = parseForms(final.body).some((f) => f.fields.some(([n]) => n === auth.passwordField));
+      if (back && new URL(posted.hops.at(-1)!.url).pathname === new URL(landed).pathname)
+        throw new SignInError(`${step}: ${where}, the login form again`);
+      if (browser.jar.size === 0) throw new SignInError(`${step}: ${where} but set no cookie`);
+      const cookies = [...browser.jar.values()];
+      secrets.push(...cookies.map((c) => c.value), browser.cookieHeader());
+      session = { type: 'form', headers: { Cookie: browser.cookieHeader() }, cookies };
+    } else if (auth.type === 'json') {
+      const body = Object.fromEntries(
+        Object.entries(auth.body).map(([k, v]) => [k, fill(v, env, secrets, step)]),
+      );
+      const res = await request(base + auth.path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs,
+      });
+      const said = `POST ${auth.path} ${answer(res, base + auth.path, mask)}`;
+      if (res.status < 200 || res.status > 299) throw new SignInError(`${step}: ${said}`);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(res.body);
+      } catch {
+        throw new SignInError(`${step}: ${said}, which is not JSON`);
+      }
+      const { found, keys } = at(parsed, auth.tokenPath);
+      if (found === undefined || found === null || found === '')
+        throw new SignInError(
+          `${step}: POST ${auth.path} answered ${res.status} but ${auth.tokenPath} is absent (keys: ${keys.join(', ') || 'none'})`,
+        );
+      if (typeof found !== 'string' && typeof found !== 'number')
+        throw new SignInError(
+          `${step}: POST ${auth.path} answered ${res.status} but ${auth.tokenPath} is a ${Array.isArray(found) ? 'list' : typeof found}, not a token`,
+        );
+      const token = String(found);
+      const value = auth.scheme ? `${auth.scheme} ${token}` : token;
+      secrets.push(token, value);
+      session = { type: 'json', headers: { [auth.header]: value }, cookies: [] };
+    } else {
+      let resolved: ReturnType<typeof resolveHeaders>;
+      try {
+        resolved = resolveHeaders({ [auth.header]: auth.value }, env);
+      } catch (error) {
+        const missing = /environment variable (\w+)/.exec((error as Error).message)?.[1];
+        throw new SignInError(
+          missing ? `${step}: env ${missing} is not set` : `${step}: ${(error as Error).message}`,
+        );
+      }
+      secrets.push(...resolved.secrets, ...Object.values(resolved.headers));
+      session = { type: 'header', headers: resolved.headers, cookies: [] };
+    }
+    if (auth.verify) {
+      step = 'verify';
+      const res = await request(base + auth.verify, { headers: { ...session.headers }, timeoutMs });
+      if (res.status < 200 || res.status > 299)
+        throw new SignInError(`verify: GET ${auth.verify} ${answer(res, base + auth.verify, mask)}`);
+    }
+  } catch (error) {
+    if (error instanceof SignInError) throw error;
+    // Below HTTP (refused, timeout): still the sign-in that failed, with its cause, masked.
+    throw new SignInError(`${step}: ${mask((error as Error).message)}`);
+  }
+  return { session, secrets, durationMs: performance.now() - started };
+}

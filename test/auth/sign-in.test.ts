@@ -1,0 +1,186 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readSession, SignInError, sessionHeaders, signIn } from '../../src/checks/auth/index.ts';
+import { readStorageState } from '../../src/checks/auth/session-files.ts';
+import { parseForms } from '../../src/checks/probes/form-session.ts';
+import { probe } from '../../src/checks/probes/http.ts';
+import { signInStep } from '../../src/engine/steps/sign-in-step.ts';
+import type { StepContext } from '../../src/engine/steps/step.ts';
+import { Auth } from '../../src/model/declarations.ts';
+import { API_KEY, type AuthApp, PASSWORD, startAuthApp, USER } from './server.ts';
+
+let app: AuthApp;
+beforeAll(async () => {
+  app = await startAuthApp();
+});
+afterAll(() => app.close());
+
+/** `${NAME}`: a template reading the environment. */
+const t = (name: string) => `\${${name}}`;
+const env = { SMOKE_USER: USER, SMOKE_PASSWORD: PASSWORD, API_KEY, REMEMBER: 'yes' };
+const form = Auth.parse({
+  type: 'form',
+  path: '/login',
+  usernameEnv: 'SMOKE_USER',
+  passwordEnv: 'SMOKE_PASSWORD',
+  fields: { remember: t('REMEMBER') },
+  verify: '/account',
+});
+const json = Auth.parse({
+  type: 'json',
+  path: '/api/auth/token',
+  body: { email: t('SMOKE_USER'), password: t('SMOKE_PASSWORD') },
+  tokenPath: 'data.accessToken',
+  verify: '/account',
+});
+const header = Auth.parse({ type: 'header', header: 'X-Api-Key', value: t('API_KEY'), verify: '/account' });
+
+/** The SignInError a login throws (or fails the test). */
+async function refusal(auth: Auth, e: NodeJS.ProcessEnv = env): Promise<SignInError> {
+  const error = await signIn(app.url, auth, { env: e }).then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(error).toBeInstanceOf(SignInError);
+  expect((error as SignInError).code).toBe('ROLLGATE_SIGN_IN_FAILED');
+  return error as SignInError;
+}
+
+async function account(headers: Record<string, string>) {
+  return probe(`${app.url}/account`, { headers });
+}
+
+describe('issue 11 item 1: signing in once per target', () => {
+  test('form login posts every field of the password form (CSRF tied to its cookie, next, extras), follows the redirects and its cookies reach a protected page', async () => {
+    const { session, secrets } = await signIn(app.url, form, { env });
+    expect(app.lastForm).toEqual({
+      _csrf: expect.stringMatching(/^[0-9a-f]{24}$/),
+      next: '/account?tab=profile&x=1',
+      username: USER,
+      password: PASSWORD,
+      remember: 'yes',
+    });
+    expect(session.type).toBe('form');
+    // The pre-session cookie was deleted by the login; the session cookie stays, with its attributes.
+    expect(session.cookies.map((c) => [c.name, c.domain, c.path, c.httpOnly, c.sameSite])).toEqual([
+      ['sid', '127.0.0.1', '/', true, 'Lax'],
+    ]);
+    const page = await account(sessionHeaders(session));
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`Signed in as ${USER}`);
+    expect(secrets).toEqual(expect.arrayContaining([PASSWORD, session.cookies[0]!.value]));
+    // Without the session the page is closed: the check above can fail.
+    expect((await account({})).status).toBe(302);
+  });
+
+  test('json login reads the token at its dotted path and sends it as a bearer header', async () => {
+    const { session, secrets } = await signIn(app.url, json, { env });
+    const value = session.headers.Authorization!;
+    expect(value).toMatch(/^Bearer tok_[0-9a-f]{32}$/);
+    expect(secrets).toEqual(expect.arrayContaining([PASSWORD, value.slice('Bearer '.length)]));
+    expect((await account(sessionHeaders(session))).status).toBe(200);
+  });
+
+  test('header login sends the static header from the environment', async () => {
+    const { session, secrets } = await signIn(app.url, header, { env });
+    expect(session).toEqual({ type: 'header', headers: { 'X-Api-Key': API_KEY }, cookies: [] });
+    expect(secrets).toContain(API_KEY);
+  });
+
+  test('a wrong password fails naming the step, the status and what the page said; never the password', async () => {
+    const wrong = { ...env, SMOKE_PASSWORD: 'not-the-Pa55word' };
+    const f = await refusal(form, wrong);
+    expect(f.message).toBe('form login: POST /session answered 401 (body: "Invalid username or password")');
+    const j = await refusal(json, wrong);
+    expect(j.message).toBe(
+      'json login: POST /api/auth/token answered 401 (body: "{"error":"invalid credentials"}")',
+    );
+    for (const m of [f.message, j.message]) expect(m).not.toContain('not-the-Pa55word');
+  });
+
+  test('a page without a password form, a token path the answer lacks, a verify page that redirects, a variable not set', async () => {
+    expect((await refusal({ ...form, path: '/noform' })).message).toBe(
+      'form login: GET /noform has no form with a password field',
+    );
+    expect((await refusal({ ...json, path: '/api/auth/empty' })).message).toBe(
+      'json login: POST /api/auth/empty answered 200 but data.accessToken is absent (keys: error)',
+    );
+    expect((await refusal(header, { ...env, API_KEY: 'wrong-key' })).message).toBe(
+      'verify: GET /account answered 302 to /login',
+    );
+    expect((await refusal(form, { SMOKE_USER: USER })).message).toBe(
+      'form login: env SMOKE_PASSWORD is not set',
+    );
+    expect((await refusal(header, {})).message).toBe('header login: env API_KEY is not set');
+    expect((await refusal({ ...form, path: '/loop' })).message).toMatch(
+      /^form login: GET \/loop redirected more than 10 times/,
+    );
+  });
+
+  test('a body quoting the password or the token is masked in the message', async () => {
+    const echoed = await refusal({ ...json, path: '/api/auth/echo' });
+    expect(echoed.message).toBe(
+      'json login: POST /api/auth/echo answered 401 (body: "{"error":"bad password","got":"***"}")',
+    );
+    const token = await refusal({ ...json, verify: '/echo-auth' });
+    expect(token.message).toBe('verify: GET /echo-auth answered 403 (body: "token *** is not allowed here")');
+    expect(token.message).not.toContain('tok_');
+  });
+
+  test('the form parser finds the login form past a search form and a commented-out decoy', async () => {
+    const forms = parseForms((await probe(`${app.url}/login`)).body);
+    expect(forms.map((f) => [f.action, f.method, f.passwordFields])).toEqual([
+      ['/search', 'get', []],
+      ['/session', 'post', ['password']],
+    ]);
+  });
+});
+
+describe('the sign-in step', () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'rollgate-auth-test-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const ctx = (auth: Auth, e: NodeJS.ProcessEnv = env) =>
+    ({
+      gate: { targetName: 'app', target: { auth } },
+      env: e,
+      scratchDir: scratch,
+    }) as unknown as StepContext;
+
+  test('writes a 0600 session file (and storage state) in scratch, returns its secrets and a passed auth/sign-in', async () => {
+    const r = await signInStep({ baseURL: app.url }).run(ctx(form));
+    expect(r.check?.status, r.check?.message).toBe('passed');
+    expect(r.check).toMatchObject({ id: 'auth/sign-in', suite: 'auth', kind: 'harness' });
+    expect(r.check?.measurements[0]).toMatchObject({ name: 'sign-in-time', unit: 'ms', passed: true });
+    expect(r.sessionFile?.startsWith(scratch)).toBe(true);
+    expect(statSync(r.sessionFile!).mode & 0o777).toBe(0o600);
+    const session = readSession(r.sessionFile!);
+    expect((await account(sessionHeaders(session))).status).toBe(200);
+    expect(readStorageState(r.sessionFile!)?.cookies.map((c) => c.name)).toEqual(['sid']);
+    expect(r.secrets).toEqual(expect.arrayContaining([PASSWORD, session.cookies[0]!.value]));
+  });
+
+  test('a wrong password errors auth/sign-in with the failed step, masked, and writes no session', async () => {
+    const r = await signInStep({ baseURL: app.url }).run(
+      ctx(form, { ...env, SMOKE_PASSWORD: 'nope-nope-nope' }),
+    );
+    expect(r.check).toMatchObject({
+      status: 'errored',
+      code: 'ROLLGATE_SIGN_IN_FAILED',
+      message: 'form login: POST /session answered 401 (body: "Invalid username or password")',
+    });
+    expect(r.sessionFile).toBeUndefined();
+    expect(r.secrets).toContain('nope-nope-nope');
+  });
+
+  test('a target that did not start errors the check without trying; no auth, no check', async () => {
+    const r = await signInStep({ baseURL: app.url, notRun: 'target exited' }).run(ctx(form));
+    expect(r.check).toMatchObject({ status: 'errored', message: 'not run: target exited' });
+    const none = await signInStep({ baseURL: app.url }).run({
+      gate: { target: {} },
+      env,
+    } as unknown as StepContext);
+    expect(none).toEqual({ secrets: [] });
+  });
+});
