@@ -8,7 +8,7 @@ import { parseForms } from '../../src/checks/probes/form-session.ts';
 import { probe } from '../../src/checks/probes/http.ts';
 import { signInStep } from '../../src/engine/steps/sign-in-step.ts';
 import type { StepContext } from '../../src/engine/steps/step.ts';
-import { Auth } from '../../src/model/declarations.ts';
+import { type Auth, FormAuth, HeaderAuth, JsonAuth } from '../../src/model/declarations.ts';
 import { API_KEY, type AuthApp, PASSWORD, startAuthApp, USER } from './server.ts';
 
 let app: AuthApp;
@@ -20,7 +20,7 @@ afterAll(() => app.close());
 /** `${NAME}`: a template reading the environment. */
 const t = (name: string) => `\${${name}}`;
 const env = { SMOKE_USER: USER, SMOKE_PASSWORD: PASSWORD, API_KEY, REMEMBER: 'yes' };
-const form = Auth.parse({
+const form = FormAuth.parse({
   type: 'form',
   path: '/login',
   usernameEnv: 'SMOKE_USER',
@@ -28,14 +28,19 @@ const form = Auth.parse({
   fields: { remember: t('REMEMBER') },
   verify: '/account',
 });
-const json = Auth.parse({
+const json = JsonAuth.parse({
   type: 'json',
   path: '/api/auth/token',
   body: { email: t('SMOKE_USER'), password: t('SMOKE_PASSWORD') },
   tokenPath: 'data.accessToken',
   verify: '/account',
 });
-const header = Auth.parse({ type: 'header', header: 'X-Api-Key', value: t('API_KEY'), verify: '/account' });
+const header = HeaderAuth.parse({
+  type: 'header',
+  header: 'X-Api-Key',
+  value: t('API_KEY'),
+  verify: '/account',
+});
 
 /** The SignInError a login throws (or fails the test). */
 async function refusal(auth: Auth, e: NodeJS.ProcessEnv = env): Promise<SignInError> {
