@@ -62,6 +62,10 @@ const START = {
     'the load profile is missing or fails its schema',
     'correct the profile file and field the message names',
   ],
+  ROLLGATE_BACKUP_SOURCE: [
+    'a data source the target declares under backups cannot be backed up as declared',
+    'set the variable or correct the field the message names (targets.<name>.backups.data)',
+  ],
 } as const satisfies Listing;
 
 /** `ObservationError` (checks layer): a check could not observe the target; it is errored. */
@@ -154,10 +158,6 @@ const OBSERVATION = {
   ROLLGATE_BACKUP_DIR_UNREADABLE: [
     'the backup directory cannot be read',
     'correct drill.backups.dir or ROLLGATE_BACKUP_DIR',
-  ],
-  ROLLGATE_BACKUP_SOURCE: [
-    'a data source the target declares under backups cannot be backed up as declared',
-    'set the variable or correct the field the message names (targets.<name>.backups.data)',
   ],
   ROLLGATE_BACKUP_UNOBSERVED: [
     'a backup could not be verified',
