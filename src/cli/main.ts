@@ -2,6 +2,7 @@ import { RollgateError } from '../config/errors.ts';
 import { createMasker, secretLookingValues } from '../config/mask.ts';
 import { parseCli, USAGE } from './args.ts';
 import { signCommand, waiveCommand } from './attest.ts';
+import { backupCommand } from './backup.ts';
 import { gateCommand } from './gate.ts';
 import { initCommand } from './init.ts';
 import { planCommand, validateCommand } from './plan.ts';
@@ -30,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
         return await waiveCommand(cli);
       case 'report':
         return await reportCommand(cli);
+      case 'backup':
+        return await backupCommand(cli);
       default:
         throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `unknown command "${cli.command}".\n\n${USAGE}`);
     }

@@ -6,11 +6,19 @@ import { z } from 'zod';
 import { CheckFailure, ObservationError } from '../authoring/errors.ts';
 import { ContentDigests, SchemaInventory } from './inventory.ts';
 
-export const BackupEngine = z.enum(['sqlite', 'postgres', 'mysql']);
+/** `files`: a directory (or one file) archived as it is on disk, not a database. */
+export const BackupEngine = z.enum(['sqlite', 'postgres', 'mysql', 'files']);
 export type BackupEngine = z.infer<typeof BackupEngine>;
 
 /** How the backup is stored; decides which verifier reads it. */
-export const BackupFormat = z.enum(['sqlite', 'pg-custom', 'pg-directory', 'pg-plain', 'mariadb-sql']);
+export const BackupFormat = z.enum([
+  'sqlite',
+  'pg-custom',
+  'pg-directory',
+  'pg-plain',
+  'mariadb-sql',
+  'files-tar-gz',
+]);
 export type BackupFormat = z.infer<typeof BackupFormat>;
 
 export const ENGINE_OF: Record<BackupFormat, BackupEngine> = {
@@ -19,7 +27,33 @@ export const ENGINE_OF: Record<BackupFormat, BackupEngine> = {
   'pg-directory': 'postgres',
   'pg-plain': 'postgres',
   'mariadb-sql': 'mysql',
+  'files-tar-gz': 'files',
 };
+
+/**
+ * One entry of a directory backup, as it is in the archive: a file with its size and sha256, a
+ * directory, or a symbolic link with its target (recorded, never followed).
+ */
+export const FileEntry = z.strictObject({
+  /** Relative to the backed-up directory, `/`-separated. @example 'flows/2026/a.json' */
+  path: z
+    .string()
+    .min(1)
+    .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a relative path inside the tree'),
+  type: z.enum(['file', 'directory', 'symlink']),
+  /** Bytes of a file's content; 0 for directories and links. */
+  sizeBytes: z.number().int().nonnegative(),
+  /** sha256 of a file's content. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  /** Permission bits. @example 420 */
+  mode: z.number().int().nonnegative(),
+  /** A link's target, as stored. @example '../shared/config.json' */
+  target: z.string().optional(),
+});
+export type FileEntry = z.infer<typeof FileEntry>;
 
 /**
  * What was taken, written beside the backup as `<backup>.manifest.json` when it was taken. The
@@ -60,11 +94,20 @@ export const BackupManifest = z
     inventory: SchemaInventory.optional(),
     /** v2: per table, sha256 of its rows in a fixed order (see `TableDigest`), same snapshot as `tables`. */
     contentDigests: ContentDigests.optional(),
+    /** Engine `files`: every entry of the archive, sorted by path (files with their sha256 and size). */
+    files: z.array(FileEntry).optional(),
   })
   .refine((m) => ENGINE_OF[m.format] === m.engine, { message: 'format does not belong to engine' })
-  .refine((m) => m.manifestVersion === 1 || (m.inventory !== undefined && m.contentDigests !== undefined), {
-    message: 'manifestVersion 2 needs inventory and contentDigests',
-    path: ['manifestVersion'],
+  .refine(
+    (m) =>
+      m.manifestVersion === 1 ||
+      m.engine === 'files' ||
+      (m.inventory !== undefined && m.contentDigests !== undefined),
+    { message: 'manifestVersion 2 needs inventory and contentDigests', path: ['manifestVersion'] },
+  )
+  .refine((m) => (m.engine === 'files') === (m.files !== undefined), {
+    message: 'a files backup needs its file list (files), and only a files backup has one',
+    path: ['files'],
   });
 export type BackupManifest = z.infer<typeof BackupManifest>;
 

@@ -7,6 +7,7 @@ import { parseDatabaseUrl } from '../probes/database.ts';
 import { parseServerUrl } from './connection.ts';
 import { digestPath } from './digest.ts';
 import {
+  type BackupEngine,
   type BackupFormat,
   type BackupManifest,
   ENGINE_OF,
@@ -14,6 +15,7 @@ import {
   rollgateVersion,
   writeManifestWithDigest,
 } from './manifest.ts';
+import { takeFiles } from './take-files.ts';
 import { takeMariadb } from './take-mariadb.ts';
 import { takePostgres } from './take-postgres.ts';
 import { takeSqlite } from './take-sqlite.ts';
@@ -21,7 +23,9 @@ import type { TakeResult } from './take-types.ts';
 
 export interface TakeBackupOptions {
   /** `sqlite:<path>`, `postgres://…`, `mysql://…` / `mariadb://…` (credentials go to tools by environment). */
-  databaseUrl: string;
+  databaseUrl?: string;
+  /** Instead of a database: a directory (or one file) archived as a gzip'd tar, `exclude` globs left out. */
+  files?: { path: string; exclude?: readonly string[] };
   /** Folder the backup and its manifest are written to (created when missing). */
   dir: string;
   /** Default: `sqlite`, `pg-custom` or `mariadb-sql` by engine. */
@@ -56,6 +60,7 @@ export const EXTENSION: Record<BackupFormat, string> = {
   'pg-directory': '.pgdir',
   'pg-plain': '.pg.sql',
   'mariadb-sql': '.mariadb.sql',
+  'files-tar-gz': '.tar.gz',
 };
 
 const DEFAULT_FORMAT = { sqlite: 'sqlite', postgres: 'pg-custom', mysql: 'mariadb-sql' } as const;
@@ -75,30 +80,16 @@ export function backupStamp(at: Date): string {
 export async function takeBackup(opts: TakeBackupOptions): Promise<TakenBackup> {
   const started = new Date();
   const t0 = performance.now();
-  const location = parseDatabaseUrl(opts.databaseUrl);
-  const engine = location.engine;
-  const format = opts.format ?? DEFAULT_FORMAT[engine];
-  if (ENGINE_OF[format] !== engine)
-    throw new ObservationError(`format ${format} cannot hold a ${engine} database`);
-  if (location.engine === 'sqlite' && location.memory) {
-    throw new ObservationError('an in-memory SQLite database has nothing on disk to back up');
-  }
-  const server = engine === 'sqlite' ? undefined : parseServerUrl(opts.databaseUrl);
-  const dbName =
-    location.engine === 'sqlite'
-      ? basename(location.file, extname(location.file))
-      : server!.database || 'database';
-  const stem = (opts.name ?? dbName).replace(/[^A-Za-z0-9._-]+/g, '-');
+  const what = describeSource(opts);
+  const { engine, format } = what;
+  const stem = (opts.name ?? what.name).replace(/[^A-Za-z0-9._-]+/g, '-');
   const dir = resolve(opts.dir);
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${stem}-${backupStamp(started)}${EXTENSION[format]}`);
   const tmp = `${path}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   try {
-    let taken: TakeResult;
-    if (location.engine === 'sqlite') taken = await takeSqlite(location.file, tmp);
-    else if (engine === 'postgres') taken = await takePostgres(server!, tmp, format, opts.signal);
-    else taken = await takeMariadb(server!, tmp, opts.signal);
+    const taken = await what.take(tmp);
     const digest = await digestPath(tmp);
     const manifest: BackupManifest = {
       manifestVersion: 2,
@@ -115,8 +106,9 @@ export async function takeBackup(opts: TakeBackupOptions): Promise<TakenBackup> 
       source: taken.source,
       tool: taken.tool,
       rollgateVersion: rollgateVersion(),
-      inventory: taken.inventory,
-      contentDigests: taken.contentDigests,
+      ...(taken.inventory ? { inventory: taken.inventory } : {}),
+      ...(taken.contentDigests ? { contentDigests: taken.contentDigests } : {}),
+      ...(taken.files ? { files: taken.files } : {}),
     };
     const written = await writeManifestWithDigest(path, manifest);
     let record: BackupRecord | undefined;
@@ -152,6 +144,55 @@ export async function takeBackup(opts: TakeBackupOptions): Promise<TakenBackup> 
     await rm(tmp, { recursive: true, force: true });
     if (!existsSync(path)) await rm(manifestPathFor(path), { force: true });
     if (error instanceof ObservationError) throw error;
-    throw new ObservationError(`backup of ${engine} database failed: ${(error as Error).message}`);
+    throw new ObservationError(
+      `backup of ${engine === 'files' ? 'files' : `${engine} database`} failed: ${(error as Error).message}`,
+    );
   }
+}
+
+interface SourcePlan {
+  engine: BackupEngine;
+  format: BackupFormat;
+  /** Default file name stem. */
+  name: string;
+  take(tmp: string): Promise<TakeResult>;
+}
+
+/** What is backed up, how, and under which default name; bad combinations are refused here. */
+function describeSource(opts: TakeBackupOptions): SourcePlan {
+  if (opts.files) {
+    if (opts.databaseUrl) throw new ObservationError('give databaseUrl or files, not both');
+    const format = opts.format ?? 'files-tar-gz';
+    if (format !== 'files-tar-gz') throw new ObservationError(`format ${format} cannot hold files`);
+    const source = resolve(opts.files.path);
+    const exclude = opts.files.exclude ?? [];
+    return {
+      engine: 'files',
+      format,
+      name: basename(source).replace(/\.[^.]*$/, '') || 'files',
+      take: (tmp) => takeFiles(source, tmp, exclude),
+    };
+  }
+  if (!opts.databaseUrl) throw new ObservationError('nothing to back up: give databaseUrl or files');
+  const location = parseDatabaseUrl(opts.databaseUrl);
+  const engine = location.engine;
+  const format = opts.format ?? DEFAULT_FORMAT[engine];
+  if (ENGINE_OF[format] !== engine)
+    throw new ObservationError(`format ${format} cannot hold a ${engine} database`);
+  if (location.engine === 'sqlite') {
+    if (location.memory)
+      throw new ObservationError('an in-memory SQLite database has nothing on disk to back up');
+    const file = location.file;
+    return { engine, format, name: basename(file, extname(file)), take: (tmp) => takeSqlite(file, tmp) };
+  }
+  const server = parseServerUrl(opts.databaseUrl);
+  return {
+    engine,
+    format,
+    name: server.database || 'database',
+    take: (tmp) =>
+      engine === 'postgres'
+        ? takePostgres(server, tmp, format, opts.signal)
+        : takeMariadb(server, tmp, opts.signal),
+  };
 }

@@ -5,6 +5,7 @@ import { type BackupFormat, type BackupManifest, ENGINE_OF, readManifest } from 
 import { OutcomeBuilder } from './outcome.ts';
 import type { VerifyOptions, VerifyResult } from './verify-common.ts';
 import { backupReadError } from './verify-common.ts';
+import { verifyFilesBackup } from './verify-files.ts';
 import { verifyMariadbBackup } from './verify-mariadb.ts';
 import { verifyPostgresBackup } from './verify-postgres.ts';
 import { verifySqliteBackup } from './verify-sqlite.ts';
@@ -19,6 +20,7 @@ export async function sniffFormat(path: string): Promise<BackupFormat | undefine
     const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
     const head = buf.subarray(0, bytesRead).toString('latin1');
     if (head.startsWith('SQLite format 3\0')) return 'sqlite';
+    if (buf[0] === 0x1f && buf[1] === 0x8b) return 'files-tar-gz';
     if (head.startsWith('PGDMP')) return 'pg-custom';
     if (head.includes('-- PostgreSQL database dump')) return 'pg-plain';
     if (/^(\/\*.*\*\/\s*\n)?-- (MariaDB|MySQL) dump/m.test(head)) return 'mariadb-sql';
@@ -55,7 +57,7 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
     out.fail(
       empty
         ? `empty backup: ${opts.backup} is 0 bytes`
-        : `unknown backup format: ${opts.backup} is not a SQLite file, a pg_dump or a mariadb-dump`,
+        : `unknown backup format: ${opts.backup} is not a SQLite file, a pg_dump, a mariadb-dump or a gzip'd tar`,
     );
     return { ...out.finish(''), backup: opts.backup };
   }
@@ -66,5 +68,7 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
       return verifyPostgresBackup(given, format);
     case 'mysql':
       return verifyMariadbBackup(given);
+    case 'files':
+      return verifyFilesBackup(given);
   }
 }
