@@ -2,7 +2,7 @@ import type { LoadProfile } from '../checks/load/profile.ts';
 import { checkStageProfiles } from '../checks/load/stage-profiles.ts';
 import { RollgateError } from '../config/errors.ts';
 import { resolveGate } from '../config/options.ts';
-import { planStage } from '../engine/plan.ts';
+import { planBuiltins, planStage } from '../engine/plan.ts';
 import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { formatDuration } from '../model/governance.ts';
 import { type Cli, overrideFlags } from './args.ts';
@@ -37,6 +37,8 @@ export async function planCommand(cli: Cli): Promise<number> {
     process.cwd(),
   );
   const plan = await planStage(process.cwd(), gate.stage, process.env);
+  // Built-in checks run in the engine, first, from the target's declaration: listed with their ids.
+  const builtins = planBuiltins(gate.stage, gate.target);
   const out = {
     runbook: loaded.runbook.name,
     file: loaded.file,
@@ -62,7 +64,7 @@ export async function planCommand(cli: Cli): Promise<number> {
     },
     timeoutMs: gate.timeoutMs,
     budgets: gate.stage.budgets,
-    checks: plan.checks,
+    checks: [...builtins, ...plan.checks],
     problems: plan.problems,
   };
   if (cli.values.json) {
@@ -90,7 +92,7 @@ export async function planCommand(cli: Cli): Promise<number> {
     }
     for (const b of gate.stage.budgets)
       console.log(`  budget ${b.name} ${b.operator} ${b.value}${b.unit ? ` ${b.unit}` : ''}`);
-    for (const c of plan.checks)
+    for (const c of out.checks)
       console.log(`  ${c.blocking ? 'blocking' : 'advisory'} ${c.kind.padEnd(10)} ${c.id}  ${c.title}`);
     for (const p of plan.problems) console.log(`  PROBLEM ${p.suite}: ${p.message}`);
   }
@@ -116,6 +118,14 @@ export async function validateCommand(cli: Cli): Promise<number> {
   const stages = Object.keys(rb.stages);
   const profiles = await checkStageProfiles(rb.stages, stages, process.cwd());
   const msg = `${loaded.file}: valid runbook "${rb.name}" with stages ${stages.join(', ')}`;
+  // Each stage's built-in checks by id (the schema made sure each target declares what they need).
+  const builtins = Object.fromEntries(
+    stages.flatMap((name) => {
+      const stage = rb.stages[name]!;
+      const ids = planBuiltins(stage, rb.targets[stage.target]!).map((c) => c.id);
+      return ids.length ? [[name, ids]] : [];
+    }),
+  );
   console.log(
     cli.values.json
       ? JSON.stringify({
@@ -123,8 +133,9 @@ export async function validateCommand(cli: Cli): Promise<number> {
           file: loaded.file,
           stages,
           loadProfiles: profiles.map((p) => ({ file: p.file, name: p.profile.name, stages: p.stages })),
+          ...(Object.keys(builtins).length ? { builtins } : {}),
         })
-      : msg,
+      : [msg, ...Object.entries(builtins).map(([s, ids]) => `  ${s}: built-in ${ids.join(', ')}`)].join('\n'),
   );
   return 0;
 }

@@ -4,8 +4,8 @@ import type { CheckResult, CheckStatus, PlannedCheck } from '../model/check-resu
 import type { EngineErrorCode } from '../model/error-codes.ts';
 import type { RawResults, RawTest, RunnerKind } from '../model/raw-result.ts';
 import type { Stage } from '../model/runbook.ts';
-import { checkIdentity, matchesPattern } from './identity.ts';
-import { key, type Plan } from './plan.ts';
+import { checkIdentity } from './identity.ts';
+import { isBlocking, key, type Plan } from './plan.ts';
 import { type CheckCandidate, validCheck } from './valid-checks.ts';
 
 function firstLines(text: string, n = 5): string {
@@ -19,7 +19,7 @@ function firstLines(text: string, n = 5): string {
     .join('\n');
 }
 
-interface Status {
+export interface Status {
   status: CheckStatus;
   message?: string;
   notApplicable?: string;
@@ -29,7 +29,10 @@ interface Status {
 
 const engineCode = (code: EngineErrorCode) => code;
 
-function statusOf(t: RawTest): Status {
+/** A runner's (or a built-in's) result as a check status, with its message and code. */
+export function statusOf(
+  t: Pick<RawTest, 'state' | 'flaky' | 'retries' | 'errors' | 'skipNote' | 'record'>,
+): Status {
   switch (t.state) {
     case 'passed':
       return t.flaky
@@ -128,7 +131,7 @@ export function collect(
         suite: t.file,
         kind: o.kind,
         status: s.status,
-        blocking: planned?.blocking ?? !stage.advisory.some((p) => matchesPattern(id, p)),
+        blocking: planned?.blocking ?? isBlocking(stage, id),
         durationMs: Math.max(0, Math.round(t.durationMs)),
         measurements: t.record?.measurements ?? [],
         evidence: t.record?.evidence ?? [],

@@ -2,6 +2,8 @@ import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
+import type { TargetDeclaration } from '../checks/authoring/target-context.ts';
+import { builtinChecks } from '../checks/builtin/index.ts';
 import type { PlannedCheck } from '../model/check-result.ts';
 import type { Stage } from '../model/runbook.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
@@ -14,6 +16,10 @@ export interface Plan {
   /** Key `file\u0000title path` → planned id, so runner results map back to the plan. */
   keys: Map<string, string>;
 }
+
+/** A check is blocking unless one of the stage's `advisory` patterns names it. */
+export const isBlocking = (stage: Pick<Stage, 'advisory'>, id: string): boolean =>
+  !stage.advisory.some((p) => matchesPattern(id, p));
 
 export const key = (file: string, titlePath: readonly string[]) => `${file}\u0000${titlePath.join('\u0000')}`;
 
@@ -136,11 +142,28 @@ export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessE
         title: ident.title,
         suite: l.file,
         kind,
-        blocking: !stage.advisory.some((p) => matchesPattern(id, p)),
+        blocking: isBlocking(stage, id),
       });
     }
   };
   add(vt, 'vitest', stage.suites, stage.suiteFilter);
   if (stage.smoke) add(pw, 'playwright', stage.smoke.specs, stage.smoke.grep);
   return plan;
+}
+
+/**
+ * The stage's built-in checks (`stage.checks`) with their ids, as the gate runs them in the engine
+ * (no runner lists them): `health` is one check per declared endpoint. Nothing here touches the target.
+ */
+export function planBuiltins(
+  stage: Pick<Stage, 'checks' | 'advisory'>,
+  target: Pick<TargetDeclaration, 'health' | 'requireWal'>,
+): PlannedCheck[] {
+  return builtinChecks(stage.checks, target as TargetDeclaration).map((c) => ({
+    id: c.id,
+    title: c.title,
+    suite: 'built-in',
+    kind: 'builtin',
+    blocking: isBlocking(stage, c.id),
+  }));
 }

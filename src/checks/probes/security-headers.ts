@@ -1,3 +1,4 @@
+import type { HeaderRule, RulePolicy } from '../../model/declarations.ts';
 import { ABSENT, type Assessment, assessment, type RuleResult } from './assessment.ts';
 import { firstHsts, frameOptions, nosniff, referrerPolicy, splitHeader } from './browser-headers.ts';
 import { probe } from './http.ts';
@@ -55,22 +56,30 @@ export function parseCsp(policy: string): Map<string, string[]> {
   return directives;
 }
 
-/** Unsafe sources of one policy's effective script-src; 'unsafe-inline' is ignored beside a nonce or hash. */
-function unsafeScriptSources(policy: Map<string, string[]>): string[] | undefined {
+/**
+ * Unsafe sources of one policy's effective script-src; 'unsafe-inline' is ignored beside a nonce
+ * or hash, and sources the policy allows (`allowed`, lower-case) no longer count.
+ */
+function unsafeScriptSources(
+  policy: Map<string, string[]>,
+  allowed: ReadonlySet<string> = new Set(),
+): string[] | undefined {
   const sources = policy.get('script-src') ?? policy.get('default-src');
   if (!sources) return undefined;
   const nonceOrHash = sources.some((s) => /^'(nonce|sha256|sha384|sha512)-/.test(s));
-  return sources.filter((s) => UNSAFE_SCRIPT_SOURCES.has(s) && !(nonceOrHash && s === "'unsafe-inline'"));
+  return sources.filter(
+    (s) => UNSAFE_SCRIPT_SOURCES.has(s) && !allowed.has(s) && !(nonceOrHash && s === "'unsafe-inline'"),
+  );
 }
 
-function assessCsp(csp: string | undefined): RuleResult[] {
+function assessCsp(csp: string | undefined, allowed: ReadonlySet<string> = new Set()): RuleResult[] {
   const expected =
     "script-src (or default-src) without 'unsafe-inline', 'unsafe-eval', *, http:, https: or data:";
   if (!csp) {
     return [{ rule: 'Content-Security-Policy', passed: false, seen: ABSENT, expected }];
   }
   // Several policies (comma-joined headers) all apply: a script runs only if every one allows it.
-  const verdicts = csp.split(',').map((p) => unsafeScriptSources(parseCsp(p)));
+  const verdicts = csp.split(',').map((p) => unsafeScriptSources(parseCsp(p), allowed));
   const safe = verdicts.some((v) => v !== undefined && v.length === 0);
   const unsafe = [...new Set(verdicts.flatMap((v) => v ?? []))];
   const seen = unsafe.length > 0 ? `script sources ${unsafe.join(' ')}` : 'no script-src or default-src';
@@ -97,7 +106,11 @@ function hstsMaxAge(value: string): number | undefined {
  * applicable on a plain-HTTP target, since browsers ignore it there.
  * @example assessHeaders(res.headers, { https: false }).filter((r) => !r.passed && !r.notApplicable)
  */
-export function assessHeaders(headers: HeaderSource, options: { https: boolean }): RuleResult[] {
+export function assessHeaders(
+  headers: HeaderSource,
+  options: { https: boolean; policy?: HeaderPolicy },
+): RuleResult[] {
+  const policy = options.policy ?? {};
   const get = getter(headers);
   const rules: RuleResult[] = [];
 
@@ -129,7 +142,11 @@ export function assessHeaders(headers: HeaderSource, options: { https: boolean }
   }
 
   const csp = get('content-security-policy');
-  rules.push(...assessCsp(csp));
+  const cspPolicy = policy['Content-Security-Policy'];
+  const cspAllowed = new Set(
+    typeof cspPolicy === 'object' ? cspPolicy.allow.map((s) => s.toLowerCase()) : [],
+  );
+  rules.push(...assessCsp(csp, cspAllowed));
 
   // Repeated headers are judged as browsers judge the joined list (./browser-headers.ts).
   const xfo = get('x-frame-options')?.trim();
@@ -163,7 +180,56 @@ export function assessHeaders(headers: HeaderSource, options: { https: boolean }
     expected: `one of ${SAFE_REFERRER_POLICIES.join(', ')}`,
     ...(referrer.reason ? { reason: referrer.reason } : {}),
   });
-  return rules;
+  return rules.map((r) => applyRulePolicy(r, policy));
+}
+
+/** How a target holds each header rule (`security.headerRules`); a rule left out is `required`. */
+export type HeaderPolicy = Partial<Record<HeaderRule, RulePolicy>>;
+
+/** Which header rule of the policy a rule result belongs to (`Strict-Transport-Security max-age` → HSTS). */
+function policyRuleOf(rule: string): HeaderRule | undefined {
+  const names: HeaderRule[] = [
+    'Content-Security-Policy',
+    'X-Frame-Options',
+    'X-Content-Type-Options',
+    'Referrer-Policy',
+    'Strict-Transport-Security',
+  ];
+  return names.find((n) => rule === n || rule.startsWith(`${n} `));
+}
+
+/** Prefix of the reason of a rule the policy holds as advisory: reported, never failing. */
+export const ADVISORY = 'advisory';
+
+/**
+ * A rule result under the target's policy. `required`: as assessed. `advisory`: a broken rule is
+ * reported (its reason says advisory) but passes. `{ allow, reason }`: a broken rule whose value is
+ * one of the allowed values passes (for CSP the allowed script sources were already taken out of
+ * the unsafe ones), and the reason is on record either way.
+ */
+export function applyRulePolicy(r: RuleResult, policy: HeaderPolicy): RuleResult {
+  const name = policyRuleOf(r.rule);
+  const p = name ? policy[name] : undefined;
+  if (!p || p === 'required' || r.notApplicable) return r;
+  const own = r.reason ? `; ${r.reason}` : '';
+  if (p === 'advisory') {
+    if (r.passed) return r;
+    const op = r.operator && r.operator !== '==' ? `${r.operator} ` : '';
+    return {
+      ...r,
+      passed: true,
+      reason: `${ADVISORY}: expected ${op}${r.expected}${own}; reported, does not fail the check (security.headerRules)`,
+    };
+  }
+  const allowed = p.allow.map((v) => v.toLowerCase());
+  const accepted = !r.passed && allowed.includes(String(r.seen).trim().toLowerCase());
+  const note = `allowed by policy: ${p.allow.join(' ')} (${p.reason})`;
+  return { ...r, passed: r.passed || accepted, reason: `${note}${own}` };
+}
+
+/** The rules of an assessment the policy holds as advisory and that are broken: listed in evidence. */
+export function advisoryRules(rules: readonly RuleResult[]): RuleResult[] {
+  return rules.filter((r) => r.reason?.startsWith(`${ADVISORY}:`));
 }
 
 /**
@@ -184,11 +250,19 @@ export function headerDump(status: number, url: string, headers: Headers): strin
 /** GETs `url` and assesses its security headers; HTTPS-only rules follow the URL's scheme. */
 export async function checkSecurityHeaders(
   url: string,
-  options: { request?: Requester; timeoutMs?: number } = {},
+  options: { request?: Requester; timeoutMs?: number; policy?: HeaderPolicy } = {},
 ): Promise<Assessment> {
   const res = await (options.request ?? probe)(url, { timeoutMs: options.timeoutMs ?? 10_000 });
-  const rules = assessHeaders(res.headers, { https: url.startsWith('https:') });
-  return assessment(`security headers of ${url}`, rules, [
+  const rules = assessHeaders(res.headers, { https: url.startsWith('https:'), policy: options.policy });
+  const evidence = [
     { name: 'response headers', contentType: 'text/plain', body: headerDump(res.status, url, res.headers) },
-  ]);
+  ];
+  const advisory = advisoryRules(rules);
+  if (advisory.length)
+    evidence.push({
+      name: 'advisory',
+      contentType: 'text/plain',
+      body: advisory.map((r) => `${r.rule}: seen ${r.seen}; ${r.reason}`).join('\n'),
+    });
+  return assessment(`security headers of ${url}`, rules, evidence);
 }
