@@ -139,10 +139,18 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     const targets = await startStageTargets(gate, {
       root: o.root,
       env,
-      vars: { runDir: paths.runDir, scratchDir, restoredDatabaseUrl: drill?.restoredUrl ?? '' },
+      vars: {
+        runDir: paths.runDir,
+        scratchDir,
+        restoredDatabaseUrl: drill?.restoredUrl ?? '',
+        restoredDataDir: drill?.restoredDataDir ?? '',
+      },
       children,
       signal: stopping.signal,
-      blocked: drill && !drill.restoredUrl ? 'drill: no restored database to boot the app on' : undefined,
+      blocked:
+        drill && !drill.restoredUrl && !drill.restoredDataDir
+          ? 'drill: no restored database or folder to boot the app on'
+          : undefined,
     });
     secretValues = [...targets.secretValues, ...secretValues];
     const { baseURL, startError } = targets;

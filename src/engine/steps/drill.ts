@@ -16,8 +16,10 @@ import { backupProvenance, restoredContent } from './drill-provenance.ts';
 export interface DrillRun {
   /** Finding and verifying the newest backup, restoring it: errors and failures hold the drill. */
   checks: CheckResult[];
-  /** Where the app boots: the restored scratch copy. Undefined when nothing could be restored. */
+  /** Where the app boots: the restored database's URL. Undefined when no database was restored. */
   restoredUrl?: string;
+  /** The folder a directory backup was extracted into (`{restoredDataDir}`). */
+  restoredDataDir?: string;
   consistentAt?: Date;
   /** Values to mask (the restore role's throwaway password lives in the URL). */
   secrets: string[];
@@ -127,8 +129,11 @@ export async function prepareDrill(
   });
   scratch = result.scratch;
   if (scratch) {
-    run.restoredUrl = scratch.url;
-    run.secrets.push(scratch.url);
+    if (scratch.engine === 'files') run.restoredDataDir = scratch.url;
+    else {
+      run.restoredUrl = scratch.url;
+      run.secrets.push(scratch.url);
+    }
     run.cleanup = () => scratch!.drop();
     o.defer?.("drop the drill's scratch copy", run.cleanup);
   }
@@ -138,7 +143,7 @@ export async function prepareDrill(
       `backup verified and restored into scratch (${result.format ?? 'unknown format'})`,
       {
         status: result.status,
-        message: `${rel}: ${result.reason}`,
+        message: `${rel}: ${result.reason}${scratch ? `; ${restoredInto(scratch)}` : ''}`,
         measurements: result.measurements,
         durationMs: Math.round(performance.now() - started),
       },
@@ -153,13 +158,22 @@ export async function prepareDrill(
     );
   }
   // Schema and contents beyond row counts, before the app boots on (and writes to) the copy.
-  if (scratch && result.manifest) run.checks.push(await restoredContent(result.manifest, scratch));
+  // A directory backup's extracted tree was compared file by file in verification already.
+  if (scratch && result.manifest && scratch.engine !== 'files')
+    run.checks.push(await restoredContent(result.manifest, scratch));
   try {
     run.consistentAt = new Date((result.manifest ?? (await readManifest(newest.file))).consistentAt);
   } catch {
     // Without a manifest there is no consistent point: RPO is then "no data", which never passes.
   }
   return run;
+}
+
+/** What the app boots on, for the drill's messages; never the restore role's password. */
+function restoredInto(scratch: Scratch): string {
+  if (scratch.engine === 'files') return `restored into ${scratch.name} ({restoredDataDir})`;
+  if (scratch.engine === 'sqlite') return `restored into ${scratch.name} ({restoredDatabaseUrl})`;
+  return `restored into scratch database ${scratch.name} ({restoredDatabaseUrl})`;
 }
 
 /**
@@ -181,7 +195,7 @@ export function drillBudgets(
   const recovered =
     suiteChecks.length > 0 &&
     suiteChecks.every((c) => c.status === 'passed' || (c.status === 'skipped' && c.notApplicable)) &&
-    Boolean(run.restoredUrl);
+    Boolean(run.restoredUrl || run.restoredDataDir);
   const rtoS = recovered ? Math.round(elapsedMs / 1000) : null;
   const rto = evaluate(
     { name: 'rto', operator: '<=', expected: Math.round(spec.rto / 1000), unit: 's' },
