@@ -4,6 +4,14 @@
  * the secret scan, backup verifiers and load runs.
  */
 
+export {
+  readSession,
+  SignInError,
+  sessionHeaders,
+  signedInClient,
+  signIn,
+  TargetSession,
+} from '../checks/auth/index.ts';
 export * from '../checks/backup/index.ts';
 export { type BudgetSpec, describeMeasurement, evaluate } from '../checks/budget.ts';
 export * from '../checks/load/index.ts';

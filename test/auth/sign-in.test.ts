@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readSession, SignInError, sessionHeaders, signIn } from '../../src/checks/auth/index.ts';
+import {
+  readSession,
+  SignInError,
+  sessionHeaders,
+  signedInClient,
+  signIn,
+} from '../../src/checks/auth/index.ts';
 import { readStorageState } from '../../src/checks/auth/session-files.ts';
 import { parseForms } from '../../src/checks/probes/form-session.ts';
 import { probe } from '../../src/checks/probes/http.ts';
@@ -164,6 +170,15 @@ describe('the sign-in step', () => {
     expect((await account(sessionHeaders(session))).status).toBe(200);
     expect(readStorageState(r.sessionFile!)?.cookies.map((c) => c.name)).toEqual(['sid']);
     expect(r.secrets).toEqual(expect.arrayContaining([PASSWORD, session.cookies[0]!.value]));
+  });
+
+  test('signedInClient(context) sends the run session on every request; without a session it refuses', async () => {
+    const r = await signInStep({ baseURL: app.url }).run(ctx(json));
+    const client = signedInClient({ target: { auth: json } as never, sessionFile: r.sessionFile }, env);
+    const page = await client.request(`${app.url}/account`);
+    expect(page.status).toBe(200);
+    expect(client.mask(JSON.stringify(readSession(r.sessionFile!)))).not.toContain('tok_');
+    expect(() => signedInClient({ target: {} as never }, env)).toThrow(/declares no auth/);
   });
 
   test('a wrong password errors auth/sign-in with the failed step, masked, and writes no session', async () => {

@@ -1,6 +1,9 @@
-import type { TargetSession } from './session.ts';
+import { ObservationError } from '../authoring/errors.ts';
+import { type TargetContext, targetContext } from '../authoring/target-context.ts';
+import { createTargetClient, type TargetClient } from '../probes/http-target.ts';
+import { readSession } from './session.ts';
 
-export { readSession, TargetSession } from './session.ts';
+export { readSession, sessionHeaders, TargetSession } from './session.ts';
 export {
   readStorageState,
   type StorageState,
@@ -11,15 +14,22 @@ export {
 export { bodyExcerpt, type SignedIn, SignInError, type SignInOptions, signIn } from './sign-in.ts';
 
 /**
- * Headers a signed-in request carries: the session's own (the auth header, or Cookie after a form
- * login). A copy, so a caller may add its own. Their values are secrets: never print them.
- * @example await fetch(url, { headers: { ...sessionHeaders(readSession(file)), accept: 'application/json' } })
+ * The target's client signed in with the run's session: every request carries the session's
+ * headers over the target's declared ones (`http.headers`, CA bundle). For a suite:
+ * `const { request } = signedInClient(context)`. A target without `auth` has no session: that is
+ * an error (errored, not a silent anonymous request).
+ * @example const res = await signedInClient(context).request(`${context.baseURL}/account`)
  */
-export function sessionHeaders(session: TargetSession | undefined): Record<string, string> {
-  if (!session) return {};
-  const headers = { ...session.headers };
-  const hasCookie = Object.keys(headers).some((h) => h.toLowerCase() === 'cookie');
-  if (!hasCookie && session.cookies.length > 0)
-    headers.Cookie = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  return headers;
+export function signedInClient(
+  context: Pick<TargetContext, 'target' | 'sessionFile'> = targetContext(),
+  env: NodeJS.ProcessEnv = process.env,
+): TargetClient {
+  if (!context.sessionFile)
+    throw new ObservationError(
+      context.target.auth
+        ? 'no session file: the run did not sign in (see the auth/sign-in check)'
+        : "the target declares no auth, so there is no session to sign requests with: declare the target's auth (docs/signing-in.md)",
+      'ROLLGATE_SIGN_IN_FAILED',
+    );
+  return createTargetClient(context.target.http, env, readSession(context.sessionFile));
 }

@@ -31,3 +31,17 @@ export type TargetSession = z.infer<typeof TargetSession>;
 export function readSession(file: string): TargetSession {
   return TargetSession.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
+
+/**
+ * Headers a signed-in request carries: the session's own (the auth header, or Cookie after a form
+ * login). A copy, so a caller may add its own. Their values are secrets: never print them.
+ * @example await fetch(url, { headers: { ...sessionHeaders(readSession(file)), accept: 'application/json' } })
+ */
+export function sessionHeaders(session: TargetSession | undefined): Record<string, string> {
+  if (!session) return {};
+  const headers = { ...session.headers };
+  const hasCookie = Object.keys(headers).some((h) => h.toLowerCase() === 'cookie');
+  if (!hasCookie && session.cookies.length > 0)
+    headers.Cookie = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  return headers;
+}

@@ -3,6 +3,7 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { createMasker } from '../../config/mask.ts';
+import { sessionHeaders, type TargetSession } from '../auth/session.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import { explain, type HttpResult, type ProbeOptions, probe } from './http.ts';
 
@@ -77,13 +78,22 @@ function readCa(file: string): string {
 /**
  * Builds the requester for a target: declared headers under the per-request ones, HTTPS through
  * the given CA bundle, and every error message masked, since a header value can end up in one
- * (fetch quotes an invalid header value in full).
+ * (fetch quotes an invalid header value in full). With a `session` (the run's sign-in, see
+ * `signedInClient`), every request carries its headers too (the token, or the session's Cookie).
  */
 export function createTargetClient(
   spec: TargetHttpSpec = {},
   env: NodeJS.ProcessEnv = process.env,
+  session?: TargetSession,
 ): TargetClient {
-  const { headers, secrets } = resolveHeaders(spec.headers, env);
+  const resolved = resolveHeaders(spec.headers, env);
+  const signed = session ? sessionHeaders(session) : {};
+  const headers = { ...resolved.headers, ...signed };
+  const secrets = [
+    ...resolved.secrets,
+    ...Object.values(signed),
+    ...(session?.cookies.map((c) => c.value) ?? []),
+  ];
   const mask = createMasker(secrets);
   const ca = spec.caFile ? [...rootCertificates, readCa(spec.caFile)] : undefined;
   const request: Requester = async (url, options = {}) => {
