@@ -20,6 +20,8 @@ const demo: RunbookInput['targets'][string] & { embedded: { env: Record<string, 
   secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
   requiredEnv: ['SESSION_SECRET', 'DEMO_DATABASE_URL'],
   databaseUrlEnv: 'DEMO_DATABASE_URL',
+  // `npm run demo:backup` (rollgate backup --target demo): the seeded database, where the dr drill looks.
+  backups: { dir: '.demo-data/backups', data: [{ kind: 'sqlite', name: 'demo', path: '.demo-data/demo.sqlite' }] },
   allowMutations: true,
   // The deploy files in the repository, and the effective config the running demo writes.
   jwksPath: '/.well-known/jwks.json',
