@@ -12,7 +12,7 @@ import type { Verdict } from '../model/verdict.ts';
 import { createChildSet, withoutColour } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
 import { stageContext } from './context.ts';
-import { planStage } from './plan.ts';
+import { planBuiltins, planStage } from './plan.ts';
 import { builtinStep } from './steps/builtin-step.ts';
 import { decideRun } from './steps/decide.ts';
 import * as steps from './steps/gate-steps.ts';
@@ -158,11 +158,16 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     // The plan is needed only to collect: listing (niced) starts once the target is up, so it
     // never delays it, and the runners start at once beside it.
     const planned = planStage(o.root, gate.stage, env).then((plan) => {
-      o.onEvent?.({ type: 'planned', checks: plan.checks.length, problems: plan.problems.length });
+      const builtins = planBuiltins(gate.stage, gate.target).length;
+      o.onEvent?.({ type: 'planned', checks: builtins + plan.checks.length, problems: plan.problems.length });
       return plan;
     });
     // Signed in once for the run (when the target declares auth); every check then uses the session.
-    const signIn = await signInStep({ baseURL, notRun: startError ?? stopping.reason }).run(ctx);
+    // The account comes from the target's environment too (an embedded app's SMOKE_USER, say).
+    const signIn = await signInStep({ baseURL, notRun: startError ?? stopping.reason }).run({
+      ...ctx,
+      env: { ...env, ...targets.targetEnv },
+    });
     secretValues = [...secretValues, ...signIn.secrets];
     const context = stageContext(gate, {
       baseURL,
