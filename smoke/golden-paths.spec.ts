@@ -5,6 +5,9 @@ const password = () => process.env.SMOKE_PASSWORD ?? '';
 
 /** Golden paths: what a customer does in the first minute, in a real browser. */
 test.describe('golden paths', () => {
+  // These test the login form itself, so they start signed out even when the target declares auth.
+  test.use({ signedIn: false });
+
   test('log in with the smoke user @canary [golden/login]', async ({ page, check }) => {
     const res = await page.goto('/login');
     expect(res?.status(), 'GET /login status').toBe(200);

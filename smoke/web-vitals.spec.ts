@@ -44,6 +44,8 @@ async function vitalsOf(
 test.describe('web vitals', () => {
   // A slow page is measured RUNS times over: room for that, so the budget, not the clock, judges it.
   test.describe.configure({ timeout: 60_000 });
+  // The login page is measured as a signed-out visitor sees it; the estimates page signs in itself.
+  test.use({ signedIn: false });
 
   test('login page paints within the web-vitals budgets @canary [web-vitals/login]', async ({
     page,

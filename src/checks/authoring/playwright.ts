@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { test as base } from '@playwright/test';
+import { readSession, type TargetSession } from '../auth/session.ts';
+import { storageStateFile } from '../auth/session-files.ts';
 import { type CheckApi, createCheckApi } from './check-api.ts';
 import {
   codesOfErrors,
@@ -16,11 +19,48 @@ export interface PlaywrightCheckApi extends CheckApi {
   notApplicable(reason: string): void;
 }
 
+/** The run's session (when the target declares `auth` and the engine signed in), read once per worker. */
+let runSession: { file: string; session: TargetSession } | null | undefined;
+function sessionOfRun(): { file: string; session: TargetSession } | null {
+  if (runSession !== undefined) return runSession;
+  const file = process.env.ROLLGATE_CONTEXT ? targetContext().sessionFile : undefined;
+  runSession = file && existsSync(file) ? { file, session: readSession(file) } : null;
+  return runSession;
+}
+
+/** Options a spec sets with `test.use({...})`. */
+export interface RollgateOptions {
+  /**
+   * Start signed in with the run's session (default `true`, when the target declares `auth`): a
+   * form login's cookies as the storage state, a token or header login's header on every request.
+   * `test.use({ signedIn: false })` for a test of the login itself, which must start signed out.
+   */
+  signedIn: boolean;
+}
+
 /**
- * Playwright's `test` with a `check` fixture. The record rides to the engine as an attachment,
+ * Playwright's `test` with a `check` fixture, started signed in with the run's session (see
+ * {@link RollgateOptions.signedIn}). The record rides to the engine as an attachment,
  * written in the fixture's teardown so it is there whether the test passed or not.
  */
-export const test = base.extend<{ check: PlaywrightCheckApi; rollgateErrorCodes: undefined }>({
+export const test = base.extend<
+  { check: PlaywrightCheckApi; rollgateErrorCodes: undefined } & RollgateOptions
+>({
+  signedIn: [true, { option: true }],
+  // The storage state the engine made once for the run from a form login's session (in the run's
+  // scratch folder); signed out, none at all, whatever else the config set.
+  storageState: async ({ storageState, signedIn }, use) => {
+    const run = sessionOfRun();
+    if (!signedIn) return use(undefined);
+    const file = run ? storageStateFile(run.file) : undefined;
+    await use(run?.session.cookies.length && file && existsSync(file) ? file : storageState);
+  },
+  // A token or header login: its header on every request the test's context makes.
+  extraHTTPHeaders: async ({ extraHTTPHeaders, signedIn }, use) => {
+    const run = sessionOfRun();
+    if (!signedIn || !run || run.session.type === 'form') return use(extraHTTPHeaders);
+    await use({ ...extraHTTPHeaders, ...run.session.headers });
+  },
   // Playwright hands its reporter only an error's text: the codes of the errors the test failed
   // with ride as an attachment, for every test, torn down last so every error is known.
   rollgateErrorCodes: [
