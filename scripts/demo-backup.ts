@@ -1,87 +1,73 @@
 /**
- * `npm run demo:backup`: takes a consistent backup of a database, with its manifest, and records
- * the manifest's digest in rollgate's store (the one the gate uses: `ROLLGATE_REPORTS_DIR`'s
- * backups.jsonl, or PostgreSQL with `ROLLGATE_LEDGER_URL`), where the drill checks it.
- *   DEMO_DATABASE_URL  the database (default sqlite:.demo-data/demo.sqlite, the demo's own)
- *   BACKUP_DIR         where to write (default .demo-data/backups)
+ * `npm run demo:backup`: `rollgate backup --target demo` of the demo runbook (its target declares
+ * `backups`), recorded in rollgate's store (`ROLLGATE_REPORTS_DIR`'s backups.jsonl, or PostgreSQL
+ * with `ROLLGATE_LEDGER_URL`), where the drill checks it. The environment the demo always took
+ * still points it elsewhere, by replacing the declared source:
+ *   DEMO_DATABASE_URL  the database (default: the declared .demo-data/demo.sqlite)
+ *   BACKUP_DIR         where to write (default: the declared .demo-data/backups)
  *   BACKUP_FORMAT      sqlite | pg-custom | pg-directory | pg-plain | mariadb-sql (default by engine)
- * Read-only on the database: no tables, no seed user, no journal-mode change (`demo:seed` does
- * those). Prints what it wrote. Exit 0 when written and recorded, 1 when the backup could not be
- * taken or recorded, 2 on bad input or an unusable store.
+ * Exit codes are rollgate backup's: 0 written and recorded, 1 a backup failed, 2 bad input.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
-import { DEFAULT_DATABASE_URL } from '../demo/config.ts';
-import { maskDatabaseUrl } from '../demo/db/url.ts';
+import path from 'node:path';
 import { BackupFormat } from '../src/checks/backup/manifest.ts';
-import { takeBackup } from '../src/checks/backup/take-backup.ts';
 import { parseDatabaseUrl } from '../src/checks/probes/database.ts';
-import { reportsDir } from '../src/config/paths.ts';
-import { openStore } from '../src/engine/store/open-store.ts';
-import type { Store } from '../src/engine/store/store.ts';
+import { parseCli } from '../src/cli/args.ts';
+import { backupSources, type PlannedSource, pickTarget, planSources } from '../src/cli/backup.ts';
+import { load } from '../src/cli/common.ts';
+import { main } from '../src/cli/main.ts';
 
-const databaseUrl = process.env.DEMO_DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
-const dir = process.env.BACKUP_DIR?.trim() || '.demo-data/backups';
+const RUNBOOK = 'runbooks/demo.runbook.ts';
+const url = process.env.DEMO_DATABASE_URL?.trim();
 const format = process.env.BACKUP_FORMAT?.trim() || undefined;
-const shown = maskDatabaseUrl(databaseUrl);
-/** Relative to the working directory when inside it, else absolute. */
-const show = (path: string) =>
-  relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+const out = process.env.BACKUP_DIR?.trim() || undefined;
 const fail = (code: number, message: string): never => {
   process.stderr.write(`demo:backup: ${message}\n`);
   process.exit(code);
 };
 
-if (format !== undefined && !BackupFormat.safeParse(format).success) {
+if (format !== undefined && !BackupFormat.safeParse(format).success)
   fail(2, `BACKUP_FORMAT="${format}" is not one of ${BackupFormat.options.join(', ')}`);
-}
-const location = parseDatabaseUrl(databaseUrl);
-if (location.engine === 'sqlite' && !location.memory && !existsSync(location.file)) {
-  fail(
-    1,
-    `cannot back up ${shown}: ${show(location.file)} does not exist. A backup never creates its source: for the demo's database run npm run demo:seed first (or npm run demo).`,
+
+if (!url && !format) {
+  // The declared source as it is: exactly `rollgate backup`.
+  process.exitCode = await main([
+    'backup',
+    '--runbook',
+    RUNBOOK,
+    '--target',
+    'demo',
+    ...(out ? ['--out', out] : []),
+  ]);
+} else {
+  process.exitCode = await backupElsewhere(url, format as BackupFormat | undefined).catch((error: Error) =>
+    fail(2, error.message),
   );
 }
 
-// The store first: a backup that cannot be recorded would only HOLD the drill, so none is taken.
-let store: Store | undefined;
-try {
-  store = await openStore(reportsDir());
-} catch (error) {
-  fail(2, `cannot open rollgate's store: ${(error as Error).message}`);
-}
-
-try {
-  const taken = await takeBackup({
-    databaseUrl,
-    dir,
-    format: format as BackupFormat | undefined,
-    record: (r) => store!.recordBackup(r),
+/** The declared source replaced by DEMO_DATABASE_URL (and BACKUP_FORMAT). */
+async function backupElsewhere(url: string | undefined, format: BackupFormat | undefined): Promise<number> {
+  const cli = parseCli(['backup', '--runbook', RUNBOOK, '--target', 'demo']);
+  const { name, target } = pickTarget(await load(cli), cli);
+  const declared = target.backups!;
+  let [source] = planSources(name, declared.data, process.env, process.cwd());
+  if (url) {
+    const where = parseDatabaseUrl(url);
+    if (where.engine === 'sqlite' && !where.memory && !existsSync(where.file))
+      fail(
+        1,
+        `cannot back up ${url}: ${where.file} does not exist. A backup never creates its source: for the demo's database run npm run demo:seed first (or npm run demo).`,
+      );
+    const data =
+      where.engine === 'sqlite'
+        ? { kind: 'sqlite' as const, name: 'demo', path: where.memory ? ':memory:' : where.file }
+        : { kind: where.engine, name: 'demo', urlEnv: 'DEMO_DATABASE_URL' };
+    [source] = planSources(name, [data], process.env, process.cwd());
+  }
+  const planned: PlannedSource = { ...source!, ...(format ? { format } : {}) };
+  return backupSources({
+    targetName: name,
+    sources: [planned],
+    dir: path.resolve(out ?? declared.dir),
   });
-  const m = taken.manifest;
-  const tables = Object.entries(m.tables)
-    .map(([t, n]) => `${t}=${n}`)
-    .join(', ');
-  const inv = m.inventory;
-  const count = (o: object | undefined) => Object.keys(o ?? {}).length;
-  const lines = [
-    `demo:backup: ${shown} -> ${show(taken.path)}`,
-    `  format ${m.format}, ${m.sizeBytes} bytes, sha256 ${m.sha256}`,
-    `  consistent at ${m.consistentAt} (${m.consistency})`,
-    `  rows: ${tables || '(no tables)'}`,
-  ];
-  if (inv)
-    lines.push(
-      `  schema: ${count(inv.tables)} tables, ${count(inv.indexes)} indexes, ${count(inv.constraints)} constraints, ${count(inv.sequences)} sequences, ${count(inv.views)} views, ${count(inv.triggers)} triggers; content digests of ${count(m.contentDigests)} tables`,
-    );
-  lines.push(
-    `  manifest ${show(taken.manifestPath)} (sha256 ${taken.manifestSha256})`,
-    `  recorded in ${isAbsolute(store!.backupLog) ? show(store!.backupLog) : store!.backupLog} at ${taken.record?.recordedAt}`,
-  );
-  process.stdout.write(`${lines.join('\n')}\n`);
-} catch (error) {
-  process.exitCode = 1;
-  process.stderr.write(`demo:backup: cannot back up ${shown}: ${(error as Error).message}\n`);
-} finally {
-  await store?.close();
 }

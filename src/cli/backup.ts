@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ENGINE_OF } from '../checks/backup/manifest.ts';
+import { type BackupFormat, ENGINE_OF } from '../checks/backup/manifest.ts';
 import { takeBackup } from '../checks/backup/take-backup.ts';
 import { sniffFormat, verifyBackup } from '../checks/backup/verify-backup.ts';
 import type { VerifyResult } from '../checks/backup/verify-common.ts';
@@ -83,6 +83,8 @@ export interface PlannedSource {
   /** What to back up: a database URL, or a path of files. */
   databaseUrl?: string;
   files?: { path: string; exclude: string[] };
+  /** Default: by engine (`sqlite`, `pg-custom`, `mariadb-sql`, `files-tar-gz`). */
+  format?: BackupFormat;
   /** For output: never credentials. */
   shown: string;
 }
@@ -190,6 +192,7 @@ export async function backupSources(o: {
           ...(s.files ? { files: s.files } : { databaseUrl: s.databaseUrl! }),
           dir: o.dir,
           name: s.source.name,
+          ...(s.format ? { format: s.format } : {}),
           record: (r) => store.recordBackup(r),
         });
         for (const line of describeTaken(taken, store.backupLog)) print(line);
