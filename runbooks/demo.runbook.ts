@@ -3,10 +3,30 @@ import pkg from '../package.json' with { type: 'json' };
 
 const preflight = 'runbooks/preflight.suite.ts';
 const probes = 'runbooks/probes.suite.ts';
-const hygiene = 'runbooks/hygiene.suite.ts';
-const security = 'runbooks/security.suite.ts';
 const goldenPaths = 'smoke/golden-paths.spec.ts';
 const webVitals = 'smoke/web-vitals.spec.ts';
+
+/** Built-in checks (run by rollgate from the target's declarations, no suite code), in order. */
+const probing = ['health', 'version', 'jwks'] as const;
+const securing = ['security-headers', 'session-cookie', 'cors', 'rate-limit', 'csrf'] as const;
+const hygiene = ['secret-scan', 'runtime-config'] as const;
+const everything = [...probing, ...securing, ...hygiene];
+
+/** The demo's declarations a restored copy shares: its login, health endpoints and version. */
+const declared = {
+  // The account the golden paths use; rollgate signs in once per run through the login form.
+  auth: { type: 'form', path: '/login', usernameEnv: 'SMOKE_USER', passwordEnv: 'SMOKE_PASSWORD' },
+  version: '/api/version',
+  health: {
+    simple: { path: '/api/simple-health', json: { status: 'ok' } },
+    deep: {
+      path: '/api/health',
+      json: { status: 'ok', version: { pattern: '^\\d+\\.\\d+\\.\\d+' }, 'checks.database.status': 'ok' },
+      latencyMs: 2000,
+    },
+  },
+  jwksPath: '/.well-known/jwks.json',
+} satisfies Partial<RunbookInput['targets'][string]>;
 
 /**
  * The demo app as the stages see it: rollgate starts it on a free port with a fresh SQLite file in
@@ -14,23 +34,28 @@ const webVitals = 'smoke/web-vitals.spec.ts';
  * DEMO_CANARY_FAULTS) and a baseline running the release it replaces.
  */
 const demo: RunbookInput['targets'][string] & { embedded: { env: Record<string, string> } } = {
-  versionPath: '/api/version',
-  health: { simple: '/api/simple-health', deep: '/api/health' },
+  ...declared,
   environment: 'demo',
   secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
   requiredEnv: ['SESSION_SECRET', 'DEMO_DATABASE_URL'],
   databaseUrlEnv: 'DEMO_DATABASE_URL',
   // `npm run demo:backup` (rollgate backup --target demo): the seeded database, where the dr drill looks.
-  backups: { dir: '.demo-data/backups', data: [{ kind: 'sqlite', name: 'demo', path: '.demo-data/demo.sqlite' }] },
+  backups: {
+    dir: '.demo-data/backups',
+    data: [{ kind: 'sqlite', name: 'demo', path: '.demo-data/demo.sqlite' }],
+  },
+  // Readers never block the writer: the demo's SQLite must run in WAL mode (runtime-config).
+  requireWal: true,
   allowMutations: true,
   // The deploy files in the repository, and the effective config the running demo writes.
-  jwksPath: '/.well-known/jwks.json',
   configFiles: ['demo/deploy/*', '{scratchDir}/demo-config.toml'],
+  // Every header rule required (the default): the demo's CSP allows no inline or eval'd script.
   security: {
     headerPaths: ['/login', '/api/version'],
     corsPath: '/api/version',
     rateLimit: { path: '/api/rate-probe', limit: 5, windowSeconds: 10 },
     csrfProbe: { path: '/api/preferences/noop', tokenPage: '/estimates' },
+    sessionCookie: true,
   },
   embedded: {
     command: ['tsx', 'demo/main.ts'],
@@ -73,11 +98,9 @@ export default defineRunbook({
   description: 'Estimates demo app: preflight checklist, probes and golden paths per stage',
   targets: {
     restored: {
-      versionPath: '/api/version',
-      health: { simple: '/api/simple-health', deep: '/api/health' },
+      ...declared,
       environment: 'dr-drill',
       secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
-      jwksPath: '/.well-known/jwks.json',
       allowMutations: true,
       embedded: {
         command: ['tsx', 'demo/main.ts'],
@@ -104,6 +127,7 @@ export default defineRunbook({
     dr: {
       description: 'Nightly disaster-recovery drill: newest backup → verify → restore → boot → golden paths',
       target: 'restored',
+      checks: [...probing],
       suites: [probes],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 600_000,
@@ -122,13 +146,15 @@ export default defineRunbook({
     preflight: {
       description: 'Before anything ships: configuration and environment',
       target: 'demo',
-      suites: [preflight, hygiene],
+      checks: [...hygiene],
+      suites: [preflight],
       timeoutMs: 120_000,
     },
     staging: {
       description: 'Full golden paths on staging',
       target: 'demo',
-      suites: [preflight, hygiene, probes, security],
+      checks: everything,
+      suites: [preflight, probes],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
     },
@@ -137,7 +163,8 @@ export default defineRunbook({
       target: 'canary',
       // The release the canary replaces; the load profile runs against both, interleaved.
       baseline: 'baseline',
-      suites: [preflight, hygiene, probes, security],
+      checks: everything,
+      suites: [preflight, probes],
       smoke: { specs: [goldenPaths, webVitals] },
       // Seed targets: p95 < 500 ms, error rate < 0.5% at 5% traffic (600 requests make that meaningful).
       // A canary answering in 800 ms sends ~5 requests a slice: 5 slices give the test ~20 of them.
@@ -149,7 +176,8 @@ export default defineRunbook({
     production: {
       description: 'Full production rollout, after staging and canary promoted the same release',
       target: 'demo',
-      suites: [preflight, hygiene, probes, security],
+      checks: everything,
+      suites: [preflight, probes],
       smoke: { specs: [goldenPaths] },
       timeoutMs: 300_000,
       requires: { stages: [{ stage: 'staging' }, { stage: 'canary' }] },
@@ -157,6 +185,7 @@ export default defineRunbook({
     'canary-soak': {
       description: 'Monitor the canary for 2 hours: probes every minute, one failed run tolerated',
       target: 'canary',
+      checks: [...probing],
       suites: [probes],
       timeoutMs: 120_000,
       // A watch series: 121 runs against one running demo; more than one failed run holds at once.

@@ -19,12 +19,16 @@ async function gate(faults: string) {
   return { r, v: readVerdict(reports) };
 }
 
-/** runbooks/security.suite.ts through a real gate against the embedded demo, both ways. */
-describe('security suite in a gate', () => {
+/** The security built-ins through a real gate against the embedded demo, both ways. */
+describe('security built-ins in a gate', () => {
   test('the healthy demo PROMOTEs with every security check passed and measured', async () => {
     const { r, v } = await gate('');
     expect(r.exitCode, r.all).toBe(0);
-    expect(v.checks.map((c) => [c.id, c.status])).toEqual(IDS.map((id) => [id, 'passed']));
+    // Signed in once for the run (the target's form auth), then the built-ins in the stage's order.
+    expect(v.checks.map((c) => [c.id, c.status])).toEqual(
+      ['auth/sign-in', ...IDS].map((id) => [id, 'passed']),
+    );
+    expect(v.checks.filter((c) => IDS.includes(c.id)).every((c) => c.kind === 'builtin')).toBe(true);
     expect(check(v, 'security/rate-limit').measurements.map((m) => m.name)).toEqual([
       'requests sent',
       'first 429 at request',
@@ -41,6 +45,7 @@ describe('security suite in a gate', () => {
     const { r, v } = await gate('no-security-headers,cors-reflect,no-rate-limit,no-csrf');
     expect(r.exitCode, r.all).toBe(1);
     expect(v.checks.map((c) => [c.id, c.status])).toEqual([
+      ['auth/sign-in', 'passed'],
       ['security/headers', 'failed'],
       ['security/session-cookie', 'passed'],
       ['security/cors', 'failed'],
