@@ -7,7 +7,7 @@ import demoRunbook from '../../runbooks/demo.runbook.ts';
 import { check, readVerdict, rollgate, tempReports } from '../e2e/helpers.ts';
 import { locateSecret } from './secret-search.ts';
 
-/** The runbook under test: the demo's own, whose preflight stage runs runbooks/hygiene.suite.ts. */
+/** The runbook under test: the demo's own, whose preflight stage runs the hygiene built-ins. */
 const RUNBOOK_ARGS: string[] = [];
 
 /** The line of the effective config that carries the database URL. */
@@ -16,9 +16,9 @@ const URL_LINE =
     .split('\n')
     .findIndex((l) => l.startsWith('DATABASE_URL')) + 1;
 
-describe('gate preflight with the hygiene suite', () => {
-  test('the demo runbook gates preflight on runbooks/hygiene.suite.ts', () => {
-    expect(demoRunbook.stages.preflight?.suites).toContain('runbooks/hygiene.suite.ts');
+describe('gate preflight with the hygiene built-ins', () => {
+  test('the demo runbook gates preflight on the secret scan and the runtime configuration', () => {
+    expect(demoRunbook.stages.preflight?.checks).toEqual(['secret-scan', 'runtime-config']);
   });
 
   test('a healthy demo PROMOTEs: its deploy files and effective config are clean', async () => {
