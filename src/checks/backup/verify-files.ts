@@ -103,7 +103,7 @@ export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResu
     recordError(out, error);
   }
   const files = manifest?.files?.filter((f) => f.type === 'file').length ?? 0;
-  const summary = `archive checksum ok; ${files} file(s) match the manifest's digests and sizes${scratch ? `, extracted into ${scratch.name}` : ''}`;
+  const summary = `archive checksum ok; ${files} file(s) match the manifest's digests and sizes${scratch ? '; extracted, the extracted tree matches too' : ''}`;
   const result = out.finish(summary);
   if (scratch && !result.ok) scratch = undefined;
   if (!scratch) {
