@@ -8,6 +8,8 @@ import { type BuiltinRun, builtinChecks } from '../../src/checks/builtin/index.t
 import { describeRule, failedRules } from '../../src/checks/probes/assessment.ts';
 import { loadRunbook } from '../../src/config/load-runbook.ts';
 import type { Runbook } from '../../src/model/runbook.ts';
+import type { Verdict } from '../../src/model/verdict.ts';
+import { rollgate } from '../e2e/helpers.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -88,3 +90,17 @@ export async function runBuiltins(
 
 export const statuses = (r: Record<string, Outcome>) =>
   Object.fromEntries(Object.entries(r).map(([id, o]) => [id, o.status]));
+
+/** `rollgate <args>` on a fixture app's runbook, with a fresh reports folder and the given environment. */
+export async function rollgateOn(
+  app: 'orders-api' | 'flow-editor',
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ exitCode: number | undefined; all: string }> {
+  const r = await rollgate([...args, '--runbook', `test/fixtures/apps/${app}/rollgate.runbook.ts`], env);
+  return { exitCode: r.exitCode, all: r.all ?? '' };
+}
+
+/** One line per check: `id status: message`, for assertion messages. */
+export const describeVerdict = (v: Verdict) =>
+  v.checks.map((c) => `${c.id} ${c.status}${c.message ? `: ${c.message}` : ''}`).join('\n');
