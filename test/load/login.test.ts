@@ -78,7 +78,7 @@ const login = (fields?: Record<string, unknown>): LoginSpec =>
     duration: '1s',
     stages: ['canary'],
     auth: { login: { usernameEnv: 'APP_USER', passwordEnv: 'APP_PASSWORD', ...(fields ? { fields } : {}) } },
-  }).auth!.login;
+  }).auth!.login!;
 
 describe('load login through a form', () => {
   it('fields.csrf false: a form without a token logs in, and no token field is looked for or sent', async () => {

@@ -17,6 +17,8 @@ export interface AutocannonRunOptions {
   durationMs?: number;
   /** Cookie header for every request (from {@link loginCookie}). */
   cookie?: string;
+  /** Headers for every request: the signed-in session's (see loadAuthHeaders). */
+  headers?: Record<string, string>;
   /** Set false to throw the samples away (warm-up). */
   record?: boolean;
 }
@@ -75,7 +77,7 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
     ...(profile.arrivalRate ? { overallRate: profile.arrivalRate } : {}),
     duration: durationMs / 1000,
     timeout: Math.max(1, Math.ceil(profile.requestTimeout / 1000)),
-    headers: opts.cookie ? { cookie: opts.cookie } : {},
+    headers: { ...opts.headers, ...(opts.cookie ? { cookie: opts.cookie } : {}) },
     // Stop within 100 ms of the duration instead of at the next whole second.
     sampleInt: 100,
     setupClient(client) {

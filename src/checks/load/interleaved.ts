@@ -1,3 +1,4 @@
+import { ObservationError } from '../authoring/errors.ts';
 import { runAutocannon } from './autocannon-run.ts';
 import { assertHostAllowed } from './hosts.ts';
 import { loginCookie } from './login.ts';
@@ -71,9 +72,16 @@ export async function runInterleaved(opts: InterleavedOptions): Promise<Interlea
   if (!(sliceMs > 0) || !(slices >= 1))
     throw new RangeError('runInterleaved needs sliceMs > 0 and slices >= 1');
   const cookies: Partial<Record<Side, string>> = {};
-  if (profile.auth) {
+  if (profile.auth?.session === 'target')
+    // The run signed in to the stage's target only: the baseline's answers would be its login page.
+    throw new ObservationError(
+      "load auth session 'target' sends the stage target's session, which the baseline never signed in to: a canary comparison logs in on each side with auth.login",
+      'ROLLGATE_LOAD_LOGIN',
+    );
+  const login = profile.auth?.login;
+  if (login) {
     for (const side of ['baseline', 'canary'] as const) {
-      cookies[side] = await loginCookie(urls[side], profile.auth.login, opts.env);
+      cookies[side] = await loginCookie(urls[side], login, opts.env);
     }
   }
   const warmupMs = opts.warmupMs ?? profile.warmup;

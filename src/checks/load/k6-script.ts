@@ -1,5 +1,6 @@
 import type { LoadBudget } from './budgets.ts';
 import { type K6Thresholds, k6Thresholds, LOAD_SCENARIO } from './k6-thresholds.ts';
+import { K6_SESSION_ENV } from './login.ts';
 import type { LoadProfile } from './profile.ts';
 import { endpointSequence } from './sequence.ts';
 
@@ -62,11 +63,18 @@ import { fail } from 'k6';
 const BASE = ${JSON.stringify(base)};
 const SEQUENCE = ${j(sequence)};
 const LOGIN = ${j(profile.auth?.login ?? null)};
+// auth session 'target': the run's session headers arrive in the environment, never in this file.
+const RUN_SESSION = ${profile.auth?.session === 'target'};
 const EXPECTED = SEQUENCE.map((e) => http.expectedStatuses(...(e.expected ?? [${JSON.stringify(DEFAULT_EXPECTED)}])));
 
 export const options = ${j(options)};
 
 export function setup() {
+  if (RUN_SESSION) {
+    const raw = __ENV.${K6_SESSION_ENV};
+    if (!raw) fail("login: auth session 'target' needs the run's session (${K6_SESSION_ENV} is not set)");
+    return { cookies: {}, headers: JSON.parse(raw) };
+  }
   if (!LOGIN) return { cookies: {} };
   const user = __ENV[LOGIN.usernameEnv];
   const password = __ENV[LOGIN.passwordEnv];
@@ -94,7 +102,7 @@ export default function (data) {
   const i = exec.scenario.iterationInTest % SEQUENCE.length;
   const e = SEQUENCE[i];
   http.request(e.method, BASE + e.path, e.body, {
-    headers: e.headers,
+    headers: Object.assign({}, data.headers, e.headers),
     cookies: data.cookies,
     redirects: 0,
     tags: { name: e.name },

@@ -1,6 +1,49 @@
+import { existsSync } from 'node:fs';
+import { readSession, sessionHeaders } from '../auth/session.ts';
 import { CheckFailure, ObservationError } from '../authoring/errors.ts';
 import { probe } from '../probes/http.ts';
-import type { LoginSpec } from './profile.ts';
+import type { LoadProfile, LoginSpec } from './profile.ts';
+
+/** The environment variable carrying the session's headers to k6 (never written into the script). */
+export const K6_SESSION_ENV = 'ROLLGATE_SESSION_HEADERS';
+
+/**
+ * `auth: 'target'`: the headers of the run's session, read from the file ROLLGATE_CONTEXT names.
+ * No session (the target declares no auth, or the load runs outside a gate) is an ObservationError:
+ * load meant to be signed in never runs anonymous.
+ */
+export function runSessionHeaders(
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string> {
+  let file: string | undefined;
+  try {
+    file = env.ROLLGATE_CONTEXT
+      ? (JSON.parse(env.ROLLGATE_CONTEXT) as { sessionFile?: string }).sessionFile
+      : undefined;
+  } catch {
+    file = undefined;
+  }
+  if (!file || !existsSync(file))
+    throw new ObservationError(
+      "load auth session 'target': the run has no session; declare the target's auth (docs/signing-in.md), or log in with auth.login",
+      'ROLLGATE_LOAD_LOGIN',
+    );
+  return sessionHeaders(readSession(file));
+}
+
+/**
+ * The headers every load request sends for a profile's `auth`: the run's session (`'target'`), the
+ * form login's Cookie (`{ login }`), or none.
+ */
+export async function loadAuthHeaders(
+  baseURL: string,
+  profile: Pick<LoadProfile, 'auth'>,
+  env: Record<string, string | undefined> = process.env,
+): Promise<Record<string, string>> {
+  if (profile.auth?.session === 'target') return runSessionHeaders(env);
+  if (profile.auth?.login) return { cookie: await loginCookie(baseURL, profile.auth.login, env) };
+  return {};
+}
 
 /** A cookie jar just big enough for a form login: name → value, honouring deletions. */
 class Jar {

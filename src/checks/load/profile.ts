@@ -68,13 +68,29 @@ export const LoginSpec = z.strictObject({
 });
 export type LoginSpec = z.output<typeof LoginSpec>;
 
+/**
+ * How the load signs in; give one. `session: 'target'`: every request carries the run's session,
+ * the one rollgate signed in with once for the run from the target's `auth` (docs/signing-in.md;
+ * one target, not a baseline comparison). `login`: log in through the golden-path form before the
+ * load, on each target.
+ */
+export const LoadAuth = z
+  .strictObject({
+    session: z.literal('target').optional(),
+    login: LoginSpec.optional(),
+  })
+  .refine((a) => (a.session === undefined) !== (a.login === undefined), {
+    message: "give one of session: 'target' (the run's session) or login (a form login)",
+  });
+
 export const LoadProfile = z
   .strictObject({
     /** @example 'canary' */
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
     description: z.string().optional(),
     endpoints: z.array(LoadEndpoint).min(1),
-    auth: z.strictObject({ login: LoginSpec }).optional(),
+    /** Signed-in load: the run's session (`{ session: 'target' }`) or a form login (`{ login }`). */
+    auth: LoadAuth.optional(),
     /** Open model: requests per second over all endpoints. Without it: closed model, `connections` virtual users. */
     arrivalRate: z.number().positive().optional(),
     /** Concurrent connections (virtual users); with an arrival rate, the most in flight. Default 10. */

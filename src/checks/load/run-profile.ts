@@ -14,7 +14,7 @@ import { locateK6, runK6 } from './k6-run.ts';
 import { profileToK6Script } from './k6-script.ts';
 import { readK6Summary } from './k6-summary.ts';
 import { k6Thresholds, LOAD_SCENARIO, LOAD_SCOPE } from './k6-thresholds.ts';
-import { loginCookie } from './login.ts';
+import { K6_SESSION_ENV, loadAuthHeaders, runSessionHeaders } from './login.ts';
 import { nonLoopbackCidrs } from './loopback-guard.ts';
 import { type LoadObservation, observeSamples, type RequestSample } from './observation.ts';
 import type { LoadProfile } from './profile.ts';
@@ -116,11 +116,14 @@ export async function runLoadProfile(opts: LoadRunOptions): Promise<LoadRunResul
     const outDir = opts.outDir ?? (await mkdtemp(path.join(tmpdir(), 'rollgate-k6-')));
     const script = path.join(outDir, `${profile.name}.k6.js`);
     await writeFile(script, profileToK6Script(profile, { baseURL: opts.baseURL, budgets: opts.budgets }));
+    // The session's headers reach k6 through its environment only, never the script file.
+    const session =
+      profile.auth?.session === 'target' ? { [K6_SESSION_ENV]: JSON.stringify(runSessionHeaders(env)) } : {};
     const run = await runK6({
       k6Bin,
       script,
       outDir,
-      env,
+      env: { ...env, ...session },
       timeoutMs: profile.warmup + profile.duration + 90_000,
       scope: LOAD_SCOPE,
       scenario: LOAD_SCENARIO,
@@ -131,17 +134,17 @@ export async function runLoadProfile(opts: LoadRunOptions): Promise<LoadRunResul
     ];
     return result('k6', run.observation, run.samples, opts.budgets, files);
   }
-  const cookie = profile.auth ? await loginCookie(opts.baseURL, profile.auth.login, env) : undefined;
+  const headers = await loadAuthHeaders(opts.baseURL, profile, env);
   if (profile.warmup > 0) {
     await runAutocannon({
       baseURL: opts.baseURL,
       profile,
       durationMs: profile.warmup,
-      cookie,
+      headers,
       record: false,
     });
   }
-  const run = await runAutocannon({ baseURL: opts.baseURL, profile, cookie });
+  const run = await runAutocannon({ baseURL: opts.baseURL, profile, headers });
   return result(
     'autocannon',
     observeSamples('autocannon', run.samples, run.durationMs),
