@@ -4,10 +4,14 @@
  *   1. the embedded load engine's request rate vs autocannon's own CLI, same endpoint, connections
  *      and duration on one demo instance (goal: engine ÷ CLI >= 0.9);
  *   2. `gate:canary` wall time vs the same suites, specs and load run by hand one after another
- *      (goal: gate ÷ by hand <= 1.0).
+ *      (goal: gate ÷ by hand <= 1.0);
+ *   3. `rollgate backup verify` vs the raw tools doing the same work on the same backup: a SQLite
+ *      database of about 200 MB (sqlite3 integrity_check + row counts + sha256sum), and a pg_dump
+ *      archive (createdb + pg_restore + row counts + sha256sum + dropdb) (goal: <= 1.3 each).
  * Prints a table and writes reports/bench.json. Exit 0 when everything was measured, even when a
  * goal is MISSED; exit 1 when something could not be measured; exit 2 on a bad option.
- *   --rounds N (2)  --duration S (5)  --connections N (4)  --only throughput|gate
+ *   --rounds N (2)  --duration S (5)  --connections N (4)  --only throughput|gate|backup
+ *   --sqlite-mb N (200)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findRunbook } from '../src/config/discover-runbook.ts';
 import { reportsDir } from '../src/config/paths.ts';
+import { postgresVerifyVsTools, sqliteVerifyVsTools } from './bench/backup-verify.ts';
 import { stopEverything } from './bench/demo.ts';
 import { gateVsByHand } from './bench/gate-time.ts';
 import { benchExitCode, formatTable, type Measure, noiseWarning } from './bench/results.ts';
@@ -44,19 +49,21 @@ try {
       duration: { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
+      'sqlite-mb': { type: 'string' },
     },
   }).values;
 } catch (error) {
   process.stderr.write(`bench: ${(error as Error).message}\n`);
   process.exit(2);
 }
-if (values.only && !['throughput', 'gate'].includes(values.only)) {
-  process.stderr.write(`bench: --only ${values.only}: give throughput or gate\n`);
+if (values.only && !['throughput', 'gate', 'backup'].includes(values.only)) {
+  process.stderr.write(`bench: --only ${values.only}: give throughput, gate or backup\n`);
   process.exit(2);
 }
 const rounds = positiveInt('rounds', values.rounds, 2);
 const durationSec = positiveInt('duration', values.duration, 5);
 const connections = positiveInt('connections', values.connections, 4);
+const sqliteMb = positiveInt('sqlite-mb', values['sqlite-mb'], 200);
 const runbookFile = findRunbook({ env: process.env.ROLLGATE_RUNBOOK, root }).file;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -67,11 +74,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const measures: Measure[] = [];
-if (values.only !== 'gate') {
+const only = (what: string) => !values.only || values.only === what;
+if (only('throughput')) {
   measures.push(await engineVsCli({ root, connections, durationSec, rounds, warmupSec: 1, say }));
 }
-if (values.only !== 'throughput') {
+if (only('gate')) {
   measures.push(await gateVsByHand({ root, runbookFile, stageName: 'canary', rounds, say }));
+}
+if (only('backup')) {
+  measures.push(await sqliteVerifyVsTools({ root, rounds, sqliteMb, say }));
+  measures.push(await postgresVerifyVsTools({ root, rounds, sqliteMb, say }));
 }
 
 const out = path.join(reportsDir(), 'bench.json');
@@ -81,7 +93,7 @@ const report = {
   startedAt: started.toISOString(),
   finishedAt: new Date().toISOString(),
   machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
-  options: { rounds, durationSec, connections, order: 'ABBA' },
+  options: { rounds, durationSec, connections, sqliteMb, order: 'ABBA' },
   measures,
 };
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

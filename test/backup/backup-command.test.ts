@@ -118,7 +118,7 @@ describe('rollgate backup', () => {
       ['legacy', '.mariadb.sql'],
       ['flows', '.tar.gz'],
     ]) {
-      const file = names.find((n) => n.startsWith(`${name}-`) && n.endsWith(ext));
+      const file = names.find((n) => n.startsWith(`${name}-`) && n.endsWith(ext!));
       expect(file, names.join(', ')).toBeDefined();
       taken[name!] = join(root, 'backups', file!);
       expect(names).toContain(`${file}.manifest.json`);
