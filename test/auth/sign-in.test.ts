@@ -140,6 +140,28 @@ describe('issue 11 item 1: signing in once per target', () => {
     expect(token.message).not.toContain('tok_');
   });
 
+  test('the form parser submits what a browser would: checked boxes, the selected option, textareas, decoded values; no buttons or disabled fields', () => {
+    const [f] = parseForms(`<form action='/in'>
+      <input type=hidden name=a value="x &quot;y&quot; &#39;z&#x27;">
+      <input type="checkbox" name="keep" checked><input type="radio" name="r" value="1"><input type="radio" name="r" value="2" checked>
+      <select name="s"><option value="one">One</option><option selected>Two</option></select>
+      <select name="first"><option value="f">F</option></select>
+      <textarea name="t">
+line &amp; more</textarea>
+      <input name="off" value="no" disabled><input type="submit" name="go" value="Go"><input type="password" name="pw">
+    </form>`);
+    expect(f?.fields).toEqual([
+      ['a', `x "y" 'z'`],
+      ['keep', 'on'],
+      ['r', '2'],
+      ['s', 'Two'],
+      ['first', 'f'],
+      ['t', 'line & more'],
+      ['pw', ''],
+    ]);
+    expect(f?.passwordFields).toEqual(['pw']);
+  });
+
   test('the form parser finds the login form past a search form and a commented-out decoy', async () => {
     const forms = parseForms((await probe(`${app.url}/login`)).body);
     expect(forms.map((f) => [f.action, f.method, f.passwordFields])).toEqual([
