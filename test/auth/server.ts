@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
  * - POST /api/auth/token: JSON `{ data: { accessToken } }`, 401 on a wrong password;
  * - GET /account: 200 "Signed in as demo" with the session cookie, the bearer token or the API key,
  *   else a redirect to /login.
- * Fault routes: /noform (no password form), /api/auth/empty (no token), /api/auth/echo (a 401
+ * Fault routes: /login200 (refuses with 200 and the form again), /noform (no password form), /api/auth/empty (no token), /api/auth/echo (a 401
  * quoting the password), /echo-auth (a 403 quoting the Authorization header), /loop.
  */
 export const USER = 'demo';
@@ -108,6 +108,13 @@ export async function startAuthApp(): Promise<AuthApp> {
     if (url.pathname === '/account') {
       if (!signedIn(req)) return send(302, '', { location: '/login' });
       return send(200, page('Account', `<p id="who">Signed in as ${USER}</p>`));
+    }
+    // An app that refuses a login with 200 and its form again (and a cookie), not with a 4xx.
+    if (url.pathname === '/login200') {
+      const form =
+        '<form method="post"><input name="username"><input type="password" name="password"></form>';
+      const alert = req.method === 'POST' ? '<div class="flash error">Wrong credentials</div>' : '';
+      return send(200, page('Sign in', alert + form), { 'set-cookie': 'visit=1; Path=/' });
     }
     if (url.pathname === '/noform') return send(200, page('Nothing here', '<form><input name="q"></form>'));
     if (url.pathname === '/loop') return send(302, '', { location: '/loop' });

@@ -112,6 +112,9 @@ describe('issue 11 item 1: signing in once per target', () => {
   });
 
   test('a page without a password form, a token path the answer lacks, a verify page that redirects, a variable not set', async () => {
+    expect((await refusal({ ...form, path: '/login200' })).message).toBe(
+      'form login: POST /login200 answered 200 (body: "Wrong credentials"), the login form again',
+    );
     expect((await refusal({ ...form, path: '/noform' })).message).toBe(
       'form login: GET /noform has no form with a password field',
     );

@@ -1,7 +1,7 @@
 import { createMasker } from '../../config/mask.ts';
 import type { Auth } from '../../model/declarations.ts';
 import { ObservationError } from '../authoring/errors.ts';
-import { FormSession, type Hop, parseForms } from '../probes/form-session.ts';
+import { FormSession, type Hop, type HtmlForm, parseForms } from '../probes/form-session.ts';
 import type { HttpResult } from '../probes/http.ts';
 import { probe } from '../probes/http.ts';
 import { type Requester, resolveHeaders } from '../probes/http-target.ts';
@@ -113,6 +113,113 @@ function at(value: unknown, dotted: string): { found?: unknown; keys: string[] }
   return { found: current, keys: [] };
 }
 
+/** What each login reads and adds to: the target, the environment, the secrets found so far. */
+interface LoginRun {
+  base: string;
+  env: NodeJS.ProcessEnv;
+  request: Requester;
+  timeoutMs: number;
+  /** Every value to mask; each login adds what it reads and receives. */
+  secrets: string[];
+  mask(text: string): string;
+}
+
+type FormAuth = Extract<Auth, { type: 'form' }>;
+type JsonAuth = Extract<Auth, { type: 'json' }>;
+type HeaderAuth = Extract<Auth, { type: 'header' }>;
+
+const ok = (status: number) => status >= 200 && status <= 299;
+
+/**
+ * Form login: GET the page, post every field of its password form (hidden ones as they are), the
+ * account and the extras to the form's action, follow the redirects; the cookies are the session.
+ */
+export async function formLogin(run: LoginRun, auth: FormAuth): Promise<TargetSession> {
+  const step = 'form login';
+  const username = need(run.env, auth.usernameEnv, step);
+  const password = need(run.env, auth.passwordEnv, step);
+  run.secrets.push(password);
+  const extras = Object.entries(auth.fields).map(
+    ([k, v]) => [k, fill(v, run.env, run.secrets, step)] as const,
+  );
+  const browser = new FormSession(run.base, run.request, run.timeoutMs);
+  const page = await browser.follow(run.base + auth.path);
+  if (!ok(page.response.status))
+    throw new SignInError(`${step}: ${chain(page.hops, page.response, run.mask)}`);
+  const landed = page.hops.at(-1)!.url;
+  const isLogin = (f: HtmlForm) =>
+    f.passwordFields.length > 0 || f.fields.some(([n]) => n === auth.passwordField);
+  const form = parseForms(page.response.body).find(isLogin);
+  if (!form) throw new SignInError(`${step}: GET ${auth.path} has no form with a password field`);
+  const fields: Record<string, string> = Object.fromEntries(form.fields);
+  fields[auth.usernameField] = username;
+  fields[auth.passwordField] = password;
+  for (const [k, v] of extras) fields[k] = v;
+  const action = new URL(form.action || landed, landed).href;
+  const posted = await browser.follow(action, { method: 'POST', form: fields });
+  const final = posted.response;
+  const where = chain(posted.hops, final, run.mask);
+  if (!ok(final.status)) throw new SignInError(`${step}: ${where}`);
+  // The same login form again: the target refused the account without saying so by its status.
+  const finalUrl = posted.hops.at(-1)!.url;
+  const again = parseForms(final.body).some(
+    (f) => isLogin(f) && new URL(f.action || finalUrl, finalUrl).href === action,
+  );
+  if (again) throw new SignInError(`${step}: ${where}, the login form again`);
+  if (browser.jar.size === 0) throw new SignInError(`${step}: ${where} but set no cookie`);
+  const cookies = [...browser.jar.values()];
+  run.secrets.push(...cookies.map((c) => c.value), browser.cookieHeader());
+  return { type: 'form', headers: { Cookie: browser.cookieHeader() }, cookies };
+}
+
+/** JSON login: POST the body, read the token at `tokenPath`, send it as `<header>: <scheme> <token>`. */
+export async function jsonLogin(run: LoginRun, auth: JsonAuth): Promise<TargetSession> {
+  const step = 'json login';
+  const body = Object.fromEntries(
+    Object.entries(auth.body).map(([k, v]) => [k, fill(v, run.env, run.secrets, step)]),
+  );
+  const res = await run.request(run.base + auth.path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+    timeoutMs: run.timeoutMs,
+  });
+  const said = `POST ${auth.path} ${answer(res, run.base + auth.path, run.mask)}`;
+  if (!ok(res.status)) throw new SignInError(`${step}: ${said}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    throw new SignInError(`${step}: ${said}, which is not JSON`);
+  }
+  const { found, keys } = at(parsed, auth.tokenPath);
+  const answered = `${step}: POST ${auth.path} answered ${res.status} but ${auth.tokenPath}`;
+  if (found === undefined || found === null || found === '')
+    throw new SignInError(`${answered} is absent (keys: ${keys.join(', ') || 'none'})`);
+  if (typeof found !== 'string' && typeof found !== 'number')
+    throw new SignInError(`${answered} is a ${Array.isArray(found) ? 'list' : typeof found}, not a token`);
+  const token = String(found);
+  const value = auth.scheme ? `${auth.scheme} ${token}` : token;
+  run.secrets.push(token, value);
+  return { type: 'json', headers: { [auth.header]: value }, cookies: [] };
+}
+
+/** Header login: the static header, its value read from the environment. */
+export function headerLogin(run: LoginRun, auth: HeaderAuth): TargetSession {
+  const step = 'header login';
+  let resolved: ReturnType<typeof resolveHeaders>;
+  try {
+    resolved = resolveHeaders({ [auth.header]: auth.value }, run.env);
+  } catch (error) {
+    const missing = /environment variable (\w+)/.exec((error as Error).message)?.[1];
+    throw new SignInError(
+      missing ? `${step}: env ${missing} is not set` : `${step}: ${(error as Error).message}`,
+    );
+  }
+  run.secrets.push(...resolved.secrets, ...Object.values(resolved.headers));
+  return { type: 'header', headers: resolved.headers, cookies: [] };
+}
+
 /**
  * Signs in to the target at `baseURL` as its `auth` declares, once: a form login (every field of
  * the page's password form, redirects followed, the cookies kept), a JSON token, or a static
@@ -120,103 +227,34 @@ function at(value: unknown, dotted: string): { found?: unknown; keys: string[] }
  * naming the failed step; the result's `secrets` are what every output must mask.
  */
 export async function signIn(baseURL: string, auth: Auth, o: SignInOptions = {}): Promise<SignedIn> {
-  const env = o.env ?? process.env;
-  const request = o.request ?? probe;
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const base = baseURL.replace(/\/$/, '');
   const secrets: string[] = [];
-  const mask = (text: string) => createMasker(secrets)(text);
+  const run: LoginRun = {
+    base: baseURL.replace(/\/$/, ''),
+    env: o.env ?? process.env,
+    request: o.request ?? probe,
+    timeoutMs: o.timeoutMs ?? 10_000,
+    secrets,
+    mask: (text) => createMasker(secrets)(text),
+  };
   const started = performance.now();
-  let session: TargetSession;
   let step = `${auth.type} login`;
   try {
-    if (auth.type === 'form') {
-      const username = need(env, auth.usernameEnv, step);
-      secrets.push(need(env, auth.passwordEnv, step));
-      const extras = Object.fromEntries(
-        Object.entries(auth.fields).map(([k, v]) => [k, fill(v, env, secrets, step)]),
-      );
-      const browser = new FormSession(base, request, timeoutMs);
-      const pageUrl = base + auth.path;
-      const page = await browser.follow(pageUrl);
-      if (page.response.status < 200 || page.response.status > 299)
-        throw new SignInError(`${step}: ${chain(page.hops, page.response, mask)}`);
-      const landed = page.hops.at(-1)!.url;
-      const form = parseForms(page.response.body).find(
-        (f) => f.passwordFields.length > 0 || f.fields.some(([n]) => n === auth.passwordField),
-      );
-      if (!form) throw new SignInError(`${step}: GET ${auth.path} has no form with a password field`);
-      const fields: Record<string, string> = Object.fromEntries(form.fields);
-      fields[auth.usernameField] = username;
-      fields[auth.passwordField] = secrets[0]!;
-      Object.assign(fields, extras);
-      const action = new URL(form.action || landed, landed).href;
-      const posted = await browser.follow(action, { method: 'POST', form: fields });
-      const final = posted.response;
-      const where = chain(posted.hops, final, mask);
-      if (final.status < 200 || final.status > 299) throw new SignInError(`${step}: ${where}`);
-      // Back on a page with the login form: the target refused the account without saying so by status.
-      const back = parseForms(final.body).some((f) => f.fields.some(([n]) => n === auth.passwordField));
-      if (back && new URL(posted.hops.at(-1)!.url).pathname === new URL(landed).pathname)
-        throw new SignInError(`${step}: ${where}, the login form again`);
-      if (browser.jar.size === 0) throw new SignInError(`${step}: ${where} but set no cookie`);
-      const cookies = [...browser.jar.values()];
-      secrets.push(...cookies.map((c) => c.value), browser.cookieHeader());
-      session = { type: 'form', headers: { Cookie: browser.cookieHeader() }, cookies };
-    } else if (auth.type === 'json') {
-      const body = Object.fromEntries(
-        Object.entries(auth.body).map(([k, v]) => [k, fill(v, env, secrets, step)]),
-      );
-      const res = await request(base + auth.path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        timeoutMs,
-      });
-      const said = `POST ${auth.path} ${answer(res, base + auth.path, mask)}`;
-      if (res.status < 200 || res.status > 299) throw new SignInError(`${step}: ${said}`);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(res.body);
-      } catch {
-        throw new SignInError(`${step}: ${said}, which is not JSON`);
-      }
-      const { found, keys } = at(parsed, auth.tokenPath);
-      if (found === undefined || found === null || found === '')
-        throw new SignInError(
-          `${step}: POST ${auth.path} answered ${res.status} but ${auth.tokenPath} is absent (keys: ${keys.join(', ') || 'none'})`,
-        );
-      if (typeof found !== 'string' && typeof found !== 'number')
-        throw new SignInError(
-          `${step}: POST ${auth.path} answered ${res.status} but ${auth.tokenPath} is a ${Array.isArray(found) ? 'list' : typeof found}, not a token`,
-        );
-      const token = String(found);
-      const value = auth.scheme ? `${auth.scheme} ${token}` : token;
-      secrets.push(token, value);
-      session = { type: 'json', headers: { [auth.header]: value }, cookies: [] };
-    } else {
-      let resolved: ReturnType<typeof resolveHeaders>;
-      try {
-        resolved = resolveHeaders({ [auth.header]: auth.value }, env);
-      } catch (error) {
-        const missing = /environment variable (\w+)/.exec((error as Error).message)?.[1];
-        throw new SignInError(
-          missing ? `${step}: env ${missing} is not set` : `${step}: ${(error as Error).message}`,
-        );
-      }
-      secrets.push(...resolved.secrets, ...Object.values(resolved.headers));
-      session = { type: 'header', headers: resolved.headers, cookies: [] };
-    }
+    const session =
+      auth.type === 'form'
+        ? await formLogin(run, auth)
+        : auth.type === 'json'
+          ? await jsonLogin(run, auth)
+          : headerLogin(run, auth);
     if (auth.verify) {
       step = 'verify';
-      const res = await request(base + auth.verify, { headers: { ...session.headers }, timeoutMs });
-      if (res.status < 200 || res.status > 299)
-        throw new SignInError(`verify: GET ${auth.verify} ${answer(res, base + auth.verify, mask)}`);
+      const url = run.base + auth.verify;
+      const res = await run.request(url, { headers: { ...session.headers }, timeoutMs: run.timeoutMs });
+      if (!ok(res.status)) throw new SignInError(`verify: GET ${auth.verify} ${answer(res, url, run.mask)}`);
     }
+    return { session, secrets, durationMs: performance.now() - started };
   } catch (error) {
     if (error instanceof SignInError) throw error;
     // Below HTTP (refused, timeout): still the sign-in that failed, with its cause, masked.
-    throw new SignInError(`${step}: ${mask((error as Error).message)}`);
+    throw new SignInError(`${step}: ${run.mask((error as Error).message)}`);
   }
-  return { session, secrets, durationMs: performance.now() - started };
 }
