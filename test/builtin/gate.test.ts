@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { check, readVerdict, rollgate, tempReports } from '../e2e/helpers.ts';
+
+const RUNBOOK = ['--runbook', 'test/fixtures/runbooks/builtin.runbook.ts'];
+const IDS = [
+  'probes/health-simple',
+  'probes/health-deep',
+  'probes/version-matches',
+  'probes/jwks',
+  'hygiene/secret-scan',
+  'hygiene/runtime-config',
+];
+
+/** A stage made only of built-ins, planned and gated end to end against the embedded demo. */
+describe('a stage of built-in checks', () => {
+  test('plan lists them by id; the gate runs them in the engine and PROMOTEs with their records', async () => {
+    const plan = await rollgate(['plan', 'declared', ...RUNBOOK, '--json'], {});
+    expect(plan.exitCode, plan.all).toBe(0);
+    const planned = JSON.parse(plan.stdout) as { checks: { id: string; kind: string; blocking: boolean }[] };
+    expect(planned.checks.map((c) => [c.id, c.kind, c.blocking])).toEqual(
+      IDS.map((id) => [id, 'builtin', id !== 'probes/jwks']),
+    );
+
+    const reports = tempReports();
+    const r = await rollgate(['gate', 'declared', ...RUNBOOK], { ROLLGATE_REPORTS_DIR: reports });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/^PROMOTE demo\/declared/m);
+    const v = readVerdict(reports);
+    // Signed in once (the demo declares its form login), then the built-ins in the stage's order.
+    expect(v.checks.map((c) => [c.id, c.kind, c.status])).toEqual([
+      ['auth/sign-in', 'harness', 'passed'],
+      ...IDS.map((id) => [id, 'builtin', 'passed']),
+    ]);
+    expect(check(v, 'probes/version-matches').measurements[0]).toMatchObject({
+      name: 'version',
+      actual: '0.1.0',
+      passed: true,
+    });
+    expect(check(v, 'probes/health-deep').measurements.at(-1)).toMatchObject({
+      name: 'latency',
+      operator: '<=',
+      expected: 2000,
+      unit: 'ms',
+    });
+    expect(check(v, 'probes/health-simple').evidence[0]?.body).toMatch(
+      /^200 http:\/\/127\.0\.0\.1:\d+\/api\/simple-health/,
+    );
+    expect(check(v, 'probes/jwks').blocking).toBe(false);
+    const junit = readFileSync(path.join(reports, 'latest', 'junit.xml'), 'utf8');
+    for (const id of IDS) expect(junit).toContain(id);
+  });
+});
