@@ -5,11 +5,16 @@ import { defineRunbook } from 'rollgate';
  * `npx rollgate gate <stage>` (or `npm run gate:<stage>`) runs a stage's checks against the app
  * and answers PROMOTE (exit 0) or HOLD (exit 1); `npx rollgate validate` checks this file.
  *
- * Placeholders: the checks in rollgate/ start as placeholders that always error with
+ * Built-in checks: a stage's `checks` run from what the target declares, with no code to write:
+ * `health` (each endpoint answers as declared, within its latency budget) and `version` (the
+ * deployed version equals the release under test). Declare more and list them as you go: a
+ * security policy, jwksPath, configFiles to scan for secrets (see node_modules/rollgate/docs/checks.md).
+ *
+ * Placeholders: the app's own checks in rollgate/ start as placeholders that always error with
  * ROLLGATE_PLACEHOLDER, each saying what to write and in which file, so every stage HOLDs until
  * the real checks replace them. Each file shows the code to write in its comments.
  *
- * The release under test: a gate compares what the app reports at `versionPath` with the release
+ * The release under test: a gate compares what the app reports at `version` with the release
  * you say you are shipping, `--release <version>` or ROLLGATE_RELEASE (a gate against a baseURL
  * needs one). The npm scripts init added pass `--release "${ROLLGATE_RELEASE:-$npm_package_version}"`:
  * ROLLGATE_RELEASE when it is set (in CI, your build's version or tag), else the version in this
@@ -29,11 +34,12 @@ export default defineRunbook({
   targets: {
     app: {
       baseURL: '__BASE_URL__',
-      // The paths your app answers: change them to yours. The version endpoint answers JSON
-      // with a `version` field; the health endpoints answer 200 (simple: the process is up;
-      // deep: its database and other dependencies are reachable).
-      versionPath: '/version',
-      health: { simple: '/healthz', deep: '/healthz' },
+      // The paths your app answers: change them to yours. The version endpoint answers JSON with
+      // a `version` field (or declare { path, json: 'build.version' }, { path, header } or
+      // { path, pattern }); each health endpoint answers 200 within 1000 ms, or what you declare,
+      // e.g. ready: { path: '/readyz', json: { status: 'ok', 'checks.database.status': 'ok' } }.
+      version: '/version',
+      health: { live: '/healthz' },
       // Names (never values) of the environment variables a deployment needs; preflight checks them.
       requiredEnv: [],
       // Names of secrets whose values are masked (***) in every output, e.g. ['SMOKE_PASSWORD'].
@@ -51,12 +57,14 @@ export default defineRunbook({
     staging: {
       description: 'Staging: health, deployed version and the golden path in a real browser',
       target: 'app',
+      checks: ['health', 'version'],
       suites: [checks],
       smoke: { specs: [goldenPath] },
     },
     canary: {
       description: 'Canary: as staging, then a short load of the health path judged by the budgets',
       target: 'app',
+      checks: ['health', 'version'],
       suites: [checks],
       smoke: { specs: [goldenPath] },
       // Loopback only: to load a deployment, add its host here and in the profile's `hosts`.
@@ -72,6 +80,7 @@ export default defineRunbook({
     production: {
       description: 'Production: as staging, for a release the canary promoted',
       target: 'app',
+      checks: ['health', 'version'],
       suites: [checks],
       smoke: { specs: [goldenPath] },
       requires: { stages: [{ stage: 'canary' }] },

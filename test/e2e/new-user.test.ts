@@ -40,28 +40,23 @@ const server = http.createServer((req, res) => {
 server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
 
-/** The checks a user writes in place of the placeholders, importing only rollgate's subpaths. */
-const CHECKS = `import { jsonBody, probe } from 'rollgate/checks';
+/** The app's own check a user writes in place of the placeholder, importing only rollgate's subpaths. */
+const CHECKS = `import { probe } from 'rollgate/checks';
 import { check } from 'rollgate/vitest';
 
 check(
-  'health endpoint answers 200',
+  'subscribing answers with the address',
   async ({ context, require }) => {
-    const res = await probe(context.baseURL + context.target.health!.simple, { timeoutMs: 5000 });
+    const res = await probe(context.baseURL + '/subscribe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=check%40example.com',
+      timeoutMs: 5000,
+    });
     require({ name: 'status', operator: '==', expected: 200 }, res.status);
-    require({ name: 'health', operator: '==', expected: 'ok' }, (jsonBody(res) as { status?: string }).status);
+    require({ name: 'confirmed', operator: '==', expected: 'yes' }, res.body.includes('check@example.com is subscribed') ? 'yes' : 'no');
   },
-  { id: 'app/health' },
-);
-
-check(
-  'deployed version equals the release under test',
-  async ({ context, require }) => {
-    const res = await probe(context.baseURL + context.target.versionPath, { timeoutMs: 5000 });
-    require({ name: 'status', operator: '==', expected: 200 }, res.status);
-    require({ name: 'version', operator: '==', expected: context.release }, (jsonBody(res) as { version?: string }).version);
-  },
-  { id: 'app/version' },
+  { id: 'app/main' },
 );
 `;
 const GOLDEN_PATH = `import { expect, test } from 'rollgate/playwright';
@@ -76,7 +71,10 @@ test('subscribe to the newsletter [golden/main]', async ({ page, check }) => {
 });
 `;
 
-const WRITTEN_CHECKS = ['app/health', 'app/version', 'golden/main'];
+/** The placeholders init writes for staging, then the user's checks in their place. */
+const WRITTEN_CHECKS = ['app/main', 'golden/main'];
+/** The built-in checks staging names (from the target's health and version): no code to write. */
+const BUILTIN_CHECKS = ['probes/health-live', 'probes/version-matches'];
 
 let work: string;
 let appDir: string;
@@ -212,7 +210,9 @@ console.log(JSON.stringify(r));`;
     expect(gate.exitCode, gate.all).toBe(1);
     const v = verdict();
     expect(v.verdict).toBe('hold');
-    expect(v.checks.map((c) => c.id).sort()).toEqual(WRITTEN_CHECKS);
+    expect(v.checks.map((c) => c.id).sort()).toEqual([...WRITTEN_CHECKS, ...BUILTIN_CHECKS].sort());
+    // The built-ins need no code: they pass against the app from the first gate.
+    for (const id of BUILTIN_CHECKS) expect(checkOf(v, id).status, id).toBe('passed');
     for (const id of WRITTEN_CHECKS) {
       const c = checkOf(v, id);
       expect(c.status, id).toBe('errored');
@@ -232,8 +232,8 @@ console.log(JSON.stringify(r));`;
     expect(gate.exitCode, gate.all).toBe(0);
     const v = verdict();
     expect(v.verdict).toBe('promote');
-    for (const id of WRITTEN_CHECKS) expect(checkOf(v, id).status, id).toBe('passed');
-    expect(checkOf(v, 'app/version').measurements).toContainEqual(
+    for (const id of [...WRITTEN_CHECKS, ...BUILTIN_CHECKS]) expect(checkOf(v, id).status, id).toBe('passed');
+    expect(checkOf(v, 'probes/version-matches').measurements).toContainEqual(
       expect.objectContaining({ name: 'version', actual: RELEASE, passed: true }),
     );
   });
@@ -244,7 +244,7 @@ console.log(JSON.stringify(r));`;
     expect(gate.exitCode, gate.all).toBe(1);
     const v = verdict();
     expect(v.verdict).toBe('hold');
-    for (const id of WRITTEN_CHECKS) {
+    for (const id of [...WRITTEN_CHECKS, ...BUILTIN_CHECKS]) {
       const c = checkOf(v, id);
       expect(c.status, id).toBe('errored');
       expect(c.message, id).toMatch(/unreachable|ECONNREFUSED|CONNECTION_REFUSED/);
