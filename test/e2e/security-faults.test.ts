@@ -26,7 +26,7 @@ describe('security faults end to end', () => {
     timeout: 300_000,
   }, async () => {
     const env = { ROLLGATE_REPORTS_DIR: tempReports(), DEMO_FAULTS: 'cors-reflect' };
-    // The security suite alone against the embedded demo (the canary runs it too): three gates, fast.
+    // The security built-ins alone against the embedded demo (the canary runs them too): three gates, fast.
     const gate = ['gate', 'security', '--runbook', 'test/fixtures/runbooks/security.runbook.ts'];
     const held = await rollgate([...gate, '--now', '2026-11-20T12:00:00Z'], env);
     expect(held.exitCode, held.all).toBe(1);
