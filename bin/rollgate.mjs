@@ -3,14 +3,18 @@
 // so the runbook, its load profiles and anything they import load as TypeScript without a build step,
 // for ES modules and, in a project without "type": "module" (npm's default), CommonJS: without tsx's
 // CommonJS hook, Node loads such a .ts file through require() and fails with ERR_REQUIRE_CYCLE_MODULE.
+// It is registered just before the first such module is imported: a command that loads none
+// (`backup verify` of a file, `--help`) does not pay for it.
 import { existsSync } from 'node:fs';
-import { register as registerCommonJs } from 'tsx/cjs/api';
-import { register } from 'tsx/esm/api';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (existsSync(main)) {
-  register();
-  registerCommonJs();
+  const userModules = await import(new URL('../dist/config/import-default.js', import.meta.url).href);
+  userModules.beforeFirstUserImport(async () => {
+    const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+    esm.register();
+    cjs.register();
+  });
   // `rollgate plan canary | head`: a reader that closes early is not a crash, and not a verdict
   // either: the run goes on to its end (verdict, ledger, stopped children) and exits with its code.
   for (const stream of [process.stdout, process.stderr]) {

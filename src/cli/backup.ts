@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type BackupFormat, ENGINE_OF } from '../checks/backup/manifest.ts';
+import type { BackupFormat } from '../checks/backup/manifest.ts';
 import { takeBackup } from '../checks/backup/take-backup.ts';
-import { sniffFormat, verifyBackup } from '../checks/backup/verify-backup.ts';
-import type { VerifyResult } from '../checks/backup/verify-common.ts';
 import { parseDatabaseUrl } from '../checks/probes/database.ts';
 import { RollgateError } from '../config/errors.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
@@ -138,7 +135,7 @@ export function planSources(
  * are still taken), 2 on bad input (nothing is taken).
  */
 export async function backupCommand(cli: Cli): Promise<number> {
-  if (cli.positionals[0] === 'verify') return verifyCommand(cli);
+  if (cli.positionals[0] === 'verify') return (await import('./backup-verify.ts')).verifyCommand(cli);
   if (cli.positionals.length > 0)
     throw new RollgateError(
       'ROLLGATE_BAD_ARGUMENT',
@@ -242,61 +239,5 @@ function describeTaken(taken: Awaited<ReturnType<typeof takeBackup>>, log: strin
     `  manifest ${show(taken.manifestPath)} (sha256 ${taken.manifestSha256})`,
     `  recorded in ${path.isAbsolute(log) ? show(log) : log} at ${taken.record?.recordedAt}`,
   );
-  return lines;
-}
-
-/**
- * Admin URL of the server a dump is restored on: ROLLGATE_SCRATCH_URL, else the scratch server a
- * drill of the runbook (when one is found) names for the backup's engine.
- */
-async function scratchUrlFor(cli: Cli, backup: string): Promise<string | undefined> {
-  if (process.env.ROLLGATE_SCRATCH_URL) return process.env.ROLLGATE_SCRATCH_URL;
-  const format = await sniffFormat(backup).catch(() => undefined);
-  const engine = format ? ENGINE_OF[format] : undefined;
-  if (engine !== 'postgres' && engine !== 'mysql') return undefined;
-  const loaded = await load(cli).catch(() => undefined);
-  const stages = Object.values(loaded?.runbook.stages ?? {});
-  return stages.map((s) => s.drill?.scratch[engine]).find(Boolean);
-}
-
-/**
- * `rollgate backup verify <file>`: one backup against the manifest beside it, with no drill.
- * 0 sound, 1 faulty or not verifiable (the reason names it), 2 no such file.
- */
-async function verifyCommand(cli: Cli): Promise<number> {
-  const file = cli.positionals[1];
-  if (!file || cli.positionals.length > 2)
-    throw new RollgateError('ROLLGATE_BAD_ARGUMENT', 'usage: rollgate backup verify <file> [--json]');
-  const backup = path.resolve(file);
-  if (!existsSync(backup)) throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `${file}: no such backup file`);
-  const result = await verifyBackup({ backup, scratchUrl: await scratchUrlFor(cli, backup) });
-  const mask = createMasker(secretLookingValues(process.env));
-  if (cli.values.json) console.log(mask(JSON.stringify(result, null, 2)));
-  else for (const line of describeVerified(file, result)) console.log(mask(line));
-  return result.ok ? 0 : 1;
-}
-
-function describeVerified(file: string, r: VerifyResult): string[] {
-  const m = r.manifest;
-  const head =
-    r.status === 'passed'
-      ? `verified ${file} (${r.format}): ${r.reason}`
-      : r.status === 'failed'
-        ? `FAILED ${file} (${r.format ?? 'unknown format'}): ${r.reason}`
-        : `NOT VERIFIED ${file} (${r.format ?? 'unknown format'}): ${r.reason}`;
-  const lines = [head];
-  if (m)
-    lines.push(
-      `  manifest ${path.basename(file)}.manifest.json: ${m.engine}, consistent at ${m.consistentAt}`,
-    );
-  for (const x of r.measurements) {
-    const expected =
-      typeof x.expected === 'string' && x.expected.length > 20 ? `${x.expected.slice(0, 12)}…` : x.expected;
-    const actual =
-      typeof x.actual === 'string' && x.actual.length > 20 ? `${x.actual.slice(0, 12)}…` : x.actual;
-    lines.push(
-      `  ${x.passed ? 'ok  ' : 'FAIL'} ${x.name} ${x.operator} ${expected}: ${actual ?? 'no value'}`,
-    );
-  }
   return lines;
 }

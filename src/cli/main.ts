@@ -1,14 +1,12 @@
 import { RollgateError } from '../config/errors.ts';
 import { createMasker, secretLookingValues } from '../config/mask.ts';
 import { parseCli, USAGE } from './args.ts';
-import { signCommand, waiveCommand } from './attest.ts';
-import { backupCommand } from './backup.ts';
-import { gateCommand } from './gate.ts';
-import { initCommand } from './init.ts';
-import { planCommand, validateCommand } from './plan.ts';
-import { reportCommand } from './report.ts';
 
-/** Entry point; returns the exit code (0 promote, 1 hold, 2 could not start). */
+/**
+ * Entry point; returns the exit code (0 promote, 1 hold, 2 could not start). Each command's module
+ * is loaded when that command runs: `rollgate backup verify` never loads the engine, the reporters
+ * or Allure that `gate` needs.
+ */
 export async function main(argv: string[]): Promise<number> {
   try {
     const cli = parseCli(argv);
@@ -18,21 +16,24 @@ export async function main(argv: string[]): Promise<number> {
     }
     switch (cli.command) {
       case 'init':
-        return await initCommand(cli);
+        return await (await import('./init.ts')).initCommand(cli);
       case 'gate':
-        return await gateCommand(cli);
+        return await (await import('./gate.ts')).gateCommand(cli);
       case 'plan':
-        return await planCommand(cli);
+        return await (await import('./plan.ts')).planCommand(cli);
       case 'validate':
-        return await validateCommand(cli);
+        return await (await import('./plan.ts')).validateCommand(cli);
       case 'sign':
-        return await signCommand(cli);
+        return await (await import('./attest.ts')).signCommand(cli);
       case 'waive':
-        return await waiveCommand(cli);
+        return await (await import('./attest.ts')).waiveCommand(cli);
       case 'report':
-        return await reportCommand(cli);
+        return await (await import('./report.ts')).reportCommand(cli);
       case 'backup':
-        return await backupCommand(cli);
+        // Verifying a backup needs none of what taking one loads.
+        if (cli.positionals[0] === 'verify')
+          return await (await import('./backup-verify.ts')).verifyCommand(cli);
+        return await (await import('./backup.ts')).backupCommand(cli);
       default:
         throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `unknown command "${cli.command}".\n\n${USAGE}`);
     }

@@ -5,10 +5,6 @@ import { type BackupFormat, type BackupManifest, ENGINE_OF, readManifest } from 
 import { OutcomeBuilder } from './outcome.ts';
 import type { VerifyOptions, VerifyResult } from './verify-common.ts';
 import { backupReadError } from './verify-common.ts';
-import { verifyFilesBackup } from './verify-files.ts';
-import { verifyMariadbBackup } from './verify-mariadb.ts';
-import { verifyPostgresBackup } from './verify-postgres.ts';
-import { verifySqliteBackup } from './verify-sqlite.ts';
 
 /** Recognises a backup by its first bytes, for when the manifest cannot say. */
 export async function sniffFormat(path: string): Promise<BackupFormat | undefined> {
@@ -61,14 +57,15 @@ export async function verifyBackup(opts: VerifyOptions): Promise<VerifyResult> {
     );
     return { ...out.finish(''), backup: opts.backup };
   }
+  // Each engine's verifier (and its driver) loads only for a backup of that engine.
   switch (ENGINE_OF[format]) {
     case 'sqlite':
-      return verifySqliteBackup(given);
+      return (await import('./verify-sqlite.ts')).verifySqliteBackup(given);
     case 'postgres':
-      return verifyPostgresBackup(given, format);
+      return (await import('./verify-postgres.ts')).verifyPostgresBackup(given, format);
     case 'mysql':
-      return verifyMariadbBackup(given);
+      return (await import('./verify-mariadb.ts')).verifyMariadbBackup(given);
     case 'files':
-      return verifyFilesBackup(given);
+      return (await import('./verify-files.ts')).verifyFilesBackup(given);
   }
 }
