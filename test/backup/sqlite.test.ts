@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,42 @@ describe('verifying a SQLite backup', () => {
     // No -shm or -wal appeared beside the backup.
     expect(readdirSync(join(root, 'backups')).sort()).toEqual(listing);
     expect(r.scratch).toBeUndefined();
+  });
+
+  it('checks a rollback-journal backup in place, read-only: its bytes and mtime unchanged, nothing beside it', async () => {
+    const dir = dirs.make();
+    const file = join(dir, 'in-place.sqlite');
+    copyFileSync(good.path, file);
+    await manifestFor(file, good.manifest, 'manifest recomputed over the bad file');
+    const before = { bytes: readFileSync(file), mtimeMs: statSync(file).mtimeMs };
+    const listing = readdirSync(dir).sort();
+    // No temporary copy: a folder for one that does not exist cannot stop it.
+    const r = await verifyBackup({ backup: file, tmpDir: join(dir, 'no-such-folder') });
+    expect(r.status).toBe('passed');
+    expect(r.notes.join('\n')).toMatch(/checked in place, read-only/);
+    expect(r.measurements.map((m) => m.name).slice(0, 2)).toEqual(['backup-sha256', 'backup-size']);
+    expect(readFileSync(file).equals(before.bytes)).toBe(true);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    expect(readdirSync(dir).sort()).toEqual(listing); // no -wal, -shm or -journal
+  });
+
+  it('checks a WAL-mode backup on a temporary copy, leaving nothing beside it', async () => {
+    const dir = dirs.make();
+    const file = join(dir, 'wal-mode.sqlite');
+    copyFileSync(good.path, file);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.close(); // the last connection checkpoints and removes the -wal; the header stays WAL (2)
+    expect([...readFileSync(file).subarray(18, 20)]).toEqual([2, 2]);
+    await manifestFor(file, good.manifest, 'manifest recomputed over the bad file');
+    const before = { bytes: readFileSync(file), mtimeMs: statSync(file).mtimeMs };
+    const listing = readdirSync(dir).sort();
+    const r = await verifyBackup({ backup: file });
+    expect(readdirSync(dir).sort()).toEqual(listing);
+    expect(readFileSync(file).equals(before.bytes)).toBe(true);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    expect(r.status).toBe('passed');
+    expect(r.notes).toContain('checked on a temporary copy');
   });
 
   it('keeps the restored copy for the drill when asked, until it is dropped', async () => {

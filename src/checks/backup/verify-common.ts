@@ -185,3 +185,15 @@ export async function settleScratch(
   }
   return keep;
 }
+
+/**
+ * Moves what `from` collected into `out`, after what `out` holds: work done concurrently (a
+ * restore's full read, an integrity check while the backup is hashed) is reported in the order
+ * it would have been found one step after the other, so the reason names the checksum first.
+ */
+export function appendOutcome(out: OutcomeBuilder, from: OutcomeBuilder): void {
+  out.measurements.push(...from.measurements);
+  out.problems.push(...from.problems);
+  out.errors.push(...from.errors);
+  out.notes.push(...from.notes);
+}

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkTimeEvidence } from './backup-time.ts';
 import { registerCleanup } from './cleanup-registry.ts';
-import { copyWithDigest } from './digest.ts';
+import { copyWithDigest, digestInWorker } from './digest.ts';
 import type { BackupManifest } from './manifest.ts';
 import { OutcomeBuilder, withBudget } from './outcome.ts';
 import type { Scratch } from './scratch.ts';
 import { singleFlight } from './single-flight.ts';
 import { Database, isSqliteDriverMissing } from './sqlite-driver.ts';
 import {
+  appendOutcome,
   backupReadError,
   checkDigest,
   checkInvariants,
@@ -21,15 +22,35 @@ import {
   type VerifyResult,
 } from './verify-common.ts';
 
-async function header(path: string): Promise<string> {
+const MAGIC = 'SQLite format 3\0';
+
+/** The first `length` bytes of a file. */
+async function firstBytes(path: string, length: number): Promise<Buffer> {
   const fd = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(16);
-    const { bytesRead } = await fd.read(buf, 0, 16, 0);
-    return buf.subarray(0, bytesRead).toString('latin1');
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fd.read(buf, 0, length, 0);
+    return buf.subarray(0, bytesRead);
   } finally {
     await fd.close();
   }
+}
+
+async function header(path: string): Promise<string> {
+  return (await firstBytes(path, 16)).toString('latin1');
+}
+
+/**
+ * Whether a read-only open of the backup itself writes nothing: a SQLite file in rollback-journal
+ * mode (header bytes 18-19 are 1, as rollgate's backups are), with no -wal, -shm or -journal
+ * beside it (SQLite would read or need to replay one). A WAL-mode file is not: even a read-only
+ * open of one writes a -shm.
+ */
+async function readableInPlace(path: string): Promise<boolean> {
+  const head = await firstBytes(path, 20).catch(() => undefined);
+  if (!head || head.length < 20 || head.subarray(0, 16).toString('latin1') !== MAGIC) return false;
+  if (head[18] !== 1 || head[19] !== 1) return false;
+  return !['-wal', '-shm', '-journal'].some((suffix) => existsSync(`${path}${suffix}`));
 }
 
 /** integrity_check's findings on one line; its "*** in database main ***" headings say nothing. */
@@ -108,13 +129,17 @@ async function checkCopy(
 }
 
 /**
- * Verifies a SQLite backup on a temporary copy: even a read-only open of a WAL database writes a
- * -shm beside it, so the backup itself is only ever read (once: copied and hashed in one pass).
- * A `-wal` beside the backup is copied too, as SQLite would read it.
+ * Verifies a SQLite backup, never writing to it. A rollback-journal file (rollgate's own backups)
+ * is checked in place through a read-only connection while a worker thread hashes it. A WAL-mode
+ * file is checked on a temporary copy (even a read-only open of one writes a -shm beside it),
+ * read once: copied and hashed in one pass; a `-wal` beside it is copied too, as SQLite would
+ * read it. The drill (`keepScratch`, `onScratch`) always gets a copy to boot the app on.
  */
 export async function verifySqliteBackup(opts: VerifyOptions): Promise<VerifyResult> {
   const out = new OutcomeBuilder();
   const manifest = await loadManifest(out, opts);
+  if (!opts.keepScratch && !opts.onScratch && (await readableInPlace(opts.backup)))
+    return verifyInPlace(out, manifest, opts);
   const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'rollgate-verify-'));
   const copy = join(dir, 'restored.sqlite');
   // Shared by the signal cleanup and this function: two removals at once must not race.
@@ -134,8 +159,9 @@ export async function verifySqliteBackup(opts: VerifyOptions): Promise<VerifyRes
       if (!checkNotEmpty(out, opts.backup, digest)) return;
       // SQLite records no time of its own: only the file's times can contradict the manifest.
       if (manifest) await checkTimeEvidence(out, { backup: opts.backup, manifest, skewMs: opts.clockSkewMs });
+      out.notes.push('checked on a temporary copy');
       const magic = await header(copy);
-      if (magic !== 'SQLite format 3\0') {
+      if (magic !== MAGIC) {
         out.fail(`not an SQLite database: header is ${JSON.stringify(magic.slice(0, 15))}`);
         return;
       }
@@ -164,6 +190,58 @@ export async function verifySqliteBackup(opts: VerifyOptions): Promise<VerifyRes
       unregister();
     }
   }
+}
+
+/**
+ * The backup checked where it is, read-only: integrity, keys, counts and invariants run on this
+ * thread (better-sqlite3 is synchronous) while a worker hashes the file. Findings are reported in
+ * the order of the copy path: checksum and size, time evidence, then what SQLite found.
+ */
+async function verifyInPlace(
+  out: OutcomeBuilder,
+  manifest: BackupManifest | undefined,
+  opts: VerifyOptions,
+): Promise<VerifyResult> {
+  await withBudget(out, opts.budgetMs, async (signal) => {
+    // Stopped with the verification: at the budget, or when checking throws.
+    const stopHashing = new AbortController();
+    const hashing = digestInWorker(opts.backup, AbortSignal.any([signal, stopHashing.signal]));
+    hashing.catch(() => {}); // awaited below; an early throw must not leave it unhandled
+    const found = new OutcomeBuilder();
+    let driverMissing: unknown;
+    try {
+      let db: Database.Database | undefined;
+      try {
+        db = new Database(opts.backup, { readonly: true, fileMustExist: true });
+      } catch (error) {
+        if (isSqliteDriverMissing(error))
+          driverMissing = error; // the environment, not the backup
+        else found.fail(`cannot open as SQLite: ${(error as Error).message}`);
+      }
+      if (db) {
+        try {
+          await checkCopy(found, db, manifest, opts, signal);
+        } finally {
+          db.close();
+        }
+      }
+    } catch (error) {
+      stopHashing.abort();
+      throw error;
+    }
+    const digest = await hashing.catch((error) => {
+      throw signal.aborted ? signal.reason : backupReadError(opts.backup, error);
+    });
+    checkDigest(out, opts.backup, manifest, digest);
+    if (!checkNotEmpty(out, opts.backup, digest)) return;
+    if (manifest) await checkTimeEvidence(out, { backup: opts.backup, manifest, skewMs: opts.clockSkewMs });
+    if (driverMissing) throw driverMissing;
+    out.notes.push('checked in place, read-only (a rollback-journal file: nothing is written beside it)');
+    appendOutcome(out, found);
+  });
+  const tables = manifest ? Object.keys(manifest.tables).length : 0;
+  const result = out.finish(`integrity ok, ${tables} table(s) match the manifest`);
+  return { ...result, backup: opts.backup, format: 'sqlite', manifest };
 }
 
 function sqliteScratch(copy: string, remove: () => Promise<void>, unregister: () => void): Scratch {
