@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { execa, type Options } from 'execa';
 import { ObservationError } from '../authoring/errors.ts';
 
@@ -49,9 +51,9 @@ export async function runTool(
     forceKillAfterDelay: 2000,
   } satisfies Options;
   const child = execa(file, args, execaOptions);
-  if (options.onLine) {
+  if (options.onLine && child.stdout) {
     try {
-      for await (const line of child.iterable({ from: 'stdout' })) options.onLine(String(line));
+      await forEachLine(child.stdout, options.onLine);
     } catch {
       // The child failed to start or was stopped; its result below says which.
     }
@@ -66,6 +68,32 @@ export async function runTool(
   if (result.isCanceled) throw options.signal?.reason ?? new Error(`${file} was cancelled`);
   const stderr = String(result.stderr ?? '').slice(-8000);
   return { exitCode: result.exitCode ?? -1, stderr, errorLine: firstErrorLine(stderr) };
+}
+
+/**
+ * Calls `onLine` with each line of a text stream, without its `\n` or `\r\n`; a last line
+ * without a newline counts. Split with indexOf on decoded chunks: a dump's output runs to millions
+ * of lines, and a per-character split costs more than the tool that writes them.
+ */
+export async function forEachLine(stream: Readable, onLine: (line: string) => void): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  const emit = (line: string) => onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const text = decoder.write(chunk);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      const line = text.slice(start, end);
+      if (rest) {
+        emit(rest + line);
+        rest = '';
+      } else emit(line);
+      start = end + 1;
+    }
+    if (start < text.length) rest += text.slice(start);
+  }
+  rest += decoder.end();
+  if (rest) emit(rest);
 }
 
 const CONNECTION_VARS = /^(PG[A-Z_]+|MYSQL_[A-Z_]+|MARIADB_[A-Z_]+)$/;

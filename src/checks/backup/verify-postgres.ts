@@ -12,6 +12,7 @@ import { scratchNames } from './scratch-marker.ts';
 import { createPgScratch, type PgScratch } from './scratch-postgres.ts';
 import { pgQualified } from './take-postgres.ts';
 import {
+  appendOutcome,
   backupReadError,
   checkDigest,
   checkInvariants,
@@ -87,43 +88,68 @@ export async function verifyPostgresBackup(
   let keep = false;
   try {
     await withBudget(out, opts.budgetMs, async (signal) => {
-      const digest = await digestPath(opts.backup).catch((error) => {
-        throw backupReadError(opts.backup, error);
-      });
-      checkDigest(out, opts.backup, manifest, digest);
-      if (!checkNotEmpty(out, opts.backup, digest)) return;
-      if (manifest) {
-        // Custom and directory archives record when pg_dump started; plain scripts record nothing.
-        const recorded =
-          format === 'pg-plain' ? undefined : await pgArchiveCreated(opts.backup, signal, opts.timeZone);
-        // An archive always records it: one whose time cannot be read is not vouched for by it.
-        if (format !== 'pg-plain' && !recorded)
-          out.error(
-            `cannot read the creation time from ${basename(opts.backup)}'s archive header (pg_restore --list): the manifest's time cannot be cross-checked`,
+      // Everything before the restore runs at once: the hash, the archive's recorded time, the
+      // full read through the script scanner and creating the scratch database. What they find is
+      // recorded in the order of one step after the other (checksum first).
+      let admin: ServerTarget | undefined;
+      let badAdmin: unknown;
+      try {
+        admin = opts.scratchUrl ? parseServerUrl(opts.scratchUrl) : undefined;
+      } catch (error) {
+        badAdmin = error;
+      }
+      const hashing = digestPath(opts.backup);
+      const recording =
+        manifest && format !== 'pg-plain'
+          ? pgArchiveCreated(opts.backup, signal, opts.timeZone)
+          : Promise.resolve(undefined);
+      const readOut = new OutcomeBuilder();
+      const reading = readAll(readOut, opts.backup, format, signal);
+      const creating = admin ? createPgScratch(admin, scratchNames(opts.runId)) : undefined;
+      const settled = Promise.allSettled([hashing, recording, reading, creating]);
+      try {
+        const digest = await hashing.catch((error) => {
+          throw backupReadError(opts.backup, error);
+        });
+        checkDigest(out, opts.backup, manifest, digest);
+        if (!checkNotEmpty(out, opts.backup, digest)) return;
+        if (manifest) {
+          // Custom and directory archives record when pg_dump started; plain scripts record nothing.
+          const recorded = await recording;
+          // An archive always records it: one whose time cannot be read is not vouched for by it.
+          if (format !== 'pg-plain' && !recorded)
+            out.error(
+              `cannot read the creation time from ${basename(opts.backup)}'s archive header (pg_restore --list): the manifest's time cannot be cross-checked`,
+            );
+          await checkTimeEvidence(out, {
+            backup: opts.backup,
+            manifest,
+            recorded,
+            skewMs: opts.clockSkewMs,
+          });
+        }
+        if (!opts.scratchUrl) {
+          throw new ObservationError(
+            'no scratch server to restore on: pass scratchUrl, an admin URL of a PostgreSQL server',
           );
-        await checkTimeEvidence(out, { backup: opts.backup, manifest, recorded, skewMs: opts.clockSkewMs });
+        }
+        if (!creating) throw badAdmin;
+        const failuresBefore = out.problems.length;
+        await reading;
+        appendOutcome(out, readOut);
+        signal.throwIfAborted();
+        // A dump that is incomplete or switches database is never restored.
+        if (out.problems.length > failuresBefore) return;
+        const created = await creating;
+        scratch = created;
+        await opts.onScratch?.(created);
+        if (!(await restore(out, opts.backup, format, created, signal))) return;
+        await inspect(out, created, opts, signal, manifest);
+      } finally {
+        // A scratch database created meanwhile is dropped below, however this ended.
+        const [, , , made] = await settled;
+        if (made.status === 'fulfilled') scratch = made.value;
       }
-      if (!opts.scratchUrl) {
-        throw new ObservationError(
-          'no scratch server to restore on: pass scratchUrl, an admin URL of a PostgreSQL server',
-        );
-      }
-      const admin: ServerTarget = parseServerUrl(opts.scratchUrl);
-      const failuresBefore = out.problems.length;
-      // Reading everything and creating the scratch database overlap: both take a while.
-      const [read, created] = await Promise.allSettled([
-        readAll(out, opts.backup, format, signal),
-        createPgScratch(admin, scratchNames(opts.runId)),
-      ]);
-      if (created.status === 'fulfilled') scratch = created.value;
-      if (read.status === 'rejected') throw read.reason;
-      signal.throwIfAborted();
-      // A dump that is incomplete or switches database is never restored.
-      if (out.problems.length > failuresBefore) return;
-      if (created.status === 'rejected') throw created.reason;
-      await opts.onScratch?.(created.value);
-      if (!(await restore(out, opts.backup, format, created.value, signal))) return;
-      await inspect(out, created.value, opts, signal, manifest);
     });
   } catch (error) {
     recordError(out, error);
