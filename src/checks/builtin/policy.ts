@@ -38,6 +38,13 @@ export function formLogin(
     password: env[auth.passwordEnv]!,
     usernameField: auth.usernameField,
     passwordField: auth.passwordField,
+    // The declared extras, `${NAME}` read from the environment as the sign-in reads them.
+    fields: Object.fromEntries(
+      Object.entries(auth.fields).map(([k, v]) => [
+        k,
+        v.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_m, n: string) => env[n] ?? ''),
+      ]),
+    ),
     ...(csrfField ? { csrfField } : {}),
   };
 }

@@ -19,8 +19,10 @@ export interface LoginSpec {
   password: string;
   usernameField?: string;
   passwordField?: string;
-  /** Hidden form field carrying the CSRF token, when the form has one. */
+  /** Hidden form field carrying the CSRF token, when the page has no recognisable login form. */
   csrfField?: string;
+  /** Extra fields posted over the form's own (the target auth's `fields`). */
+  fields?: Record<string, string>;
 }
 
 export interface LoginResult {
@@ -255,26 +257,36 @@ export class FormSession {
    * user, never the password.
    */
   async login(spec: LoginSpec): Promise<LoginResult> {
-    const form: Record<string, string> = {
-      [spec.usernameField ?? 'username']: spec.username,
-      [spec.passwordField ?? 'password']: spec.password,
-    };
-    const csrfField = spec.csrfField ?? '_csrf';
-    const token = await this.field(spec.path, csrfField);
-    if (token !== undefined) form[csrfField] = token;
-    const response = await this.send(spec.path, { form });
+    const userField = spec.usernameField ?? 'username';
+    const passField = spec.passwordField ?? 'password';
+    // As a browser submits it: every field of the page's password form (hidden ones such as a
+    // CSRF token or `next` as they are), the account, the extras, to the form's own action.
+    const pageUrl = this.baseURL + spec.path;
+    const page = await this.sendTo(pageUrl);
+    const form = parseForms(page.body).find(
+      (f) => f.passwordFields.length > 0 || f.fields.some(([n]) => n === passField),
+    );
+    const fields: Record<string, string> = form ? Object.fromEntries(form.fields) : {};
+    if (!form) {
+      const csrfField = spec.csrfField ?? '_csrf';
+      const token = hiddenField(page.body, csrfField);
+      if (token !== undefined) fields[csrfField] = token;
+    }
+    fields[userField] = spec.username;
+    fields[passField] = spec.password;
+    Object.assign(fields, spec.fields);
+    const action = new URL(form?.action || pageUrl, pageUrl).href;
+    const response = await this.sendTo(action, { form: fields });
     const setCookies = response.headers.getSetCookie();
     const issued = setCookies.filter((h) => !isDeletion(parseSetCookie(h)));
     if (response.status >= 500) {
       // The target answered and is broken: that is an observation (failed), not a blind spot.
-      throw new CheckFailure(
-        `login at ${this.baseURL}${spec.path} answered ${response.status}: the target is failing`,
-      );
+      throw new CheckFailure(`login at ${action} answered ${response.status}: the target is failing`);
     }
     if (response.status >= 400 || issued.length === 0) {
       const why = response.status >= 400 ? `answered ${response.status}` : 'set no session cookie';
       throw new ObservationError(
-        `cannot log in at ${this.baseURL}${spec.path} as "${spec.username}": the login ${why}`,
+        `cannot log in at ${action} as "${spec.username}": the login ${why}`,
         'ROLLGATE_LOGIN_FAILED',
       );
     }
