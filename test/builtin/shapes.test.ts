@@ -160,7 +160,16 @@ describe('health: one check per declared endpoint', () => {
     expect(signed.status, signed.message).toBe('passed');
     const none = await runOne(d, { baseURL: base });
     expect(none).toMatchObject({ status: 'errored', code: 'ROLLGATE_NOT_SIGNED_IN' });
-    expect(none.message).toMatch(/asks for the signed-in session/);
+    expect(none.message).toMatch(/asks for the signed-in session .*declare the target's auth/);
+    // A target that declares auth but whose sign-in failed: the message points at the sign-in.
+    const withAuth = declare({
+      health: { private: { path: '/private', signedIn: true } },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the runbook's template, read from the environment
+      auth: { type: 'header', header: 'Authorization', value: 'Bearer ${T}' },
+    });
+    const failed = await runOne(withAuth, { baseURL: base });
+    expect(failed).toMatchObject({ status: 'errored', code: 'ROLLGATE_NOT_SIGNED_IN' });
+    expect(failed.message).toContain('the sign-in failed (see auth/sign-in)');
     // The same endpoint anonymously: observed and refused.
     const anonymous = await runOne(declare({ health: { private: '/private' } }), { baseURL: base });
     expect(anonymous.status).toBe('failed');

@@ -40,7 +40,7 @@ export const REQUEST_TIMEOUT_MS = 10_000;
  * error (ROLLGATE_NOT_SIGNED_IN), never a silent anonymous request.
  */
 export function targetRequester(
-  declaration: Pick<TargetDeclaration, 'http'>,
+  declaration: Pick<TargetDeclaration, 'http' | 'auth'>,
   run: BuiltinRun,
   signedIn = false,
   what = 'this check',
@@ -49,7 +49,9 @@ export function targetRequester(
   if (!signedIn) return client.request;
   if (!run.sessionFile) {
     throw new ObservationError(
-      `${what} asks for the signed-in session (signedIn), but this run has none: declare the target's auth so the gate signs in first`,
+      declaration.auth
+        ? `${what} needs the signed-in session, and the sign-in failed (see auth/sign-in)`
+        : `${what} asks for the signed-in session (signedIn), but this run has none: declare the target's auth so the gate signs in first`,
       'ROLLGATE_NOT_SIGNED_IN',
     );
   }
