@@ -116,8 +116,8 @@ const OBSERVATION = {
     'point tokenPage and field at the form that carries the token',
   ],
   ROLLGATE_NOT_SIGNED_IN: [
-    'a built-in check asks for the signed-in session, and the run has none',
-    "declare the target's auth (a form, JSON or header login) so the gate signs in, or drop signedIn",
+    'a built-in check or a golden path that starts signed in needs the session, and the run has none',
+    "if auth/sign-in failed, fix what it names; else declare the target's auth (a form, JSON or header login) so the gate signs in, or drop signedIn",
   ],
   ROLLGATE_LOGIN_FAILED: [
     'the probe could not log in',
@@ -206,6 +206,10 @@ const OBSERVATION = {
 
 /** Set by the engine on a check it made itself or got no usable result for. */
 const ENGINE = {
+  ROLLGATE_BUDGET_UNMEASURED: [
+    'a budget given with --budget was measured by no check of the stage',
+    'give budgets the stage measures (load for latency and error rate, golden paths for web vitals), or drop the flag',
+  ],
   ROLLGATE_NO_RESULT: [
     'the runner finished without a result for a planned check',
     'run the gate again with --verbose and read the runner output',

@@ -7,7 +7,7 @@ import {
   codesOfErrors,
   ERROR_CODES_CONTENT_TYPE,
   ERROR_CODES_KEY,
-  type ObservationError,
+  ObservationError,
   watchObservationErrors,
 } from './errors.ts';
 import { type CheckRecord, emptyRecord, RECORD_CONTENT_TYPE, RECORD_KEY } from './record.ts';
@@ -44,7 +44,11 @@ export interface RollgateOptions {
  * written in the fixture's teardown so it is there whether the test passed or not.
  */
 export const test = base.extend<
-  { check: PlaywrightCheckApi; rollgateErrorCodes: undefined } & RollgateOptions
+  {
+    check: PlaywrightCheckApi;
+    rollgateErrorCodes: undefined;
+    rollgateSignedIn: undefined;
+  } & RollgateOptions
 >({
   signedIn: [true, { option: true }],
   // The storage state the engine made once for the run from a form login's session (in the run's
@@ -79,6 +83,22 @@ export const test = base.extend<
             contentType: ERROR_CODES_CONTENT_TYPE,
           });
       }
+    },
+    { auto: true },
+  ],
+  // A test that starts signed in on a target that declares `auth`, in a run with no session (the
+  // sign-in failed): errored before its body runs, pointing at auth/sign-in, never run signed out
+  // and failed as if the release broke it. Set up after the codes' watcher, so the code rides along.
+  rollgateSignedIn: [
+    async ({ signedIn, rollgateErrorCodes }, use) => {
+      void rollgateErrorCodes;
+      if (signedIn && process.env.ROLLGATE_CONTEXT && targetContext().target.auth && !sessionOfRun()) {
+        throw new ObservationError(
+          'this test starts signed in (the target declares auth), and the sign-in failed (see auth/sign-in): fix the sign-in, or test.use({ signedIn: false }) for a test that starts signed out',
+          'ROLLGATE_NOT_SIGNED_IN',
+        );
+      }
+      await use(undefined);
     },
     { auto: true },
   ],
