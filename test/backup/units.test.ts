@@ -63,6 +63,41 @@ describe('PostgreSQL script scanner', () => {
     ]);
   });
 
+  it('reads raw output in chunks cut anywhere as it reads the same lines one by one', () => {
+    const lines = [
+      "SET client_encoding = 'UTF8';",
+      'COPY public.t (a) FROM stdin;',
+      'ünïcode row \\. not the end',
+      '\\.x',
+      '\\.',
+      '\\connect after the data',
+      'CREATE DATABASE q;',
+      'COPY public.u (a) FROM stdin;',
+      '\\connect in the data',
+      '\\.',
+      '-- PostgreSQL database dump complete',
+    ];
+    const byLine = scanPg(lines);
+    expect(byLine.problems).toEqual([
+      'dump switches database: \\connect at line 6',
+      'dump creates a database: CREATE DATABASE at line 7',
+    ]);
+    const text = Buffer.from(`${lines.join('\r\n')}\n`);
+    // Every cut, including inside the two bytes of a UTF-8 character and between \r and \n.
+    for (let cut = 0; cut <= text.length; cut++) {
+      const s = new PgScriptScanner();
+      s.pushBytes(text.subarray(0, cut));
+      s.pushBytes(text.subarray(cut));
+      s.endBytes();
+      expect([s.problems, s.trailer, s.lines]).toEqual([byLine.problems, true, lines.length]);
+    }
+    // Byte by byte, and a last line without its newline.
+    const s = new PgScriptScanner();
+    for (const byte of text.subarray(0, -1)) s.pushBytes(Buffer.from([byte]));
+    s.endBytes();
+    expect([s.problems, s.trailer, s.lines]).toEqual([byLine.problems, true, lines.length]);
+  });
+
   it('needs the trailer at the end: content after it cancels it', () => {
     expect(scanPg(['-- PostgreSQL database dump complete', 'SELECT 1;']).trailer).toBe(false);
     expect(scanPg(['SELECT 1;']).trailer).toBe(false);

@@ -28,9 +28,10 @@ export async function readAll(
     );
   } else {
     const result = await runTool('pg_restore', ['--file=-', backup], {
-      onLine: (l) => scanner.push(l),
+      onChunk: (chunk) => scanner.pushBytes(chunk),
       signal,
     });
+    scanner.endBytes();
     out.measure(
       { name: 'full-read', operator: '==', expected: 'ok' },
       result.exitCode === 0 ? 'ok' : result.errorLine || `exit ${result.exitCode}`,

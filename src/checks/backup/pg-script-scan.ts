@@ -41,6 +41,54 @@ export class PgScriptScanner {
     if (this.state.kind === 'normal') this.append(' ');
   }
 
+  /** The unfinished last line of the chunks given so far, in pieces (joined once, when it ends). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /**
+   * Raw script text in chunks as it comes (a tool's output), split into lines at `\n` with a
+   * trailing `\r` dropped; call `endBytes()` after the last chunk. COPY data lines, most of a
+   * dump, are only compared with `\.` byte by byte, never decoded; every other line goes to `push`.
+   */
+  pushBytes(chunk: Buffer): void {
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
+      if (this.pendingBytes > 0) {
+        this.pending.push(chunk.subarray(start, end));
+        this.endLine();
+      } else this.lineBytes(chunk, start, end);
+      start = end + 1;
+    }
+    if (start < chunk.length) {
+      this.pending.push(chunk.subarray(start));
+      this.pendingBytes += chunk.length - start;
+    }
+  }
+
+  /** The last line, when the text does not end with a newline. */
+  endBytes(): void {
+    if (this.pendingBytes > 0) this.endLine();
+  }
+
+  private endLine(): void {
+    const line = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.lineBytes(line, 0, line.length);
+  }
+
+  private lineBytes(buf: Buffer, start: number, end: number): void {
+    const stop = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
+    if (this.state.kind === 'copy') {
+      this.lines++;
+      // `\.` ends the data; any other line is a row (see push).
+      if (stop - start === 2 && buf[start] === 0x5c && buf[start + 1] === 0x2e)
+        this.state = { kind: 'normal' };
+      return;
+    }
+    this.push(buf.toString('utf8', start, stop));
+  }
+
   private trackTrailer(line: string): void {
     const t = line.trim();
     if (t === PG_TRAILER) this.trailer = true;

@@ -33,6 +33,8 @@ export async function runTool(
     signal?: AbortSignal;
     inputFile?: string;
     onLine?: (line: string) => void;
+    /** Standard output as it comes, in chunks (instead of `onLine`). */
+    onChunk?: (chunk: Buffer) => void;
   } = {},
 ): Promise<ToolResult> {
   const execaOptions = {
@@ -42,7 +44,7 @@ export async function runTool(
     extendEnv: false,
     reject: false,
     stdin: options.inputFile ? { file: options.inputFile } : 'ignore',
-    stdout: options.onLine ? 'pipe' : 'ignore',
+    stdout: options.onLine || options.onChunk ? 'pipe' : 'ignore',
     buffer: { stdout: false, stderr: true },
     stripFinalNewline: true,
     cancelSignal: options.signal,
@@ -51,9 +53,11 @@ export async function runTool(
     forceKillAfterDelay: 2000,
   } satisfies Options;
   const child = execa(file, args, execaOptions);
-  if (options.onLine && child.stdout) {
+  if ((options.onLine || options.onChunk) && child.stdout) {
     try {
-      await forEachLine(child.stdout, options.onLine);
+      if (options.onChunk)
+        for await (const chunk of child.stdout as AsyncIterable<Buffer>) options.onChunk(chunk);
+      else if (options.onLine) await forEachLine(child.stdout, options.onLine);
     } catch {
       // The child failed to start or was stopped; its result below says which.
     }
