@@ -39,7 +39,8 @@ export async function verifyCommand(cli: Cli): Promise<number> {
   const result = await verifyBackup({ backup, scratchUrl: await scratchUrlFor(cli, backup) });
   const mask = createMasker(secretLookingValues(process.env));
   if (cli.values.json) console.log(mask(JSON.stringify(result, null, 2)));
-  else for (const line of describeVerified(file, result)) console.log(mask(line));
+  // Masked in one piece: each call of the masker runs every secret's patterns over its text.
+  else console.log(mask(describeVerified(file, result).join('\n')));
   return result.ok ? 0 : 1;
 }
 

@@ -9,6 +9,24 @@ describe('createMasker', () => {
     );
   });
 
+  it('finds the same secrets in a text without escape characters as the full patterns do', () => {
+    // A text with none of % + & \ holds a secret only as itself (the masker then looks for the
+    // values alone); a trailing "\n%" makes it run every pattern. Both must mask alike.
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const alphabet = ['a', 'b', 'é', ' ', '-', '1', '"', '<', '/'];
+    const word = (n: number) => Array.from({ length: n }, () => alphabet[rand(alphabet.length)]).join('');
+    for (let round = 0; round < 200; round++) {
+      const values = [word(2 + rand(4)), word(2 + rand(4))];
+      const text = Array.from({ length: 6 }, () => (rand(2) ? values[rand(2)] : word(1 + rand(3)))).join('');
+      const mask = createMasker(values);
+      expect(mask(`${text}\n%`)).toBe(`${mask(text)}\n%`);
+    }
+  });
+
   it('leaves text without secrets unchanged', () => {
     expect(createMasker(['s3cret'])('nothing to hide here')).toBe('nothing to hide here');
   });
