@@ -39,7 +39,7 @@ export function validateRunbook(file: string, value: unknown, root?: string): Ru
   if (issues.length || !parsed.success)
     throw new RollgateError(
       'ROLLGATE_RUNBOOK_INVALID',
-      formatIssues(file, explainUnknownKeys(Runbook, issues)),
+      formatIssues(file, explainUnknownKeys(Runbook, issues, value)),
     );
   return parsed.data;
 }

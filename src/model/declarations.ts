@@ -119,28 +119,43 @@ export const HeaderRule = z.enum([
 ]);
 export type HeaderRule = z.infer<typeof HeaderRule>;
 
+const HEADER_RULE_BY_LOWER = new Map(HeaderRule.options.map((h) => [h.toLowerCase(), h]));
+
+/**
+ * A `headerRules` key: header names ignore case, so any case is read as the rule's own spelling
+ * (`referrer-policy` is `Referrer-Policy`). Any other name is refused; the runbook's loader names
+ * the rule it most likely meant (config/known-keys.ts).
+ */
+export const HeaderRuleKey = z
+  .string()
+  .transform((k) => HEADER_RULE_BY_LOWER.get(k.toLowerCase()) ?? k)
+  .pipe(HeaderRule);
+
 /**
  * One rule's standing: `required` (the default) fails the check; `advisory` reports without
  * failing; `{ allow, reason }` accepts named values the rule would refuse (a CSP source such as
  * `'unsafe-eval'`, a header value), and only those, with the reason on record.
  */
-export const RulePolicy = z.union([
-  z.literal('required'),
-  z.literal('advisory'),
-  z.strictObject({
-    /** @example ["'unsafe-eval'"] */
-    allow: z.array(z.string().min(1)).min(1),
-    /** @example 'the flow editor compiles user functions in the browser' */
-    reason: z.string().min(1),
-  }),
-]);
+export const RulePolicy = z.union(
+  [
+    z.literal('required'),
+    z.literal('advisory'),
+    z.strictObject({
+      /** @example ["'unsafe-eval'"] */
+      allow: z.array(z.string().min(1)).min(1),
+      /** @example 'the flow editor compiles user functions in the browser' */
+      reason: z.string().min(1),
+    }),
+  ],
+  { error: "must be 'required', 'advisory' or { allow: [...], reason: '…' }" },
+);
 export type RulePolicy = z.infer<typeof RulePolicy>;
 
 export const SecurityPolicy = z.strictObject({
   /** Pages whose response headers are held to the policy. @example ['/login', '/api/version'] */
   headerPaths: z.array(path).min(1).optional(),
   /** Per-rule standing, over `required` for every rule. @example { 'Content-Security-Policy': { allow: ["'unsafe-eval'"], reason: '…' } } */
-  headerRules: z.partialRecord(HeaderRule, RulePolicy).default({}),
+  headerRules: z.partialRecord(HeaderRuleKey, RulePolicy).default({}),
   /** Fetch the header pages signed in. */
   headersSignedIn: z.boolean().default(false),
   /** A path answering CORS requests: an untrusted Origin must not be allowed with credentials. */

@@ -53,3 +53,59 @@ describe('a mistyped runbook field names the field it probably meant', () => {
     expect(knownKeys(planted, ['missing'])).toEqual([]);
   });
 });
+
+describe('security.headerRules and stage checks: names a user may spell another way', () => {
+  const runbook = (security: unknown, checks?: unknown) => ({
+    name: 'shop',
+    targets: {
+      app: { baseURL: 'http://127.0.0.1:3000', security: { headerPaths: ['/'], ...(security as object) } },
+    },
+    stages: { ci: { target: 'app', suites: ['a.suite.ts'], ...(checks ? { checks } : {}) } },
+  });
+
+  test('header names ignore case: any case is read as the rule it names', () => {
+    const parsed = validateRunbook(
+      'rollgate.runbook.ts',
+      runbook({
+        headerRules: {
+          'referrer-policy': 'advisory',
+          'CONTENT-security-Policy': { allow: ["'unsafe-eval'"], reason: 'the editor compiles code' },
+        },
+      }),
+    );
+    expect(parsed.targets.app?.security?.headerRules).toEqual({
+      'Referrer-Policy': 'advisory',
+      'Content-Security-Policy': { allow: ["'unsafe-eval'"], reason: 'the editor compiles code' },
+    });
+  });
+
+  test("an unknown rule names the rule it probably meant (HTTP's own Referer spelling too), else the rules", () => {
+    const message = problems(
+      runbook({ headerRules: { 'Referer-Policy': 'advisory', 'X-Colour': 'advisory' } }),
+    );
+    expect(message).toContain(
+      'rollgate.runbook.ts: targets.app.security.headerRules.Referer-Policy: unknown key; did you mean `Referrer-Policy`?',
+    );
+    expect(message).toContain(
+      'targets.app.security.headerRules.X-Colour: unknown key; the keys here are Content-Security-Policy, X-Frame-Options, X-Content-Type-Options, Referrer-Policy, Strict-Transport-Security',
+    );
+  });
+
+  test('a bad policy says what a policy is; an allow without its reason says the reason is missing', () => {
+    const message = problems(
+      runbook({
+        headerRules: { 'Referrer-Policy': 'advisroy', 'X-Frame-Options': { allow: ['SAMEORIGIN'] } },
+      }),
+    );
+    expect(message).toContain(
+      "targets.app.security.headerRules.Referrer-Policy: must be 'required', 'advisory' or { allow: [...], reason: '…' }; did you mean 'advisory'?",
+    );
+    expect(message).toMatch(/headerRules\.X-Frame-Options\.reason: Invalid input: expected string/);
+  });
+
+  test("a built-in check's name spelled with an underscore names the check", () => {
+    expect(problems(runbook({}, ['secret_scan']))).toMatch(
+      /stages\.ci\.checks\.0: Invalid option: .*; did you mean `secret-scan`\?/,
+    );
+  });
+});
