@@ -3,6 +3,7 @@ import type { WatchProgress } from '../engine/watch/watch.ts';
 import type { CheckStatus } from '../model/check-result.ts';
 import { formatDuration } from '../model/governance.ts';
 import type { Verdict } from '../model/verdict.ts';
+import { describeAdvisoryMiss, isAdvisoryMiss } from './advisory.ts';
 
 const MARK: Record<CheckStatus, string> = {
   passed: '✔',
@@ -40,6 +41,9 @@ export function consoleReport(v: Verdict, warnings: readonly string[] = []): str
         if (!c.message?.includes(line)) out.push(`      ${line}`);
       }
     }
+    // A rule held as advisory and broken passes, so the check does too: still said under it.
+    for (const m of c.measurements.filter(isAdvisoryMiss))
+      out.push(`      advisory: ${describeAdvisoryMiss(m)}`);
   }
   const s = v.summary;
   out.push(

@@ -1,9 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMeasurement } from '../checks/budget.ts';
+import type { Measurement } from '../model/measurement.ts';
 import type { Verdict } from '../model/verdict.ts';
+import { describeAdvisoryMiss, isAdvisoryMiss } from './advisory.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A measurement in words; a broken rule held as advisory says it is not met (it passes, and would read as met). */
+const describe = (m: Measurement) =>
+  isAdvisoryMiss(m) ? `**advisory, not met**: ${describeAdvisoryMiss(m)}` : describeMeasurement(m);
 
 /** A summary for CI job pages (GitHub's $GITHUB_STEP_SUMMARY and the like). */
 export function markdownSummary(v: Verdict): string {
@@ -17,7 +23,7 @@ export function markdownSummary(v: Verdict): string {
   if (v.reasons.length) lines.push('**Why HOLD**', '', ...v.reasons.map((r) => `- ${r}`), '');
   lines.push('| status | check | blocking | detail |', '| --- | --- | --- | --- |');
   for (const c of v.checks) {
-    const detail = [c.notApplicable ?? c.message ?? '', ...c.measurements.map(describeMeasurement)]
+    const detail = [c.notApplicable ?? c.message ?? '', ...c.measurements.map(describe)]
       .filter(Boolean)
       .join('; ');
     lines.push(

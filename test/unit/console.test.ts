@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { consoleReport } from '../../src/reporters/console.ts';
+import { advisoryHeaderMeasurements } from './advisory-measurements.ts';
 import { makeCheck, makeMeasurement, makeVerdict } from './helpers.ts';
 
 const checks = [
@@ -96,5 +97,18 @@ describe('consoleReport', () => {
   it('prints no colour codes', () => {
     const out = consoleReport(makeVerdict(checks));
     expect(stripVTControlCharacters(out)).toBe(out);
+  });
+});
+
+describe('consoleReport: a rule held as advisory and broken', () => {
+  it('is said under the check it passed, one line per rule; met rules are not', () => {
+    const measurements = advisoryHeaderMeasurements();
+    const out = consoleReport(makeVerdict([makeCheck({ id: 'security/headers', measurements })]));
+    const advisory = out.split('\n').filter((l) => l.startsWith('      advisory: '));
+    expect(advisory).toHaveLength(1);
+    expect(advisory[0]).toMatch(
+      /^ {6}advisory: \/login Referrer-Policy: seen \(absent\); expected one of no-referrer/,
+    );
+    expect(out).not.toMatch(/X-Frame-Options/);
   });
 });

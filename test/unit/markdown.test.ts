@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { markdownSummary } from '../../src/reporters/markdown.ts';
+import { advisoryHeaderMeasurements } from './advisory-measurements.ts';
 import { makeCheck, makeMeasurement, makeVerdict } from './helpers.ts';
 
 describe('markdownSummary', () => {
@@ -61,5 +62,20 @@ describe('markdownSummary', () => {
     );
     const row = md.split('\n').find((l) => l.startsWith('| failed'));
     expect(row).toBe('| failed | a \\| b `probes/version` | yes | line one line \\| two |');
+  });
+});
+
+describe('markdownSummary: a rule held as advisory and broken', () => {
+  it('reads as not met, not as a rule that held', () => {
+    const md = markdownSummary(
+      makeVerdict([makeCheck({ id: 'security/headers', measurements: advisoryHeaderMeasurements() })]),
+    );
+    const row = md.split('\n').find((l) => l.includes('`security/headers`'));
+    expect(row).toMatch(
+      /\*\*advisory, not met\*\*: \/login Referrer-Policy: seen \(absent\); expected one of no-referrer/,
+    );
+    expect(row).not.toMatch(/Referrer-Policy: \(absent\) ==/);
+    // A rule that held reads as before.
+    expect(row).toMatch(/\/login X-Frame-Options: DENY == /);
   });
 });
