@@ -92,6 +92,10 @@ async function gateWithStore(
     store,
     loadProfile,
     overrideWindow: cli.values['override-window'],
+    // The session's token and generated secrets are masked in live output from the moment they exist.
+    onSecrets: (values) => {
+      mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...values]);
+    },
     onEvent: (e) => say(`  ${describeEvent(e)}`),
     onRunnerOutput: verbose ? (t) => verbose.write(t) : undefined,
   });

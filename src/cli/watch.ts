@@ -51,6 +51,7 @@ export async function watchWithStore(
   loadProfile?: LoadProfile,
 ): Promise<number> {
   let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
+  const known = new Set<string>();
   const verbose = cli.values.verbose
     ? maskedLines(
         (t) => process.stdout.write(t),
@@ -67,11 +68,17 @@ export async function watchWithStore(
     spec,
     loadProfile,
     overrideWindow: cli.values['override-window'],
+    // Each run's session token and generated secrets, masked in live output as soon as they exist.
+    onSecrets: (values) => {
+      for (const v of values) known.add(v);
+      mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...known]);
+    },
     onEvent: (e) => say(`  ${describe(e)}`),
     onRunnerOutput: verbose ? (t) => verbose.write(t) : undefined,
     onProgress: (p) => process.stdout.write(mask(watchProgressLine(p))),
     record: async (run) => {
-      mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...run.secretValues]);
+      for (const v of run.secretValues) known.add(v);
+      mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...known]);
       const published = await publish({
         verdict: run.verdict,
         runDir: run.runDir,

@@ -1,6 +1,7 @@
 import { Operator } from '../model/measurement.ts';
 import type { PlaywrightTimeouts, RunOverrides } from '../model/overrides.ts';
 import type { Budget, Stage } from '../model/runbook.ts';
+import { budgetIssues } from '../model/runbook-rules.ts';
 import { mergeRunnerOptions } from '../model/runner-options.ts';
 import { RollgateError } from './errors.ts';
 
@@ -76,6 +77,14 @@ export function applyOverrides(stage: Stage, o: RunOverrides | undefined): Stage
           x.name === b.name ? { ...own, operator: b.operator, value: b.value, unit: b.unit ?? own.unit } : x,
         )
       : [...budgets, b];
+  }
+  // The runbook's own rules: a budget no measurement can meet is refused here as it is there.
+  for (const b of o.budgets ?? []) {
+    const problem = budgetIssues(
+      budgets.filter((x) => x.name === b.name),
+      [],
+    )[0];
+    if (problem) throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `--budget ${b.name}: ${problem.message}`);
   }
   return {
     ...stage,

@@ -19,6 +19,7 @@ import * as steps from './steps/gate-steps.ts';
 import { describeLoad } from './steps/load-stage.ts';
 import { signInStep } from './steps/sign-in-step.ts';
 import type { StepContext } from './steps/step.ts';
+import { unmeasuredBudgets } from './steps/unmeasured-budgets.ts';
 import { stopOnSignals } from './stop-signals.ts';
 import type { Store } from './store/store.ts';
 import { startStageTargets } from './targets.ts';
@@ -41,6 +42,11 @@ export interface GateRunOptions {
   store: Store;
   /** The stage's load profile, already checked against allowed stages and hosts. */
   loadProfile?: LoadProfile;
+  /**
+   * Told every secret value as soon as the run knows it (generated secrets, the drill's, the
+   * session's token and cookies), so live output (--verbose) is masked from then on.
+   */
+  onSecrets?: (values: string[]) => void;
   /** Reason to run outside the stage's deployment window; recorded in the verdict and ledger. */
   overrideWindow?: string;
 }
@@ -136,6 +142,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     const drillStarted = performance.now();
     const drill = await steps.drillStep.run(ctx);
     secretValues = [...(drill?.secrets ?? [])];
+    o.onSecrets?.(secretValues);
     const targets = await startStageTargets(gate, {
       root: o.root,
       env,
@@ -153,6 +160,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
           : undefined,
     });
     secretValues = [...targets.secretValues, ...secretValues];
+    o.onSecrets?.(secretValues);
     const { baseURL, startError } = targets;
     o.onEvent?.({ type: 'target', baseURL, embedded: !gate.baseURL });
     // The plan is needed only to collect: listing (niced) starts once the target is up, so it
@@ -169,6 +177,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       env: { ...env, ...targets.targetEnv },
     });
     secretValues = [...secretValues, ...signIn.secrets];
+    o.onSecrets?.(secretValues);
     const context = stageContext(gate, {
       baseURL,
       runId,
@@ -207,6 +216,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       checks.push(await steps.loadStep(o.loadProfile, targets, notRun).run(run));
     }
     checks = steps.withDrillChecks(ctx, drill, checks, performance.now() - drillStarted);
+    checks.push(...unmeasuredBudgets(gate.overrides, checks));
     await release();
     const decided = await decideRun(ctx, {
       runbook: loaded.runbook.name,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ResolvedGate } from '../config/options.ts';
+import { authEnvNames } from '../model/auth-env.ts';
 import type { Target } from '../model/runbook.ts';
 import type { ChildSet } from './children.ts';
 import { expandEnv, startEmbedded } from './embedded.ts';
@@ -45,12 +46,16 @@ export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Pr
   const baselineEnv = localBaseline ? embeddedEnvOf(b.target, o.vars) : {};
   // Secrets either app needs: generated once when absent, shared by both, masked everywhere.
   const secretEnv: Record<string, string> = {};
-  const generate = (names: readonly string[], own: Record<string, string>) => {
-    for (const name of names)
-      if (!o.env[name] && !own[name] && !secretEnv[name]) secretEnv[name] = randomBytes(24).toString('hex');
+  // Never the account the gate signs in with: a generated password could only fail the login, and
+  // the sign-in's "env APP_PASSWORD is not set" says what to do.
+  const generate = (target: Target, own: Record<string, string>) => {
+    const signIn = new Set(authEnvNames(target.auth));
+    for (const name of target.secrets)
+      if (!o.env[name] && !own[name] && !secretEnv[name] && !signIn.has(name))
+        secretEnv[name] = randomBytes(24).toString('hex');
   };
-  if (!gate.baseURL) generate(gate.target.secrets, embeddedEnv);
-  if (localBaseline) generate(b.target.secrets, baselineEnv);
+  if (!gate.baseURL) generate(gate.target, embeddedEnv);
+  if (localBaseline) generate(b.target, baselineEnv);
   const names = [...new Set([...gate.target.secrets, ...(b?.target.secrets ?? [])])];
   const secretValues = [
     ...names.map((n) => o.env[n] || secretEnv[n] || ''),

@@ -57,7 +57,8 @@ export function isFractionBudget(b: BudgetLike): boolean {
   return w.some((x) => x === 'rate' || x === 'ratio');
 }
 
-function budgetIssues(budgets: readonly BudgetLike[], at: (string | number)[]): RuleIssue[] {
+/** Budgets no measurement can meet: a rate outside 0–1, a percentage outside 0–100, a negative duration. */
+export function budgetIssues(budgets: readonly BudgetLike[], at: (string | number)[]): RuleIssue[] {
   const out: RuleIssue[] = [];
   budgets.forEach((b, i) => {
     const path = [...at, 'budgets', i, 'value'];

@@ -15,23 +15,28 @@ afterAll(async () => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
-async function gate(password: string) {
+async function gate(password: string, extra: string[] = [], env: Record<string, string> = {}) {
   const reports = tempReports();
   made.push(reports);
   const run = await rollgate(
-    ['gate', 'canary', '--runbook', RUNBOOK, '--base-url', app.url, '--release', '1'],
+    ['gate', 'canary', '--runbook', RUNBOOK, '--base-url', app.url, '--release', '1', ...extra],
     {
       ROLLGATE_REPORTS_DIR: reports,
       AUTH_USER: USER,
       AUTH_PASSWORD: password,
+      ...env,
     },
   );
   return { run, verdict: readVerdict(reports), reports };
 }
 
 test('issue 11 item 1: the gate signs in once and a suite reaches the protected page with the session', async () => {
-  const { run, verdict } = await gate(PASSWORD);
+  // --verbose streams the suite's output live: the session cookie it prints comes out masked.
+  const { run, verdict } = await gate(PASSWORD, ['--verbose'], { AUTH_PRINT_SESSION: '1' });
   expect(check(verdict, 'auth/sign-in').status, run.all).toBe('passed');
+  expect(run.all).toContain('careless suite: session cookie ***');
+  expect(app.sessionIds().length).toBeGreaterThan(0);
+  for (const sid of app.sessionIds()) expect(run.all).not.toContain(sid);
   expect(check(verdict, 'auth/account-signed-in').status, run.all).toBe('passed');
   expect(verdict.verdict, run.all).toBe('promote');
   expect(run.exitCode, run.all).toBe(0);

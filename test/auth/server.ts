@@ -22,6 +22,8 @@ export interface AuthApp {
   url: string;
   /** The last form posted to /session, field by field. */
   lastForm?: Record<string, string>;
+  /** Every session id issued so far (to search outputs for). */
+  sessionIds(): string[];
   close(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ function loginPage(csrf: string, alert = ''): string {
 export async function startAuthApp(): Promise<AuthApp> {
   const sessions = new Set<string>();
   const tokens = new Set<string>();
-  const app: AuthApp = { url: '', close: async () => undefined };
+  const app: AuthApp = { url: '', sessionIds: () => [...sessions], close: async () => undefined };
   const signedIn = (req: IncomingMessage) =>
     sessions.has(cookies(req).sid ?? '') ||
     tokens.has((req.headers.authorization ?? '').replace(/^Bearer /, '')) ||

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { resolveGate } from '../../src/config/options.ts';
 import { parseBudgetFlag } from '../../src/config/overrides.ts';
+import { harnessCheck } from '../../src/engine/harness-check.ts';
+import { unmeasuredBudgets } from '../../src/engine/steps/unmeasured-budgets.ts';
 import { Runbook } from '../../src/model/runbook.ts';
 import { consoleReport } from '../../src/reporters/console.ts';
 import { cliIn } from './cli-in.ts';
@@ -98,5 +100,35 @@ describe('per-run overrides from the command line', () => {
     const budget = await cliIn(root, ['plan', 'ci', '--budget', 'p95<=fast']);
     expect(budget.code).toBe(2);
     expect(budget.err).toContain('--budget "p95<=fast": write');
+  });
+});
+
+describe('overrides are held to the runbook rules, and judged', () => {
+  test('a --budget no measurement can meet is refused as the runbook refuses it', () => {
+    const at = (b: string) => () => resolveGate(runbook, 'canary', { release: '1.0.0', budgets: [b] });
+    expect(at('error-rate<5')).toThrow(
+      /--budget error-rate: budget "error-rate" is a rate, a fraction between 0 and 1/,
+    );
+    expect(at('error-rate<150%')).toThrow(/got 1\.5/);
+    expect(at('p95-latency<=-5ms')).toThrow(/--budget p95-latency: .*cannot be negative/);
+  });
+
+  test('a --budget that no check measured is an errored check, never a silent pass', () => {
+    const overrides = { budgets: [parseBudgetFlag('p95-latency<=300ms'), parseBudgetFlag('lcp<2s')] };
+    const measured = harnessCheck('load/x', 'load', {
+      suite: 'load',
+      measurements: [
+        { name: 'p95-latency', actual: 12, operator: '<=', expected: 300, samples: 50, passed: true },
+      ],
+    });
+    const out = unmeasuredBudgets(overrides, [measured]);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({
+      id: 'run/budget-lcp',
+      status: 'errored',
+      code: 'ROLLGATE_BUDGET_UNMEASURED',
+    });
+    expect(out[0]!.message).toContain('no check of this stage measured lcp');
+    expect(unmeasuredBudgets(undefined, [])).toEqual([]);
   });
 });
