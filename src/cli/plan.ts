@@ -37,8 +37,9 @@ export async function planCommand(cli: Cli): Promise<number> {
     process.cwd(),
   );
   const plan = await planStage(process.cwd(), gate.stage, process.env);
-  // Built-in checks run in the engine, first, from the target's declaration: listed with their ids.
-  const builtins = planBuiltins(gate.stage, gate.target);
+  // The sign-in (when the target declares auth) and the built-in checks run in the engine, first,
+  // from the target's declaration: listed with their ids.
+  const builtins = planBuiltins(gate.stage, gate.target, gate.targetName);
   const out = {
     runbook: loaded.runbook.name,
     file: loaded.file,
@@ -122,7 +123,9 @@ export async function validateCommand(cli: Cli): Promise<number> {
   const builtins = Object.fromEntries(
     stages.flatMap((name) => {
       const stage = rb.stages[name]!;
-      const ids = planBuiltins(stage, rb.targets[stage.target]!).map((c) => c.id);
+      const ids = planBuiltins(stage, rb.targets[stage.target]!)
+        .filter((c) => c.kind === 'builtin')
+        .map((c) => c.id);
       return ids.length ? [[name, ids]] : [];
     }),
   );

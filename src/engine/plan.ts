@@ -8,6 +8,7 @@ import type { PlannedCheck } from '../model/check-result.ts';
 import type { Stage } from '../model/runbook.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
 import { playwrightInvocation, runnerCli, vitestInvocation } from './run-config/invocation.ts';
+import { SIGN_IN_CHECK, signInTitle } from './sign-in-check.ts';
 
 export interface Plan {
   checks: PlannedCheck[];
@@ -152,18 +153,35 @@ export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessE
 }
 
 /**
- * The stage's built-in checks (`stage.checks`) with their ids, as the gate runs them in the engine
- * (no runner lists them): `health` is one check per declared endpoint. Nothing here touches the target.
+ * The checks the gate runs in the engine, with their ids (no runner lists them): `auth/sign-in`
+ * first when the target declares `auth` (always blocking, as the gate reports it), then the stage's
+ * built-in checks (`stage.checks`), `health` being one check per declared endpoint. Nothing here
+ * touches the target.
  */
 export function planBuiltins(
   stage: Pick<Stage, 'checks' | 'advisory'>,
-  target: Pick<TargetDeclaration, 'health' | 'requireWal'>,
+  target: Pick<TargetDeclaration, 'health' | 'requireWal' | 'auth'>,
+  targetName = 'the target',
 ): PlannedCheck[] {
-  return builtinChecks(stage.checks, target as TargetDeclaration).map((c) => ({
-    id: c.id,
-    title: c.title,
-    suite: 'built-in',
-    kind: 'builtin',
-    blocking: isBlocking(stage, c.id),
-  }));
+  const signIn: PlannedCheck[] = target.auth
+    ? [
+        {
+          id: SIGN_IN_CHECK,
+          title: signInTitle(targetName, target.auth),
+          suite: 'auth',
+          kind: 'harness',
+          blocking: true,
+        },
+      ]
+    : [];
+  return [
+    ...signIn,
+    ...builtinChecks(stage.checks, target as TargetDeclaration).map((c) => ({
+      id: c.id,
+      title: c.title,
+      suite: 'built-in',
+      kind: 'builtin' as const,
+      blocking: isBlocking(stage, c.id),
+    })),
+  ];
 }

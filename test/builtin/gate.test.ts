@@ -18,16 +18,22 @@ describe('a stage of built-in checks', () => {
   test('plan lists them by id; the gate runs them in the engine and PROMOTEs with their records', async () => {
     const plan = await rollgate(['plan', 'declared', ...RUNBOOK, '--json'], {});
     expect(plan.exitCode, plan.all).toBe(0);
-    const planned = JSON.parse(plan.stdout) as { checks: { id: string; kind: string; blocking: boolean }[] };
-    expect(planned.checks.map((c) => [c.id, c.kind, c.blocking])).toEqual(
-      IDS.map((id) => [id, 'builtin', id !== 'probes/jwks']),
-    );
+    const planned = JSON.parse(plan.stdout) as {
+      checks: { id: string; title: string; kind: string; blocking: boolean }[];
+    };
+    // The sign-in first (the demo declares its form login), as the gate reports it.
+    expect(planned.checks.map((c) => [c.id, c.kind, c.blocking])).toEqual([
+      ['auth/sign-in', 'harness', true],
+      ...IDS.map((id) => [id, 'builtin', id !== 'probes/jwks']),
+    ]);
 
     const reports = tempReports();
     const r = await rollgate(['gate', 'declared', ...RUNBOOK], { ROLLGATE_REPORTS_DIR: reports });
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toMatch(/^PROMOTE demo\/declared/m);
+    expect(r.all).toContain(`planned ${IDS.length + 1} check(s)`);
     const v = readVerdict(reports);
+    expect(v.checks[0]?.title).toBe(planned.checks[0]?.title);
     // Signed in once (the demo declares its form login), then the built-ins in the stage's order.
     expect(v.checks.map((c) => [c.id, c.kind, c.status])).toEqual([
       ['auth/sign-in', 'harness', 'passed'],

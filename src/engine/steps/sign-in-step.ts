@@ -7,6 +7,7 @@ import type { CheckResult } from '../../model/check-result.ts';
 import type { Auth } from '../../model/declarations.ts';
 import { errorCodeInfo } from '../../model/error-codes.ts';
 import { harnessCheck } from '../harness-check.ts';
+import { SIGN_IN_CHECK, signInTitle } from '../sign-in-check.ts';
 import type { Step } from './step.ts';
 
 /** What signing in once for the run produced. */
@@ -19,7 +20,8 @@ export interface SignIn {
   check?: CheckResult;
 }
 
-export const SIGN_IN_CHECK = 'auth/sign-in';
+export { SIGN_IN_CHECK };
+
 /** Longest a sign-in request may take; the measurement of the login time is held to it. */
 const SIGN_IN_TIMEOUT_MS = 10_000;
 
@@ -35,7 +37,7 @@ export const signInStep = (target: { baseURL: string; notRun?: string }): Step<S
   run: async (ctx) => {
     const auth = ctx.gate.target.auth;
     if (!auth) return { secrets: [] };
-    const title = `sign in to ${ctx.gate.targetName} (${auth.type} login${auth.verify ? `, verified at ${auth.verify}` : ''})`;
+    const title = signInTitle(ctx.gate.targetName, auth);
     const check = (partial: Partial<CheckResult>) =>
       harnessCheck(SIGN_IN_CHECK, title, { suite: 'auth', ...partial });
     // The password (and every template value) is masked even when the login never got to read it.
