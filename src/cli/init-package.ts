@@ -56,13 +56,31 @@ export function editPackageJson(text: string, pkg: Record<string, unknown>, forc
   return edit;
 }
 
-/** `.gitignore` with `reports/` (rollgate's run output) appended unless an entry already ignores it. */
-export function editGitignore(text: string | undefined): string | undefined {
+/** The folders rollgate writes in an app that must stay out of git, each with the comment above it. */
+const IGNORED = [
+  { entry: 'reports', comment: '# rollgate: verdicts, reports and the ledger of each run' },
+  {
+    entry: 'backups',
+    comment: "# rollgate backup's default folder: copies of the app's data, which may hold credentials",
+  },
+] as const;
+
+/**
+ * `.gitignore` with `reports/` (rollgate's run output) and `backups/` (`rollgate backup`'s default
+ * folder) appended, each unless an entry already ignores it; undefined when both are there.
+ */
+export function editGitignore(text: string | undefined): { text: string; added: string[] } | undefined {
   const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim());
-  if (lines.some((l) => /^\/?reports\/?$/.test(l))) return undefined;
+  const missing = IGNORED.filter(
+    ({ entry }) => !lines.some((l) => l.replace(/^\//, '').replace(/\/$/, '') === entry),
+  );
+  if (!missing.length) return undefined;
   const body = text ?? '';
   const sep = body === '' || body.endsWith('\n') ? '' : '\n';
-  return `${body}${sep}# rollgate: verdicts, reports and the ledger of each run\nreports/\n`;
+  return {
+    text: `${body}${sep}${missing.map(({ entry, comment }) => `${comment}\n${entry}/\n`).join('')}`,
+    added: missing.map(({ entry }) => `${entry}/`),
+  };
 }
 
 /** A package name as a runbook name: lower-case letters, digits and dashes (`@acme/My_App` → `acme-my-app`). */

@@ -9,7 +9,7 @@ import { editGitignore, editPackageJson, runbookName } from './init-package.ts';
 /**
  * `rollgate init`: writes a runbook, placeholder checks, a golden path and a load profile into an
  * existing app folder (the current directory), adds the gate scripts to its package.json and
- * `reports/` to its .gitignore. All or nothing: a file that exists stops it before anything is
+ * `reports/` and `backups/` to its .gitignore. All or nothing: a file that exists stops it before anything is
  * written, unless --force.
  */
 
@@ -101,14 +101,14 @@ export async function initCommand(cli: Cli, cwd = process.cwd()): Promise<number
     await writeFile(path.join(cwd, f.rel), f.text);
   }
   if (pkg.text !== read.text) await writeFile(read.file, pkg.text);
-  if (gitignore !== undefined) await writeFile(gitignoreFile, gitignore);
+  if (gitignore !== undefined) await writeFile(gitignoreFile, gitignore.text);
 
   const lines = [`rollgate init: runbook "${name}" against ${baseURL}`, 'wrote:'];
   for (const f of files) lines.push(`  ${f.rel}${f.exists ? ' (overwritten: --force)' : ''}`);
   const scripts = [...pkg.added, ...pkg.replaced.map((s) => `${s} (replaced: --force)`)];
   if (scripts.length) lines.push(`  package.json scripts: ${scripts.join(', ')}`);
   if (pkg.allowed.length) lines.push(`  package.json allowScripts: ${pkg.allowed.join(', ')}`);
-  if (gitignore !== undefined) lines.push('  .gitignore: reports/');
+  if (gitignore !== undefined) lines.push(`  .gitignore: ${gitignore.added.join(', ')}`);
   if (pkg.kept.length)
     lines.push(
       `kept your existing scripts: ${pkg.kept.join(', ')} (rollgate's would be \`rollgate gate <stage> …\`; --force replaces them)`,

@@ -87,10 +87,16 @@ export default defineRunbook({
     },
     dr: {
       // A disaster-recovery drill restores the newest backup, boots the app on it and runs the
-      // golden path, against RPO and RTO budgets. It needs a backup declaration (where the backups
-      // are) and a target that starts your app on the restored data: add `drill: { backups: {
-      // dir: 'backups', pattern: '*.sqlite' }, rpo: '1h', rto: '30m' }` here and such a target,
-      // then take rollgate/dr.suite.ts out of `suites`. See node_modules/rollgate/docs/backups.md.
+      // golden path, against RPO and RTO budgets. First declare the app's data on its target,
+      // `backups: { data: [{ kind: 'sqlite', name: 'main', path: 'data/app.sqlite' }] }` (or
+      // { kind: 'postgres' | 'mysql', name, urlEnv }, or a folder: { kind: 'files', name:
+      // 'uploads', path: 'data/uploads' }), and take backups with `npx rollgate backup` (into
+      // backups/, as `<name>-<time>`). Each is recorded in reports/backups.jsonl, which the drill
+      // checks: keep reports/ between the backup and the drill (or share ROLLGATE_LEDGER_URL).
+      // Then add `drill: { backups: { dir: 'backups', pattern: 'main-*' }, rpo: '1h', rto: '30m' }`
+      // here and a target that starts your app on the restored data: its embedded env uses
+      // {restoredDatabaseUrl} for a database, {restoredDataDir} for a folder. Then take
+      // rollgate/dr.suite.ts out of `suites`. See node_modules/rollgate/docs/backups.md.
       description: 'Disaster-recovery drill (to be declared: see rollgate/dr.suite.ts)',
       target: 'app',
       suites: ['rollgate/dr.suite.ts'],

@@ -103,6 +103,9 @@ describe('rollgate init', () => {
     expect(pkg.scripts['drill:dr']).toContain('rollgate gate dr ');
     expect(pkg.allowScripts).toEqual({ 'better-sqlite3': true, esbuild: true });
     expect(read(dir, '.gitignore')).toMatch(/^reports\/$/m);
+    // rollgate backup's default folder: copies of the app's data, which may hold credentials.
+    expect(read(dir, '.gitignore')).toMatch(/^backups\/$/m);
+    expect(r.all).toContain('.gitignore: reports/, backups/');
 
     // A CommonJS app (no "type": "module", npm's default): the runbook still loads and validates.
     const v = await run(dir, ['validate']);
@@ -129,16 +132,17 @@ describe('rollgate init', () => {
     expect(pkg.scripts['gate:staging']).toBe('my-own-gate staging');
     expect(pkg.scripts['gate:canary']).toContain('rollgate gate canary');
     expect(pkg.allowScripts).toEqual({ 'better-sqlite3': false, esbuild: true });
-    expect(read(dir, '.gitignore')).toBe('node_modules\n/reports\n');
+    // /reports already ignores reports/: only backups/ is added.
+    expect(read(dir, '.gitignore')).toMatch(/^node_modules\n\/reports\n#.*\nbackups\/\n$/);
     const runbook = read(dir, 'rollgate.runbook.ts');
     expect(runbook).toContain("name: 'web-shop'");
     expect(runbook).toContain("baseURL: 'https://staging.shop.example'");
   });
 
-  it('appends reports/ to a .gitignore without a final newline', async () => {
+  it('appends reports/ and backups/ to a .gitignore without a final newline', async () => {
     const dir = app({ name: 'shop' }, { '.gitignore': 'node_modules' });
     expect((await run(dir, ['init'])).exitCode).toBe(0);
-    expect(read(dir, '.gitignore')).toMatch(/^node_modules\n(#.*\n)?reports\/\n$/);
+    expect(read(dir, '.gitignore')).toMatch(/^node_modules\n(#.*\n)?reports\/\n(#.*\n)?backups\/\n$/);
   });
 
   it('writes nothing and exits 1 when any file it would write exists, listing them', async () => {

@@ -9,7 +9,7 @@ import { defineLoadProfile } from 'rollgate';
 export default defineLoadProfile({
   name: 'health',
   description: 'The health endpoint, 2 visitors back to back for 5 seconds',
-  // The same path as targets.app.health.simple in rollgate.runbook.ts.
+  // The same path as targets.app.health.live in rollgate.runbook.ts.
   endpoints: [{ name: 'health', path: '/healthz', weight: 1, expectStatus: [200] }],
   connections: 2,
   duration: '5s',
