@@ -60,9 +60,13 @@ describe('validate catches runbooks that can never pass', () => {
   it("the demo's own runbook still validates from the project root", async () => {
     const { code, out } = await cli(['validate']);
     expect(code).toBe(0);
-    expect(out).toBe(
+    const [head, ...builtins] = out.split('\n');
+    expect(head).toBe(
       'runbooks/demo.runbook.ts: valid runbook "demo" with stages dr, preflight, staging, canary, production, canary-soak',
     );
+    // Each stage that names built-in checks lists their ids.
+    expect(builtins).toContain('  preflight: built-in hygiene/secret-scan, hygiene/runtime-config');
+    expect(builtins.every((l) => /^ {2}[a-z-]+: built-in [a-z/-]+(, [a-z/-]+)*$/.test(l))).toBe(true);
   });
 
   it('a missing load profile is named with its field, with schema problems of the same runbook', () => {
