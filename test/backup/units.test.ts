@@ -8,7 +8,7 @@ import { readManifest } from '../../src/checks/backup/manifest.ts';
 import { MysqlScriptScanner } from '../../src/checks/backup/mysql-script-scan.ts';
 import { OutcomeBuilder, withBudget } from '../../src/checks/backup/outcome.ts';
 import { PgScriptScanner } from '../../src/checks/backup/pg-script-scan.ts';
-import { runTool } from '../../src/checks/backup/run-tool.ts';
+import { runTool, runVerifyTool } from '../../src/checks/backup/run-tool.ts';
 import { markerText, parseMarker, sweepDecision } from '../../src/checks/backup/scratch-marker.ts';
 import { tempDirs } from './helpers.ts';
 
@@ -141,28 +141,31 @@ describe('MariaDB script scanner', () => {
   });
 });
 
-describe('tools', () => {
+const RUNNERS = [
+  ['runTool (execa)', runTool],
+  ['runVerifyTool (child_process)', runVerifyTool],
+] as const;
+
+describe.each(RUNNERS)('tools through %s', (_name, run) => {
   it('a missing client tool is an observation error that says what to install', async () => {
-    const error = await runTool('pg_restore_not_installed', ['--version']).catch((e: unknown) => e);
+    const error = await run('pg_restore_not_installed', ['--version']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ObservationError);
     expect(error).toMatchObject({
       code: 'ROLLGATE_TOOL_MISSING',
       message: 'pg_restore_not_installed not found on PATH: install the client tools (postgresql-client)',
     });
   });
-});
 
-describe('tool environment', () => {
   it('drops inherited connection variables and passes only the ones given', async () => {
     const seen: string[] = [];
     process.env.PGPASSWORD = 'inherited-secret';
     try {
       // Shell parameter expansion, not a template string.
       const script = ['echo "$', '{PGPASSWORD:-none} $', '{PGHOST:-none}"'].join('');
-      await runTool('sh', ['-c', script], {
+      await run('sh', ['-c', script], {
         onLine: (l) => seen.push(l),
       });
-      await runTool('sh', ['-c', 'echo "$PGPASSWORD"'], {
+      await run('sh', ['-c', 'echo "$PGPASSWORD"'], {
         env: { PGPASSWORD: 'given' },
         onLine: (l) => seen.push(l),
       });
@@ -170,6 +173,38 @@ describe('tool environment', () => {
       delete process.env.PGPASSWORD;
     }
     expect(seen).toEqual(['none none', 'given']);
+  });
+
+  it('feeds the input file, returns the exit code and the line of stderr that says what went wrong', async () => {
+    const input = join(dirs.make(), 'input.sql');
+    writeFileSync(input, 'one\r\ntwo\nthree');
+    const seen: string[] = [];
+    const r = await run('sh', ['-c', 'cat; echo "psql: error: it broke" >&2; echo later >&2; exit 3'], {
+      inputFile: input,
+      onLine: (l) => seen.push(l),
+    });
+    expect(seen).toEqual(['one', 'two', 'three']);
+    expect(r).toEqual({
+      exitCode: 3,
+      stderr: 'psql: error: it broke\nlater',
+      errorLine: 'psql: error: it broke',
+    });
+  });
+
+  it('stops the tool when the signal aborts, and rejects with its reason', async () => {
+    const controller = new AbortController();
+    let pid = 0;
+    const reason = new Error('budget spent');
+    const error = await run('sh', ['-c', 'echo $$; exec sleep 60'], {
+      signal: controller.signal,
+      onLine: (l) => {
+        pid = Number(l);
+        controller.abort(reason);
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBe(reason);
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 });
 

@@ -4,7 +4,7 @@ import type { OutcomeBuilder } from './outcome.ts';
 import { PG_TRAILER, PgScriptScanner } from './pg-script-scan.ts';
 import { readLines } from './read-lines.ts';
 import { pgRestoreFailure } from './restore-errors.ts';
-import { runTool } from './run-tool.ts';
+import { runVerifyTool } from './run-tool.ts';
 import type { PgScratch } from './scratch-postgres.ts';
 
 /**
@@ -27,7 +27,7 @@ export async function readAll(
       `missing completion trailer "${PG_TRAILER}": the plain dump is incomplete (${scanner.lines} lines read)`,
     );
   } else {
-    const result = await runTool('pg_restore', ['--file=-', backup], {
+    const result = await runVerifyTool('pg_restore', ['--file=-', backup], {
       onChunk: (chunk) => scanner.pushBytes(chunk),
       signal,
     });
@@ -51,12 +51,12 @@ export async function restore(
   const env = pgToolEnv(scratch.restorer);
   const result =
     format === 'pg-plain'
-      ? await runTool(
+      ? await runVerifyTool(
           'psql',
           ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--file=${backup}`],
           { env, signal },
         )
-      : await runTool(
+      : await runVerifyTool(
           'pg_restore',
           [
             // As a role that is not a superuser, into the scratch database only: never --create.

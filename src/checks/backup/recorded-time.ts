@@ -1,5 +1,5 @@
 import { ObservationError } from '../authoring/errors.ts';
-import { runTool } from './run-tool.ts';
+import { runVerifyTool } from './run-tool.ts';
 
 /**
  * The time a backup records about itself. Both formats that record one write the local wall-clock
@@ -83,7 +83,7 @@ export async function pgArchiveCreated(
   timeZone = defaultTimeZone(),
 ): Promise<RecordedTime | undefined> {
   let local: string | undefined;
-  const result = await runTool('pg_restore', ['--list', backup], {
+  const result = await runVerifyTool('pg_restore', ['--list', backup], {
     env: { TZ: 'UTC' },
     signal,
     onLine: (line) => {

@@ -8,7 +8,7 @@ import { abortable, OutcomeBuilder, withBudget } from './outcome.ts';
 import { readLines } from './read-lines.ts';
 import { mariadbCompleted } from './recorded-time.ts';
 import { mysqlRestoreFailure } from './restore-errors.ts';
-import { runTool } from './run-tool.ts';
+import { runVerifyTool } from './run-tool.ts';
 import { createMysqlScratch, type MysqlScratch } from './scratch-mariadb.ts';
 import { scratchNames } from './scratch-marker.ts';
 import { quoteMysqlIdent } from './take-mariadb.ts';
@@ -45,7 +45,7 @@ async function restore(
   scanned: MysqlScriptScanner,
 ) {
   const { args, env } = mysqlToolArgs(scratch.restorer);
-  const result = await runTool(
+  const result = await runVerifyTool(
     'mariadb',
     // --sandbox: the client refuses commands that touch the file system, whatever the dump says.
     [

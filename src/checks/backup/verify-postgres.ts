@@ -25,50 +25,50 @@ import {
   type VerifyResult,
 } from './verify-common.ts';
 
+/** The restore role's connection to the scratch database (opened while the restore runs). */
+async function connectRestorer(scratch: PgScratch): Promise<pg.Client> {
+  const client = new pg.Client(pgClientConfig(scratch.restorer));
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  return client;
+}
+
 /** Row counts and invariants, as the restore role, in a read-only transaction. */
 async function inspect(
   out: OutcomeBuilder,
-  scratch: PgScratch,
+  client: pg.Client,
   opts: VerifyOptions,
   signal: AbortSignal,
   manifest = opts.manifest,
 ) {
-  const client = new pg.Client(pgClientConfig(scratch.restorer));
-  client.on('error', () => {});
-  await abortable(client.connect(), signal);
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await checkRowCounts(out, manifest, async (table) => {
-      const exists = await abortable(
-        client.query('SELECT to_regclass($1) AS r', [pgQualified(table)]),
-        signal,
-      );
-      if (!exists.rows[0]?.r) return undefined;
-      const { rows } = await abortable(
-        client.query(`SELECT count(*) AS n FROM ${pgQualified(table)}`),
-        signal,
-      );
-      return Number(rows[0]?.n);
-    });
-    await checkInvariants(out, opts.invariants, async (sql) => {
-      // A savepoint per query: one failing invariant must not abort the others.
-      await client.query('SAVEPOINT invariant');
-      try {
-        const { rows } = await abortable(client.query({ text: sql, rowMode: 'array' }), signal);
-        await client.query('RELEASE SAVEPOINT invariant');
-        return rows.length > 0
-          ? { found: true, value: (rows[0] as unknown[])[0] }
-          : { found: false, value: undefined };
-      } catch (error) {
-        if (signal.aborted) throw error;
-        await client.query('ROLLBACK TO SAVEPOINT invariant');
-        throw error;
-      }
-    });
-    await client.query('ROLLBACK');
-  } finally {
-    await client.end().catch(() => {});
-  }
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  await checkRowCounts(out, manifest, async (table) => {
+    const exists = await abortable(client.query('SELECT to_regclass($1) AS r', [pgQualified(table)]), signal);
+    if (!exists.rows[0]?.r) return undefined;
+    const { rows } = await abortable(client.query(`SELECT count(*) AS n FROM ${pgQualified(table)}`), signal);
+    return Number(rows[0]?.n);
+  });
+  await checkInvariants(out, opts.invariants, async (sql) => {
+    // A savepoint per query: one failing invariant must not abort the others.
+    await client.query('SAVEPOINT invariant');
+    try {
+      const { rows } = await abortable(client.query({ text: sql, rowMode: 'array' }), signal);
+      await client.query('RELEASE SAVEPOINT invariant');
+      return rows.length > 0
+        ? { found: true, value: (rows[0] as unknown[])[0] }
+        : { found: false, value: undefined };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT invariant');
+      throw error;
+    }
+  });
+  await client.query('ROLLBACK');
 }
 
 /**
@@ -143,8 +143,16 @@ export async function verifyPostgresBackup(
         const created = await creating;
         scratch = created;
         await opts.onScratch?.(created);
-        if (!(await restore(out, opts.backup, format, created, signal))) return;
-        await inspect(out, created, opts, signal, manifest);
+        // Connecting is not restoring: it overlaps the restore (the transaction starts after it).
+        const connecting = connectRestorer(created);
+        connecting.catch(() => {}); // awaited below, or closed in the finally
+        try {
+          if (!(await restore(out, opts.backup, format, created, signal))) return;
+          await inspect(out, await abortable(connecting, signal), opts, signal, manifest);
+        } finally {
+          // Closes while the scratch database is dropped: the drop ends it anyway (WITH FORCE).
+          void connecting.then((client) => client.end()).catch(() => {});
+        }
       } finally {
         // A scratch database created meanwhile is dropped below, however this ended.
         const [, , , made] = await settled;
