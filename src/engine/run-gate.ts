@@ -154,10 +154,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       },
       children,
       signal: stopping.signal,
-      blocked:
-        drill && !drill.restoredUrl && !drill.restoredDataDir
-          ? 'drill: no restored database or folder to boot the app on'
-          : undefined,
+      // Only on what the drill restored: an empty placeholder the app uses blocks the start.
+      drill: Boolean(drill),
     });
     secretValues = [...targets.secretValues, ...secretValues];
     o.onSecrets?.(secretValues);

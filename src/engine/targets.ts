@@ -23,12 +23,50 @@ export interface StageTargets {
 interface StartOptions {
   root: string;
   env: NodeJS.ProcessEnv;
-  /** `{runDir}`, `{scratchDir}`, `{restoredDatabaseUrl}` in embedded environments. */
+  /** `{runDir}`, `{scratchDir}`, `{restoredDatabaseUrl}`, `{restoredDataDir}` in embedded environments. */
   vars: Record<string, string>;
   children: ChildSet;
   signal: AbortSignal;
-  /** Set when the stage cannot start (a drill without a restored copy). */
+  /** Set when the stage cannot start. */
   blocked?: string;
+  /**
+   * A drill ran: the apps boot only on what it restored, so an empty `{restoredDatabaseUrl}` or
+   * `{restoredDataDir}` they use blocks the start (see `drillBlocked`).
+   */
+  drill?: boolean;
+}
+
+const RESTORED = ['restoredDatabaseUrl', 'restoredDataDir'] as const;
+const RESTORED_WHAT = { restoredDatabaseUrl: 'a database', restoredDataDir: 'a folder' } as const;
+
+/**
+ * Why a drill's app must not start: nothing was restored, or the app's embedded command or env
+ * uses a restored placeholder that is empty (a folder restored but the env wants
+ * `{restoredDatabaseUrl}`: the app would get DATABASE_URL='' and might fall back to live data).
+ * Each use is named by its runbook field. Undefined when the apps may start.
+ */
+export function drillBlocked(gate: ResolvedGate, vars: Record<string, string>): string | undefined {
+  const restored = RESTORED.find((n) => vars[n]);
+  if (!restored) return 'drill: no restored database or folder to boot the app on';
+  const starting: [string, Target][] = [];
+  if (!gate.baseURL) starting.push([gate.targetName, gate.target]);
+  const b = gate.baseline;
+  if (b && !b.baseURL && !b.missing) starting.push([b.targetName, b.target]);
+  const problems: string[] = [];
+  for (const [name, target] of starting) {
+    if (!target.embedded) continue;
+    const fields: [string, string][] = [
+      ...target.embedded.command.map((v, i): [string, string] => [`command[${i}]`, v]),
+      ...Object.entries(target.embedded.env).map(([k, v]): [string, string] => [`env.${k}`, v]),
+    ];
+    for (const [field, value] of fields)
+      for (const placeholder of RESTORED)
+        if (!vars[placeholder] && value.includes(`{${placeholder}}`))
+          problems.push(
+            `targets.${name}.embedded.${field} uses {${placeholder}}, but the drill restored ${RESTORED_WHAT[restored]} ({${restored}}), which is all the app can boot on: use {${restored}} there, or point the drill at a backup of ${RESTORED_WHAT[placeholder]}`,
+          );
+  }
+  return problems.length ? `drill: ${problems.join('; ')}` : undefined;
 }
 
 const embeddedEnvOf = (t: Target, vars: Record<string, string>) =>
@@ -40,6 +78,7 @@ const embeddedEnvOf = (t: Target, vars: Record<string, string>) =>
  * when absent from the environment, so the demo runs on a fresh machine.
  */
 export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Promise<StageTargets> {
+  const blocked = o.blocked ?? (o.drill ? drillBlocked(gate, o.vars) : undefined);
   const b = gate.baseline;
   const embeddedEnv = !gate.baseURL ? embeddedEnvOf(gate.target, o.vars) : {};
   const localBaseline = b && !b.baseURL && !b.missing;
@@ -74,7 +113,7 @@ export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Pr
       throw new Error(`${name} failed to start: ${(error as Error).message}`);
     }
   };
-  const startBaseline = !o.blocked && localBaseline && b.target.embedded;
+  const startBaseline = !blocked && localBaseline && b.target.embedded;
   if (localBaseline && !b.target.embedded) {
     return {
       baseURL: gate.baseURL ?? '',
@@ -84,7 +123,7 @@ export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Pr
     };
   }
   const [canary, baseline] = await Promise.allSettled([
-    !o.blocked && !gate.baseURL && gate.target.embedded
+    !blocked && !gate.baseURL && gate.target.embedded
       ? start('embedded target', gate.target, { ...embeddedEnv, ...secretEnv })
       : Promise.resolve(undefined),
     startBaseline
@@ -100,7 +139,7 @@ export async function startStageTargets(gate: ResolvedGate, o: StartOptions): Pr
     targetEnv: started?.env ?? secretEnv,
     baselineURL: baseline.status === 'fulfilled' ? (baseline.value?.baseURL ?? b?.baseURL) : undefined,
     baselineMissing: b?.missing,
-    startError: o.blocked ?? (failures.length ? failures.join('; ') : undefined),
+    startError: blocked ?? (failures.length ? failures.join('; ') : undefined),
     secretValues,
   };
 }
