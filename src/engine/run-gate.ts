@@ -192,6 +192,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
         ROLLGATE_RUN_ID: runId,
       },
     };
+    // Built-ins first: nothing a golden path does (signing out, changing data) can blame the release.
+    const builtins = await builtinStep(context, startError ?? stopping.reason).run(run);
     const notStarted = startError || stopping.reason;
     const outcomes: RunnerOutcome[] = notStarted
       ? [
@@ -201,7 +203,6 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       : await steps.runSuites(steps.suiteSteps(run), run, (runners, parallel) =>
           o.onEvent?.({ type: 'running', runners, parallel }),
         );
-    const builtins = await builtinStep(context, startError ?? stopping.reason).run(run);
     let checks = [
       ...(signIn.check ? [signIn.check] : []),
       ...builtins,
