@@ -130,5 +130,15 @@ describe('overrides are held to the runbook rules, and judged', () => {
     });
     expect(out[0]!.message).toContain('no check of this stage measured lcp');
     expect(unmeasuredBudgets(undefined, [])).toEqual([]);
+    // Measured under its own terms (a health endpoint's latencyMs), the flag judged nothing.
+    const own = harnessCheck('probes/health-live', 'health', {
+      suite: 'builtin',
+      measurements: [
+        { name: 'latency', actual: 500, operator: '<=', expected: 1000, samples: 1, passed: true },
+      ],
+    });
+    const [judged] = unmeasuredBudgets({ budgets: [parseBudgetFlag('latency<=100ms')] }, [own]);
+    expect(judged).toMatchObject({ id: 'run/budget-latency', status: 'errored' });
+    expect(judged!.message).toContain('measured by probes/health-live against its own declaration (<= 1000)');
   });
 });

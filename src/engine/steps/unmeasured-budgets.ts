@@ -12,16 +12,23 @@ export function unmeasuredBudgets(
   checks: readonly CheckResult[],
 ): CheckResult[] {
   return (overrides?.budgets ?? []).flatMap((b) => {
-    const measured = checks.some((c) =>
-      c.measurements.some((m) => m.name === b.name || m.name.startsWith(`${b.name} `)),
+    const named = checks.flatMap((c) =>
+      c.measurements
+        .filter((m) => m.name === b.name || m.name.startsWith(`${b.name} `))
+        .map((m) => ({ check: c.id, m })),
     );
-    if (measured) return [];
+    // Judged by the flag only where a measurement was held to the flag's own terms.
+    if (named.some(({ m }) => m.operator === b.operator && m.expected === b.value)) return [];
+    const terms = `${b.operator} ${b.value}${b.unit ? ` ${b.unit}` : ''}`;
+    const message = named.length
+      ? `--budget ${b.name} ${terms}: ${b.name} was measured by ${[...new Set(named.map((n) => n.check))].join(', ')} against its own declaration (${named[0]!.m.operator} ${named[0]!.m.expected}), not by this budget: change that declaration instead`
+      : `--budget ${b.name} ${terms}: no check of this stage measured ${b.name}, so the budget judged nothing (measurements named ${b.name} come from ${hint(b.name)})`;
     return [
-      harnessCheck(`run/budget-${b.name}`, `--budget ${b.name} is measured by a check of this stage`, {
+      harnessCheck(`run/budget-${b.name}`, `--budget ${b.name} is judged by a check of this stage`, {
         suite: 'run',
         status: 'errored',
         code: 'ROLLGATE_BUDGET_UNMEASURED',
-        message: `--budget ${b.name} ${b.operator} ${b.value}${b.unit ? ` ${b.unit}` : ''}: no check of this stage measured ${b.name}, so the budget judged nothing (measurements named ${b.name} come from ${hint(b.name)})`,
+        message,
       }),
     ];
   });
