@@ -1,11 +1,10 @@
 import type { Auth } from './declarations.ts';
-
-const TEMPLATE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
+import { templateNames } from './template.ts';
 
 /** The environment variables a target's login reads: its account and every `${NAME}` template. */
 export function authEnvNames(auth: Auth | undefined): string[] {
   if (!auth) return [];
-  const templates = (values: string[]) => values.flatMap((v) => [...v.matchAll(TEMPLATE)].map((m) => m[1]!));
+  const templates = (values: string[]) => values.flatMap(templateNames);
   switch (auth.type) {
     case 'form':
       return [auth.usernameEnv, auth.passwordEnv, ...templates(Object.values(auth.fields))];

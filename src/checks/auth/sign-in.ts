@@ -1,5 +1,6 @@
 import { createMasker } from '../../config/mask.ts';
 import type { Auth } from '../../model/declarations.ts';
+import { fillTemplate } from '../../model/template.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import { FormSession, type Hop, type HtmlForm, parseForms } from '../probes/form-session.ts';
 import type { HttpResult } from '../probes/http.ts';
@@ -34,15 +35,9 @@ export interface SignedIn {
   durationMs: number;
 }
 
-const TEMPLATE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
-
 /** Fills `${NAME}` from env; every value read is a secret. A missing variable names it, and the step. */
 function fill(template: string, env: NodeJS.ProcessEnv, secrets: string[], step: string): string {
-  return template.replace(TEMPLATE, (_m, name: string) => {
-    const value = need(env, name, step);
-    secrets.push(value);
-    return value;
-  });
+  return fillTemplate(template, env, (name) => need(env, name, step), secrets);
 }
 
 function need(env: NodeJS.ProcessEnv, name: string, step: string): string {

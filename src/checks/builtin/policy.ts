@@ -1,4 +1,5 @@
 import type { SecurityPolicy } from '../../model/declarations.ts';
+import { fillTemplate } from '../../model/template.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import type { TargetDeclaration } from '../authoring/target-context.ts';
 import type { LoginSpec } from '../probes/form-session.ts';
@@ -38,11 +39,17 @@ export function formLogin(
     password: env[auth.passwordEnv]!,
     usernameField: auth.usernameField,
     passwordField: auth.passwordField,
-    // The declared extras, `${NAME}` read from the environment as the sign-in reads them.
+    // The declared extras, `${NAME}` read from the environment as the sign-in reads them; an
+    // unset variable is an error naming the field, never an empty value posted silently.
     fields: Object.fromEntries(
       Object.entries(auth.fields).map(([k, v]) => [
         k,
-        v.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_m, n: string) => env[n] ?? ''),
+        fillTemplate(v, env, (n) => {
+          throw new ObservationError(
+            `${n} is not set: this check logs in through the form at ${auth.path}, whose auth.fields.${k} reads \${${n}}`,
+            'ROLLGATE_MISSING_ENV',
+          );
+        }),
       ]),
     ),
     ...(csrfField ? { csrfField } : {}),

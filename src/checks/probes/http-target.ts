@@ -3,6 +3,7 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { createMasker } from '../../config/mask.ts';
+import { fillTemplate } from '../../model/template.ts';
 import { sessionHeaders, type TargetSession } from '../auth/session.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import { explain, type HttpResult, type ProbeOptions, probe } from './http.ts';
@@ -28,8 +29,6 @@ export interface TargetClient {
   mask(text: string): string;
 }
 
-const TEMPLATE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
-
 /**
  * Resolves `${NAME}` templates in header values from `env`. A missing or empty variable is an
  * ObservationError naming the header and the variable, never the value.
@@ -41,17 +40,17 @@ export function resolveHeaders(
   const headers: Record<string, string> = {};
   const secrets: string[] = [];
   for (const [name, template] of Object.entries(spec)) {
-    headers[name] = template.replace(TEMPLATE, (_m, variable: string) => {
-      const value = env[variable];
-      if (!value) {
+    headers[name] = fillTemplate(
+      template,
+      env,
+      (variable) => {
         throw new ObservationError(
           `target header ${name} needs the environment variable ${variable}, which is not set`,
           'ROLLGATE_MISSING_ENV',
         );
-      }
-      secrets.push(value);
-      return value;
-    });
+      },
+      secrets,
+    );
     try {
       validateHeaderName(name);
       validateHeaderValue(name, headers[name]);

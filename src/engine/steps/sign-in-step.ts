@@ -3,6 +3,7 @@ import { SignInError, signIn, writeSessionFiles } from '../../checks/auth/index.
 import { CheckFailure } from '../../checks/authoring/errors.ts';
 import { createTargetClient } from '../../checks/probes/http-target.ts';
 import { createMasker } from '../../config/mask.ts';
+import { authEnvNames } from '../../model/auth-env.ts';
 import type { CheckResult } from '../../model/check-result.ts';
 import type { Auth } from '../../model/declarations.ts';
 import { errorCodeInfo } from '../../model/error-codes.ts';
@@ -100,15 +101,8 @@ export const signInStep = (target: { baseURL: string; notRun?: string }): Step<S
 
 /** The values the declaration reads from the environment: the password, body and field templates. */
 function declaredSecrets(auth: Auth, env: NodeJS.ProcessEnv): string[] {
-  const templates =
-    auth.type === 'form'
-      ? Object.values(auth.fields)
-      : auth.type === 'json'
-        ? Object.values(auth.body)
-        : [auth.value];
-  const names = [
-    ...(auth.type === 'form' ? [auth.passwordEnv] : []),
-    ...templates.flatMap((t) => [...t.matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)].map((m) => m[1]!)),
-  ];
+  const names = authEnvNames(auth);
+  // The username is no secret (a template reading its variable still is, as the sign-in reads it).
+  if (auth.type === 'form') names.shift();
   return names.flatMap((n) => (env[n] ? [env[n]] : []));
 }
