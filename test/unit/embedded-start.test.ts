@@ -33,7 +33,7 @@ describe('apps rollgate starts', () => {
   test('a line that never matches fails naming the pattern and showing the last output lines', async () => {
     const error = await start({
       command: app('Server ready at {url}'),
-      startTimeoutMs: 1500,
+      startTimeoutMs: 400,
     }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('for a line matching /listening on (http://\\S+)/');
