@@ -7,6 +7,11 @@ const TEMPLATE = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
  */
 export const MIN_SECRET_LENGTH = 6;
 
+/** The template values worth masking: those of MIN_SECRET_LENGTH characters or more. */
+export function templateSecrets(values: Iterable<string | undefined>): string[] {
+  return [...values].filter((v): v is string => (v?.length ?? 0) >= MIN_SECRET_LENGTH);
+}
+
 /** The variables a template reads, in order (repeats included). */
 export function templateNames(template: string): string[] {
   return [...template.matchAll(TEMPLATE)].map((m) => m[1]!);

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A small app with the logins rollgate signs in through, on 127.0.0.1:
  * - GET /login: a search form, then the login form posting to /session with a CSRF token tied to a
- *   pre-session cookie, a hidden `next`, an unchecked checkbox and a submit button;
+ *   pre-session cookie, a hidden `next`, an unchecked checkbox and a submit button (`?lang=en`:
+ *   a `lang` cookie too);
  * - POST /session: 403 on a CSRF mismatch, 401 with an alert on a wrong password, else a session
  *   cookie and two redirects (/welcome, then `next`);
  * - POST /api/auth/token: JSON `{ data: { accessToken } }`, 401 on a wrong password;
@@ -87,8 +88,13 @@ export async function startAuthApp(): Promise<AuthApp> {
     };
     if (req.method === 'GET' && url.pathname === '/login') {
       const seed = cookies(req).csrf_seed ?? randomBytes(8).toString('hex');
+      // `?lang=en`: a short cookie that is no secret (a language), set before the login.
+      const lang = url.searchParams.get('lang');
       return send(200, loginPage(csrfFor(seed)), {
-        'set-cookie': `csrf_seed=${seed}; Path=/; HttpOnly; SameSite=Strict`,
+        'set-cookie': [
+          `csrf_seed=${seed}; Path=/; HttpOnly; SameSite=Strict`,
+          ...(lang ? [`lang=${lang}; Path=/; SameSite=Lax`] : []),
+        ],
       });
     }
     if (req.method === 'POST' && url.pathname === '/session') {

@@ -12,6 +12,7 @@ import {
 import { readStorageState } from '../../src/checks/auth/session-files.ts';
 import { parseForms } from '../../src/checks/probes/form-session.ts';
 import { probe } from '../../src/checks/probes/http.ts';
+import { createMasker, maskDeep } from '../../src/config/mask.ts';
 import { signInStep } from '../../src/engine/steps/sign-in-step.ts';
 import type { StepContext } from '../../src/engine/steps/step.ts';
 import { type Auth, FormAuth, HeaderAuth, JsonAuth } from '../../src/model/declarations.ts';
@@ -84,6 +85,26 @@ describe('issue 11 item 1: signing in once per target', () => {
     expect(secrets).toEqual(expect.arrayContaining([PASSWORD, session.cookies[0]!.value]));
     // Without the session the page is closed: the check above can fail.
     expect((await account({})).status).toBe(302);
+  });
+
+  test('a short non-session cookie (lang=en) and a short template value are no secrets: the session id and the Cookie header are', async () => {
+    const { session, secrets } = await signIn(app.url, { ...form, path: '/login?lang=en' }, { env });
+    expect(session.cookies.map((c) => [c.name, c.httpOnly])).toEqual([
+      ['lang', false],
+      ['sid', true],
+    ]);
+    const sid = session.cookies[1]!.value;
+    expect(session.headers).toEqual({ Cookie: `lang=en; sid=${sid}` });
+    expect(secrets).toEqual(expect.arrayContaining([PASSWORD, sid, `lang=en; sid=${sid}`]));
+    expect(secrets).not.toContain('en');
+    expect(secrets).not.toContain('yes'); // ${REMEMBER}
+    // What the run masks with them: the session id and the password, not every "en" of a verdict.
+    const mask = createMasker(secrets);
+    const verdict = { evidence: `sid=${sid} (lang en, remember: yes)`, reasons: [`sent ${PASSWORD}`] };
+    expect(maskDeep(verdict, mask)).toEqual({
+      evidence: 'sid=*** (lang en, remember: yes)',
+      reasons: ['sent ***'],
+    });
   });
 
   test('json login reads the token at its dotted path and sends it as a bearer header', async () => {
@@ -195,6 +216,7 @@ describe('the sign-in step', () => {
     expect((await account(sessionHeaders(session))).status).toBe(200);
     expect(readStorageState(r.sessionFile!)?.cookies.map((c) => c.name)).toEqual(['sid']);
     expect(r.secrets).toEqual(expect.arrayContaining([PASSWORD, session.cookies[0]!.value]));
+    expect(r.secrets).not.toContain('yes'); // ${REMEMBER}: too short to mask
   });
 
   test('signedInClient(context) sends the run session on every request; without a session it refuses', async () => {

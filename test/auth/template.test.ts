@@ -3,8 +3,9 @@ import { ObservationError } from '../../src/checks/authoring/errors.ts';
 import type { TargetDeclaration } from '../../src/checks/authoring/target-context.ts';
 import { formLogin } from '../../src/checks/builtin/policy.ts';
 import { resolveHeaders } from '../../src/checks/probes/http-target.ts';
+import { secretLookingValues } from '../../src/config/mask.ts';
 import { FormAuth } from '../../src/model/declarations.ts';
-import { fillTemplate, templateNames } from '../../src/model/template.ts';
+import { fillTemplate, MIN_SECRET_LENGTH, templateNames, templateSecrets } from '../../src/model/template.ts';
 
 /** `${NAME}`: a template reading the environment. */
 const t = (name: string) => `\${${name}}`;
@@ -57,5 +58,12 @@ describe('one template filler: a missing variable is never filled silently', () 
       headers: { 'X-Key': 'k v1' },
       secrets: ['v1'],
     });
+  });
+
+  test('template values are secrets from the length secret-named variables are (secretLookingValues)', () => {
+    const short = 'x'.repeat(MIN_SECRET_LENGTH - 1);
+    const long = 'x'.repeat(MIN_SECRET_LENGTH);
+    expect(secretLookingValues({ A_TOKEN: short, B_TOKEN: long })).toEqual([long]);
+    expect(templateSecrets([short, long, undefined, ''])).toEqual([long]);
   });
 });

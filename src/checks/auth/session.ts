@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { MIN_SECRET_LENGTH } from '../../model/template.ts';
 
 /**
  * A signed-in session: what the engine's one login per run produced, shared with every check that
@@ -44,4 +45,21 @@ export function sessionHeaders(session: TargetSession | undefined): Record<strin
   if (!hasCookie && session.cookies.length > 0)
     headers.Cookie = session.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
   return headers;
+}
+
+/**
+ * Cookie values that look secret: HttpOnly ones (what a page's scripts may not read: a session)
+ * and any of 8 characters or more. `lang=en` or `consent=1` are left out: masking `en` or `1` would
+ * garble every output (the masker masks keys too: `{"evid***ce":…}`). An HttpOnly value shorter
+ * than a template value's minimum (MIN_SECRET_LENGTH) is left out for the same reason.
+ */
+export function secretCookieValues(cookies: TargetSession['cookies']): string[] {
+  return cookies
+    .filter((c) => c.value.length >= 8 || (c.httpOnly && c.value.length >= MIN_SECRET_LENGTH))
+    .map((c) => c.value);
+}
+
+/** What to mask of a session: every header it sends (the token, the whole Cookie header) and its secret-looking cookie values. */
+export function sessionSecrets(session: TargetSession): string[] {
+  return [...Object.values(sessionHeaders(session)), ...secretCookieValues(session.cookies)];
 }

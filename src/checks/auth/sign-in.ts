@@ -1,12 +1,12 @@
 import { createMasker } from '../../config/mask.ts';
 import type { Auth } from '../../model/declarations.ts';
-import { fillTemplate } from '../../model/template.ts';
+import { fillTemplate, templateSecrets } from '../../model/template.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import { FormSession, type Hop, type HtmlForm, parseForms } from '../probes/form-session.ts';
 import type { HttpResult } from '../probes/http.ts';
 import { probe } from '../probes/http.ts';
 import { type Requester, resolveHeaders } from '../probes/http-target.ts';
-import type { TargetSession } from './session.ts';
+import { sessionSecrets, type TargetSession } from './session.ts';
 
 /**
  * Signing in failed: the message names the step (`form login: POST /login`, `verify: GET /account`)
@@ -35,9 +35,15 @@ export interface SignedIn {
   durationMs: number;
 }
 
-/** Fills `${NAME}` from env; every value read is a secret. A missing variable names it, and the step. */
+/**
+ * Fills `${NAME}` from env; every value read of MIN_SECRET_LENGTH or more is a secret (a shorter
+ * one, `yes` or `en`, would garble every output). A missing variable names it, and the step.
+ */
 function fill(template: string, env: NodeJS.ProcessEnv, secrets: string[], step: string): string {
-  return fillTemplate(template, env, (name) => need(env, name, step), secrets);
+  const read: string[] = [];
+  const filled = fillTemplate(template, env, (name) => need(env, name, step), read);
+  secrets.push(...templateSecrets(read));
+  return filled;
 }
 
 function need(env: NodeJS.ProcessEnv, name: string, step: string): string {
@@ -162,9 +168,13 @@ export async function formLogin(run: LoginRun, auth: FormAuth): Promise<TargetSe
   );
   if (again) throw new SignInError(`${step}: ${where}, the login form again`);
   if (browser.jar.size === 0) throw new SignInError(`${step}: ${where} but set no cookie`);
-  const cookies = [...browser.jar.values()];
-  run.secrets.push(...cookies.map((c) => c.value), browser.cookieHeader());
-  return { type: 'form', headers: { Cookie: browser.cookieHeader() }, cookies };
+  const session: TargetSession = {
+    type: 'form',
+    headers: { Cookie: browser.cookieHeader() },
+    cookies: [...browser.jar.values()],
+  };
+  run.secrets.push(...sessionSecrets(session));
+  return session;
 }
 
 /** JSON login: POST the body, read the token at `tokenPath`, send it as `<header>: <scheme> <token>`. */
@@ -211,7 +221,7 @@ export function headerLogin(run: LoginRun, auth: HeaderAuth): TargetSession {
       missing ? `${step}: env ${missing} is not set` : `${step}: ${(error as Error).message}`,
     );
   }
-  run.secrets.push(...resolved.secrets, ...Object.values(resolved.headers));
+  run.secrets.push(...templateSecrets(resolved.secrets), ...Object.values(resolved.headers));
   return { type: 'header', headers: resolved.headers, cookies: [] };
 }
 

@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { createMasker } from '../../config/mask.ts';
 import { fillTemplate } from '../../model/template.ts';
-import { sessionHeaders, type TargetSession } from '../auth/session.ts';
+import { sessionHeaders, sessionSecrets, type TargetSession } from '../auth/session.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import { explain, type HttpResult, type ProbeOptions, probe } from './http.ts';
 
@@ -88,11 +88,7 @@ export function createTargetClient(
   const resolved = resolveHeaders(spec.headers, env);
   const signed = session ? sessionHeaders(session) : {};
   const headers = { ...resolved.headers, ...signed };
-  const secrets = [
-    ...resolved.secrets,
-    ...Object.values(signed),
-    ...(session?.cookies.map((c) => c.value) ?? []),
-  ];
+  const secrets = [...resolved.secrets, ...(session ? sessionSecrets(session) : [])];
   const mask = createMasker(secrets);
   const ca = spec.caFile ? [...rootCertificates, readCa(spec.caFile)] : undefined;
   const request: Requester = async (url, options = {}) => {

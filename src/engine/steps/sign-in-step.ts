@@ -7,6 +7,7 @@ import { authEnvNames } from '../../model/auth-env.ts';
 import type { CheckResult } from '../../model/check-result.ts';
 import type { Auth } from '../../model/declarations.ts';
 import { errorCodeInfo } from '../../model/error-codes.ts';
+import { templateSecrets } from '../../model/template.ts';
 import { harnessCheck } from '../harness-check.ts';
 import { SIGN_IN_CHECK, signInTitle } from '../sign-in-check.ts';
 import type { Step } from './step.ts';
@@ -102,7 +103,9 @@ export const signInStep = (target: { baseURL: string; notRun?: string }): Step<S
 /** The values the declaration reads from the environment: the password, body and field templates. */
 function declaredSecrets(auth: Auth, env: NodeJS.ProcessEnv): string[] {
   const names = authEnvNames(auth);
-  // The username is no secret (a template reading its variable still is, as the sign-in reads it).
-  if (auth.type === 'form') names.shift();
-  return names.flatMap((n) => (env[n] ? [env[n]] : []));
+  // A form's account comes first: the password is a secret whatever its length, the username none.
+  // Template values are secrets as the sign-in reads them: MIN_SECRET_LENGTH characters or more.
+  const password = auth.type === 'form' ? [env[auth.passwordEnv] ?? ''] : [];
+  const templated = templateSecrets((auth.type === 'form' ? names.slice(2) : names).map((n) => env[n]));
+  return [...password, ...templated].filter((v) => v !== '');
 }
