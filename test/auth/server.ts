@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
  * - POST /api/auth/token: JSON `{ data: { accessToken } }`, 401 on a wrong password;
  * - GET /account: 200 "Signed in as demo" with the session cookie, the bearer token or the API key,
  *   else a redirect to /login.
- * Fault routes: /login200 (refuses with 200 and the form again), /noform (no password form), /api/auth/empty (no token), /api/auth/echo (a 401
+ * Fault routes: /login200 (refuses with 200 and the form again), /quiet (refuses with 200, no
+ * form and no cookie, after a pre-login cookie), /noform (no password form), /api/auth/empty (no token), /api/auth/echo (a 401
  * quoting the password), /echo-auth (a 403 quoting the Authorization header), /loop.
  */
 export const USER = 'demo';
@@ -123,6 +124,13 @@ export async function startAuthApp(): Promise<AuthApp> {
         '<form method="post"><input name="username"><input type="password" name="password"></form>';
       const alert = req.method === 'POST' ? '<div class="flash error">Wrong credentials</div>' : '';
       return send(200, page('Sign in', alert + form), { 'set-cookie': 'visit=1; Path=/' });
+    }
+    // An app that refuses a login silently: 200, no form again, no cookie; its page set one before.
+    if (url.pathname === '/quiet') {
+      if (req.method === 'POST') return send(200, page('Thanks', '<p>Request received</p>'));
+      return send(200, loginPage('x').replace('action="/session"', 'action="/quiet"'), {
+        'set-cookie': 'csrf_seed=0123456789abcdef; Path=/; HttpOnly',
+      });
     }
     if (url.pathname === '/noform') return send(200, page('Nothing here', '<form><input name="q"></form>'));
     if (url.pathname === '/loop') return send(302, '', { location: '/loop' });

@@ -136,6 +136,10 @@ describe('issue 11 item 1: signing in once per target', () => {
     expect((await refusal({ ...form, path: '/login200' })).message).toBe(
       'form login: POST /login200 answered 200 (body: "Wrong credentials"), the login form again',
     );
+    // No verify declared: only the cookie the POST sets can prove the login (the page's csrf_seed cannot).
+    expect((await refusal({ ...form, path: '/quiet', verify: undefined })).message).toBe(
+      'form login: POST /quiet answered 200 (body: "Thanks Request received") but set no session cookie',
+    );
     expect((await refusal({ ...form, path: '/noform' })).message).toBe(
       'form login: GET /noform has no form with a password field',
     );

@@ -157,6 +157,7 @@ export async function formLogin(run: LoginRun, auth: FormAuth): Promise<TargetSe
   fields[auth.passwordField] = password;
   for (const [k, v] of extras) fields[k] = v;
   const action = new URL(form.action || landed, landed).href;
+  const before = browser.received.length;
   const posted = await browser.follow(action, { method: 'POST', form: fields });
   const final = posted.response;
   const where = chain(posted.hops, final, run.mask);
@@ -167,7 +168,11 @@ export async function formLogin(run: LoginRun, auth: FormAuth): Promise<TargetSe
     (f) => isLogin(f) && new URL(f.action || finalUrl, finalUrl).href === action,
   );
   if (again) throw new SignInError(`${step}: ${where}, the login form again`);
-  if (browser.jar.size === 0) throw new SignInError(`${step}: ${where} but set no cookie`);
+  // The session is a cookie the login set (or renewed): one from the login page's GET (a CSRF
+  // seed) proves nothing, and a login refused without a word would pass with it.
+  const setByLogin = new Set(browser.received.slice(before));
+  if (![...browser.jar.keys()].some((name) => setByLogin.has(name)))
+    throw new SignInError(`${step}: ${where} but set no session cookie`);
   const session: TargetSession = {
     type: 'form',
     headers: { Cookie: browser.cookieHeader() },

@@ -179,6 +179,8 @@ export class FormSession {
   readonly cookies = new Map<string, string>();
   /** The same cookies with their attributes. */
   readonly jar = new Map<string, StoredCookie>();
+  /** Names of the cookies set so far, one per Set-Cookie received (deletions left out), in order. */
+  readonly received: string[] = [];
 
   constructor(
     readonly baseURL: string,
@@ -210,6 +212,7 @@ export class FormSession {
       } else {
         this.cookies.set(c.name, c.value);
         this.jar.set(c.name, storedCookie(c, url));
+        this.received.push(c.name);
       }
     }
     return res;
