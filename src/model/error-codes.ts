@@ -116,7 +116,7 @@ const OBSERVATION = {
     'point tokenPage and field at the form that carries the token',
   ],
   ROLLGATE_NOT_SIGNED_IN: [
-    'a built-in check or a golden path that starts signed in needs the session, and the run has none',
+    'a built-in check, a suite (signedInClient) or a golden path that starts signed in needs the session, and the run has none (or its session file cannot be read)',
     "if auth/sign-in failed, fix what it names; else declare the target's auth (a form, JSON or header login) so the gate signs in, or drop signedIn",
   ],
   ROLLGATE_LOGIN_FAILED: [

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,6 +10,7 @@ import {
   signIn,
 } from '../../src/checks/auth/index.ts';
 import { readStorageState } from '../../src/checks/auth/session-files.ts';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
 import { parseForms } from '../../src/checks/probes/form-session.ts';
 import { probe } from '../../src/checks/probes/http.ts';
 import { createMasker, maskDeep } from '../../src/config/mask.ts';
@@ -229,7 +230,34 @@ describe('the sign-in step', () => {
     const page = await client.request(`${app.url}/account`);
     expect(page.status).toBe(200);
     expect(client.mask(JSON.stringify(readSession(r.sessionFile!)))).not.toContain('tok_');
-    expect(() => signedInClient({ target: {} as never }, env)).toThrow(/declares no auth/);
+    const refused = (sessionFile?: string, target: object = { auth: json }) => {
+      try {
+        signedInClient({ target: target as never, sessionFile }, env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ObservationError);
+        return error as ObservationError;
+      }
+      throw new Error('signedInClient did not refuse');
+    };
+    expect(refused(undefined, {})).toMatchObject({ code: 'ROLLGATE_NOT_SIGNED_IN' });
+    expect(refused(undefined, {}).message).toMatch(/declares no auth/);
+    expect(refused(undefined)).toMatchObject({ code: 'ROLLGATE_NOT_SIGNED_IN' });
+    // A missing or corrupt session file: errored (ObservationError), not a raw ENOENT or ZodError.
+    const missing = path.join(scratch, 'gone', 'session.json');
+    expect(refused(missing)).toMatchObject({
+      code: 'ROLLGATE_NOT_SIGNED_IN',
+      message: `signedInClient asks for the signed-in session, and the session file ${missing} cannot be read: it does not exist (the run removes it when it ends)`,
+    });
+    const corrupt = path.join(scratch, 'corrupt.json');
+    writeFileSync(corrupt, JSON.stringify({ type: 'form', headers: { Cookie: 1 }, cookies: [] }));
+    expect(refused(corrupt).message).toBe(
+      `signedInClient asks for the signed-in session, and the session file ${corrupt} cannot be read: it is not a session (headers.Cookie: Invalid input: expected string, received number)`,
+    );
+    writeFileSync(corrupt, '{"type":');
+    expect(refused(corrupt)).toMatchObject({
+      code: 'ROLLGATE_NOT_SIGNED_IN',
+      message: expect.stringMatching(/it is not JSON$/),
+    });
   });
 
   test('a wrong password errors auth/sign-in with the failed step, masked, and writes no session', async () => {

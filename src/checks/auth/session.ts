@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MIN_SECRET_LENGTH } from '../../model/template.ts';
+import { ObservationError } from '../authoring/errors.ts';
 
 /**
  * A signed-in session: what the engine's one login per run produced, shared with every check that
@@ -31,6 +32,34 @@ export type TargetSession = z.infer<typeof TargetSession>;
 /** Reads the session file the engine wrote for this run. */
 export function readSession(file: string): TargetSession {
   return TargetSession.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** Why a session file could not be read, in a line: missing, not JSON, or the field that is wrong. */
+function unreadable(error: unknown): string {
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0]!;
+    return `it is not a session (${issue.path.join('.') || 'the file'}: ${issue.message})`;
+  }
+  if (error instanceof SyntaxError) return 'it is not JSON';
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'it does not exist (the run removes it when it ends)';
+  return code ?? (error as Error).message.split('\n')[0]!;
+}
+
+/**
+ * The run's session, for `what` asks for it (a built-in, `signedInClient`): a missing or corrupt
+ * file is an ObservationError (errored, ROLLGATE_NOT_SIGNED_IN) naming the file and what is wrong,
+ * never a raw ENOENT or ZodError (which would fail the check, blaming the release).
+ */
+export function readRunSession(file: string, what = 'this check'): TargetSession {
+  try {
+    return readSession(file);
+  } catch (error) {
+    throw new ObservationError(
+      `${what} asks for the signed-in session, and the session file ${file} cannot be read: ${unreadable(error)}`,
+      'ROLLGATE_NOT_SIGNED_IN',
+    );
+  }
 }
 
 /**

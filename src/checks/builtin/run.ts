@@ -1,5 +1,4 @@
-import { sessionHeaders } from '../auth/index.ts';
-import { readSession } from '../auth/session.ts';
+import { readRunSession, sessionHeaders } from '../auth/session.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import type { TargetDeclaration } from '../authoring/target-context.ts';
 import type { Assessment } from '../probes/assessment.ts';
@@ -15,7 +14,7 @@ export interface BuiltinRun {
   env: NodeJS.ProcessEnv;
   /** The project root: config files are found from here, relative database files too. */
   root: string;
-  /** The signed-in session file ({@link readSession}), when the target declares auth and the login worked. */
+  /** The signed-in session file ({@link readRunSession}), when the target declares auth and the login worked. */
   sessionFile?: string;
   /** Per request; the engine bounds each check as a whole too. */
   requestTimeoutMs?: number;
@@ -55,16 +54,7 @@ export function targetRequester(
       'ROLLGATE_NOT_SIGNED_IN',
     );
   }
-  let session: ReturnType<typeof readSession>;
-  try {
-    session = readSession(run.sessionFile);
-  } catch (error) {
-    throw new ObservationError(
-      `${what} asks for the signed-in session, and the session file cannot be read: ${(error as Error).message.split('\n')[0]}`,
-      'ROLLGATE_NOT_SIGNED_IN',
-    );
-  }
-  const headers = sessionHeaders(session);
+  const headers = sessionHeaders(readRunSession(run.sessionFile, what));
   return (url, options = {}) =>
     client.request(url, { ...options, headers: { ...headers, ...options.headers } });
 }
