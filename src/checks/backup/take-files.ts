@@ -14,7 +14,8 @@ function tool(): string {
  * A directory (or one file) into a gzip'd tar, read-only on the source: files are only read,
  * symbolic links archived as links. A file whose size or modification time changed while the
  * archive was written is refused (a writer was busy: the archive would mix two moments); take the
- * backup again when it is quiet. The file list and digests are read back from the archive as
+ * backup again when it is quiet. A source with no file to archive (empty, or all excluded) is
+ * refused too. The file list and digests are read back from the archive as
  * written, so the manifest describes exactly what it holds.
  */
 export async function takeFiles(
@@ -38,6 +39,11 @@ export async function takeFiles(
     );
   }
   const files = await archiveEntries(tmpPath);
+  // An archive of folders alone would verify and restore as an empty folder: nothing was backed up.
+  if (!files.some((f) => f.type === 'file'))
+    throw new ObservationError(
+      `nothing to back up in ${source}: no file in it${packed.excluded ? ` (${packed.excluded} path(s) excluded by exclude)` : ''}`,
+    );
   const shown = relative(root, source) || '.';
   return {
     consistentAt,

@@ -41,10 +41,10 @@ function judgeList(
 /**
  * Verifies a directory backup (gzip'd tar): the archive's checksum and size against its manifest,
  * then every entry read from the archive against the manifest's file list (each file's size and
- * sha256, directories, link targets; nothing missing, nothing extra). With `keepScratch` (the
- * drill), the archive is also extracted into a temporary folder, links never followed out of it,
- * and the extracted tree is compared with the list once more: what the app boots on is what was
- * backed up. The backup is only read.
+ * sha256, directories, link targets; nothing missing, nothing extra; at least one file). With
+ * `keepScratch` (the drill), the archive is also extracted into a temporary folder, links never
+ * followed out of it, and the extracted tree is compared with the list once more: what the app
+ * boots on is what was backed up. The backup is only read.
  */
 export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResult> {
   const out = new OutcomeBuilder();
@@ -77,6 +77,13 @@ export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResu
         entries.length,
         `the archive holds ${entries.length} entries, manifest lists ${manifest.files.length}`,
       );
+      // A folder backup with no file in it restores nothing (a drill would boot on an empty folder).
+      const listed = manifest.files.filter((f) => f.type === 'file').length;
+      out.measure(
+        { name: 'manifest-files', operator: '>=', expected: 1 },
+        listed,
+        'the manifest lists no file: the backup holds nothing to restore (only folders or links)',
+      );
       judgeList(out, 'archive-differences', manifest.files, entries, 'archive differs from the manifest');
       if (!opts.keepScratch && !opts.onScratch) return;
       if (out.failed) return;
@@ -90,11 +97,12 @@ export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResu
         out.fail(`extraction refused entries: ${problems.slice(0, 3).join('; ')}`);
         return;
       }
+      const restored = await treeEntries(dir);
       judgeList(
         out,
         'restored-differences',
         manifest.files,
-        await treeEntries(dir),
+        restored,
         'restored folder differs from the manifest',
       );
       if (opts.keepScratch) scratch = made;
