@@ -147,6 +147,10 @@ describe('issue 11 item 1: signing in once per target', () => {
     expect((await refusal({ ...json, path: '/api/auth/empty' })).message).toBe(
       'json login: POST /api/auth/empty answered 200 but data.accessToken is absent (keys: error)',
     );
+    // Own properties only: `constructor` of the answer's object is no token (it was "a function, not a token").
+    expect((await refusal({ ...json, tokenPath: 'data.constructor' })).message).toBe(
+      'json login: POST /api/auth/token answered 200 but data.constructor is absent (keys: accessToken, expiresIn)',
+    );
     expect((await refusal(header, { ...env, API_KEY: 'wrong-key' })).message).toBe(
       'verify: GET /account answered 302 to /login',
     );

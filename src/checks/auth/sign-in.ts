@@ -6,6 +6,7 @@ import { FormSession, type Hop, type HtmlForm, parseForms } from '../probes/form
 import type { HttpResult } from '../probes/http.ts';
 import { probe } from '../probes/http.ts';
 import { type Requester, resolveHeaders } from '../probes/http-target.ts';
+import { readPath } from '../probes/json-path.ts';
 import { sessionSecrets, type TargetSession } from './session.ts';
 
 /**
@@ -103,17 +104,6 @@ function chain(hops: Hop[], last: HttpResult, mask: (t: string) => string): stri
     .join(', then ');
 }
 
-/** The value at a dotted path, and the keys of the deepest object reached (for "absent (keys: …)"). */
-function at(value: unknown, dotted: string): { found?: unknown; keys: string[] } {
-  let current = value;
-  for (const part of dotted.split('.')) {
-    if (current === null || typeof current !== 'object' || !(part in current))
-      return { keys: current && typeof current === 'object' ? Object.keys(current) : [] };
-    current = (current as Record<string, unknown>)[part];
-  }
-  return { found: current, keys: [] };
-}
-
 /** What each login reads and adds to: the target, the environment, the secrets found so far. */
 interface LoginRun {
   base: string;
@@ -202,7 +192,7 @@ export async function jsonLogin(run: LoginRun, auth: JsonAuth): Promise<TargetSe
   } catch {
     throw new SignInError(`${step}: ${said}, which is not JSON`);
   }
-  const { found, keys } = at(parsed, auth.tokenPath);
+  const { value: found, keys } = readPath(parsed, auth.tokenPath);
   const answered = `${step}: POST ${auth.path} answered ${res.status} but ${auth.tokenPath}`;
   if (found === undefined || found === null || found === '')
     throw new SignInError(`${answered} is absent (keys: ${keys.join(', ') || 'none'})`);

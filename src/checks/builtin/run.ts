@@ -59,16 +59,8 @@ export function targetRequester(
     client.request(url, { ...options, headers: { ...headers, ...options.headers } });
 }
 
-/** The value at a dotted path (`checks.database.status`, `items.0.id`) of a parsed JSON body, or undefined. */
-export function atPath(value: unknown, dotted: string): unknown {
-  let v = value;
-  for (const key of dotted.split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
-    if (!Object.hasOwn(v, key)) return undefined;
-    v = (v as Record<string, unknown>)[key];
-  }
-  return v;
-}
+/** The value at a dotted path of a parsed JSON body, own properties only: the one reader, shared with the sign-in. */
+export { atPath } from '../probes/json-path.ts';
 
 /** A JSON value as a rule shows it: strings and numbers as they are, anything else as JSON. */
 export function shown(v: unknown): string | number {
