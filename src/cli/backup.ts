@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { BackupFormat } from '../checks/backup/manifest.ts';
-import { takeBackup } from '../checks/backup/take-backup.ts';
+import { backupDirInside, takeBackup } from '../checks/backup/take-backup.ts';
 import { parseDatabaseUrl } from '../checks/probes/database.ts';
 import { RollgateError } from '../config/errors.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
@@ -146,6 +146,19 @@ export async function backupCommand(cli: Cli): Promise<number> {
   const root = process.cwd();
   const sources = planSources(name, target.backups!.data, process.env, root);
   const dir = path.resolve(root, cli.values.out || process.env.ROLLGATE_BACKUP_DIR || target.backups!.dir);
+  const dirFrom = cli.values.out
+    ? '--out'
+    : process.env.ROLLGATE_BACKUP_DIR
+      ? 'ROLLGATE_BACKUP_DIR'
+      : `targets.${name}.backups.dir`;
+  // Backups written into the folder they back up: the partial archive lands in the user's data,
+  // and each backup would hold the earlier ones.
+  for (const s of sources)
+    if (s.files && backupDirInside(dir, s.files.path))
+      throw new RollgateError(
+        'ROLLGATE_BACKUP_SOURCE',
+        `${dirFrom} (${show(dir)}) is inside ${s.field}.path (${show(s.files.path)}): backups would be written into the folder they back up, and each would hold the earlier ones; put ${dirFrom} outside it`,
+      );
   return backupSources({ targetName: name, sources, dir });
 }
 

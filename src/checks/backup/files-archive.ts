@@ -11,7 +11,8 @@ import type { FileEntry } from './manifest.ts';
  * Directory backups as gzip'd tar archives (`tar` from npm): packing a tree with its `exclude`
  * globs, listing an archive's entries with each file's sha256, listing a restored tree the same
  * way, and comparing either listing with a manifest's. Symbolic links are archived as links
- * (their target recorded), never followed, so nothing outside the tree gets in.
+ * (their target recorded), never followed, so no file outside the tree gets into the archive;
+ * a link that leads out of it fails verification (files-links.ts).
  */
 
 /** Hard links are stored as full files: every file in the archive carries its own content. */

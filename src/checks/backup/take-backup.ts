@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { BackupRecord } from '../../model/backup-record.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import { parseDatabaseUrl } from '../probes/database.ts';
@@ -68,6 +68,27 @@ const DEFAULT_FORMAT = { sqlite: 'sqlite', postgres: 'pg-custom', mysql: 'mariad
 /** `20260122T101500123Z`: sorts by time, no characters that need quoting in a shell. */
 export function backupStamp(at: Date): string {
   return at.toISOString().replace(/[-:.]/g, '');
+}
+
+/** `p` with its existing part's links resolved (the rest, not yet created, as written). */
+function realish(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(realish(parent), basename(abs));
+  }
+}
+
+/**
+ * Whether the backup folder `dir` is `source` or lies inside it (links resolved): each backup's
+ * partial archive would be written into the folder being read, and every later backup would hold
+ * the earlier ones.
+ */
+export function backupDirInside(dir: string, source: string): boolean {
+  const rel = relative(realish(source), realish(dir));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /**
@@ -165,6 +186,10 @@ function describeSource(opts: TakeBackupOptions): SourcePlan {
     const format = opts.format ?? 'files-tar-gz';
     if (format !== 'files-tar-gz') throw new ObservationError(`format ${format} cannot hold files`);
     const source = resolve(opts.files.path);
+    if (backupDirInside(opts.dir, source))
+      throw new ObservationError(
+        `the backup folder ${resolve(opts.dir)} is inside ${source}, the folder backed up: put backups elsewhere`,
+      );
     const exclude = opts.files.exclude ?? [];
     return {
       engine: 'files',

@@ -6,6 +6,7 @@ import { checkTimeEvidence } from './backup-time.ts';
 import { registerCleanup } from './cleanup-registry.ts';
 import { digestPath } from './digest.ts';
 import { archiveEntries, compareFileLists, treeEntries } from './files-archive.ts';
+import { linksLeavingTree, realPathsLeavingTree } from './files-links.ts';
 import type { FileEntry } from './manifest.ts';
 import { OutcomeBuilder, withBudget } from './outcome.ts';
 import type { Scratch } from './scratch.ts';
@@ -41,10 +42,12 @@ function judgeList(
 /**
  * Verifies a directory backup (gzip'd tar): the archive's checksum and size against its manifest,
  * then every entry read from the archive against the manifest's file list (each file's size and
- * sha256, directories, link targets; nothing missing, nothing extra; at least one file). With
- * `keepScratch` (the drill), the archive is also extracted into a temporary folder, links never
- * followed out of it, and the extracted tree is compared with the list once more: what the app
- * boots on is what was backed up. The backup is only read.
+ * sha256, directories, link targets; nothing missing, nothing extra; at least one file). A link
+ * that leads outside the folder (an absolute target, `..` climbing out, through other links too)
+ * or an entry under one fails it: restored, it would reach live data. With `keepScratch` (the
+ * drill), the archive is also extracted into a temporary folder (only when all that held), and
+ * the extracted tree is compared with the list once more, its real paths checked to stay inside:
+ * what the app boots on is what was backed up, and nothing more. The backup is only read.
  */
 export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResult> {
   const out = new OutcomeBuilder();
@@ -85,6 +88,8 @@ export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResu
         'the manifest lists no file: the backup holds nothing to restore (only folders or links)',
       );
       judgeList(out, 'archive-differences', manifest.files, entries, 'archive differs from the manifest');
+      // Nothing restored may lead outside the restored folder: the drill's app would follow it into live data.
+      judgeLinks(out, [...linksLeavingTree(manifest.files), ...linksLeavingTree(entries)]);
       if (!opts.keepScratch && !opts.onScratch) return;
       if (out.failed) return;
       dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'rollgate-restore-files-'));
@@ -105,6 +110,7 @@ export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResu
         restored,
         'restored folder differs from the manifest',
       );
+      judgeLinks(out, [...linksLeavingTree(restored), ...(await realPathsLeavingTree(dir, restored))]);
       if (opts.keepScratch) scratch = made;
     });
   } catch (error) {
@@ -127,6 +133,17 @@ export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResu
   };
 }
 
+/** Links leading outside the folder, counted as one measurement and the first few named. */
+function judgeLinks(out: OutcomeBuilder, problems: string[]) {
+  const unique = [...new Set(problems)];
+  const more = unique.length > MAX_LISTED ? ` (+${unique.length - MAX_LISTED} more)` : '';
+  out.measure(
+    { name: 'links-outside', operator: '==', expected: 0 },
+    unique.length,
+    `${unique.slice(0, MAX_LISTED).join('; ')}${more}: a restore would reach data outside the backup; exclude the link or back up what it points to`,
+  );
+}
+
 function filesScratch(dir: string, remove: () => Promise<void>, unregister: () => void): Scratch {
   return {
     engine: 'files',
@@ -141,7 +158,8 @@ function filesScratch(dir: string, remove: () => Promise<void>, unregister: () =
 
 /**
  * Extracts with tar's guards (no path climbs out, nothing is written through a link), links left
- * for last: each is created as recorded, pointing where it pointed, and never followed. A warning
+ * for last: each is created as recorded (all were checked to stay inside the folder), never
+ * followed. A warning
  * from tar (a refused or damaged entry) is returned, never ignored.
  */
 async function extract(archive: string, dir: string, files: FileEntry[]): Promise<string[]> {
