@@ -75,7 +75,7 @@ const noiseFree = (v: number) => Number(v.toPrecision(10));
 
 /**
  * A measured number as a person reads it (verdict.json keeps the raw value): milliseconds to 2
- * decimals (0.35386399999999996 → 0.35; below 0.01, 2 significant digits), anything else to 4
+ * decimals (0.35386399999999996 → 0.35; below 0.1, 2 significant digits: 0.0981 → 0.098), anything else to 4
  * significant digits and at least 2 decimals (an error rate of 0.0033333 → 0.003333). Integers and
  * strings are shown as they are.
  */
