@@ -80,7 +80,7 @@ describe('a restored folder never leads outside itself', () => {
       entry('ok', 'symlink', 'sub/../a.json'),
       entry('uploads', 'symlink', '/srv/uploads'),
       entry('uploads/x.json', 'file'),
-      entry('shared', 'symlink', '../shared'),
+      entry('elsewhere', 'symlink', '../elsewhere'),
       entry('here', 'symlink', '.'),
       entry('up', 'symlink', 'here/..'), // lexically the folder itself; really its parent
       entry('deep', 'symlink', 'sub/../../x'), // sub does not exist: taken as written
@@ -90,7 +90,7 @@ describe('a restored folder never leads outside itself', () => {
     expect(problems).toEqual([
       'link uploads -> /srv/uploads leads outside the folder (its target is an absolute path)',
       'uploads/x.json is reached through link uploads -> /srv/uploads, which leads outside the folder',
-      'link shared -> ../shared leads outside the folder (its target climbs out of the folder)',
+      'link elsewhere -> ../elsewhere leads outside the folder (its target climbs out of the folder)',
       'link up -> here/.. leads outside the folder (its target climbs out of the folder)',
       'link deep -> sub/../../x leads outside the folder (its target climbs out of the folder)',
       'link loop1 -> loop2 leads outside the folder (its target goes through too many links (a loop))',

@@ -5,7 +5,7 @@ import type { FileEntry } from './manifest.ts';
 /**
  * Whether a restored folder stays a closed world: no symbolic link in it leads outside it, and no
  * entry sits under a link that does. A drill's app follows links; one recorded as
- * `uploads -> /srv/uploads` or `../shared` would let it read and write the user's live data.
+ * `uploads -> /srv/uploads` or `../elsewhere` would let it read and write the user's live data.
  */
 
 /** How many links one path may go through before it counts as a loop (as Linux's ELOOP). */

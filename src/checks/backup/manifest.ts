@@ -50,7 +50,7 @@ export const FileEntry = z.strictObject({
     .optional(),
   /** Permission bits. @example 420 */
   mode: z.number().int().nonnegative(),
-  /** A link's target, as stored. @example '../shared/config.json' */
+  /** A link's target, as stored. @example '../elsewhere/config.json' */
   target: z.string().optional(),
 });
 export type FileEntry = z.infer<typeof FileEntry>;
