@@ -70,6 +70,25 @@ export function checkDigest(
   );
 }
 
+/**
+ * The backup's bytes against its manifest, once its digest is read: checksum and size, and not
+ * empty. A read error names the backup (or is the abort, when `signal` stopped it). False when
+ * nothing more can be read from it.
+ */
+export async function checkBackupBytes(
+  out: OutcomeBuilder,
+  backup: string,
+  manifest: BackupManifest | undefined,
+  digesting: Promise<Digest>,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const digest = await digesting.catch((error) => {
+    throw signal?.aborted ? signal.reason : backupReadError(backup, error);
+  });
+  checkDigest(out, backup, manifest, digest);
+  return checkNotEmpty(out, backup, digest);
+}
+
 /** Empty is a failure of its own, before anything tries to read it. */
 export function checkNotEmpty(out: OutcomeBuilder, backup: string, d: Digest): boolean {
   if (d.sizeBytes > 0) return true;

@@ -11,9 +11,7 @@ import type { FileEntry } from './manifest.ts';
 import { OutcomeBuilder, withBudget } from './outcome.ts';
 import type { Scratch } from './scratch.ts';
 import {
-  backupReadError,
-  checkDigest,
-  checkNotEmpty,
+  checkBackupBytes,
   loadManifest,
   recordError,
   type VerifyOptions,
@@ -60,11 +58,7 @@ export async function verifyFilesBackup(opts: VerifyOptions): Promise<VerifyResu
   };
   try {
     await withBudget(out, opts.budgetMs, async (signal) => {
-      const digest = await digestPath(opts.backup).catch((error) => {
-        throw backupReadError(opts.backup, error);
-      });
-      checkDigest(out, opts.backup, manifest, digest);
-      if (!checkNotEmpty(out, opts.backup, digest)) return;
+      if (!(await checkBackupBytes(out, opts.backup, manifest, digestPath(opts.backup)))) return;
       if (manifest) await checkTimeEvidence(out, { backup: opts.backup, manifest, skewMs: opts.clockSkewMs });
       let entries: FileEntry[];
       try {

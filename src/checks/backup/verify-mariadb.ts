@@ -13,10 +13,8 @@ import { createMysqlScratch, type MysqlScratch } from './scratch-mariadb.ts';
 import { scratchNames } from './scratch-marker.ts';
 import { quoteMysqlIdent } from './take-mariadb.ts';
 import {
-  backupReadError,
-  checkDigest,
+  checkBackupBytes,
   checkInvariants,
-  checkNotEmpty,
   checkRowCounts,
   loadManifest,
   recordError,
@@ -127,11 +125,7 @@ export async function verifyMariadbBackup(opts: VerifyOptions): Promise<VerifyRe
   let keep = false;
   try {
     await withBudget(out, opts.budgetMs, async (signal) => {
-      const digest = await digestPath(opts.backup).catch((error) => {
-        throw backupReadError(opts.backup, error);
-      });
-      checkDigest(out, opts.backup, manifest, digest);
-      if (!checkNotEmpty(out, opts.backup, digest)) return;
+      if (!(await checkBackupBytes(out, opts.backup, manifest, digestPath(opts.backup)))) return;
       const failuresBefore = out.problems.length;
       const scanned = await scan(out, opts.backup, signal);
       // An incomplete dump, or one that would write elsewhere, is never restored.

@@ -13,10 +13,8 @@ import { createPgScratch, type PgScratch } from './scratch-postgres.ts';
 import { pgQualified } from './take-postgres.ts';
 import {
   appendOutcome,
-  backupReadError,
-  checkDigest,
+  checkBackupBytes,
   checkInvariants,
-  checkNotEmpty,
   checkRowCounts,
   loadManifest,
   recordError,
@@ -108,11 +106,7 @@ export async function verifyPostgresBackup(
       const creating = admin ? createPgScratch(admin, scratchNames(opts.runId)) : undefined;
       const settled = Promise.allSettled([hashing, recording, reading, creating]);
       try {
-        const digest = await hashing.catch((error) => {
-          throw backupReadError(opts.backup, error);
-        });
-        checkDigest(out, opts.backup, manifest, digest);
-        if (!checkNotEmpty(out, opts.backup, digest)) return;
+        if (!(await checkBackupBytes(out, opts.backup, manifest, hashing))) return;
         if (manifest) {
           // Custom and directory archives record when pg_dump started; plain scripts record nothing.
           const recorded = await recording;

@@ -12,10 +12,8 @@ import { singleFlight } from './single-flight.ts';
 import { Database, isSqliteDriverMissing } from './sqlite-driver.ts';
 import {
   appendOutcome,
-  backupReadError,
-  checkDigest,
+  checkBackupBytes,
   checkInvariants,
-  checkNotEmpty,
   checkRowCounts,
   loadManifest,
   type VerifyOptions,
@@ -148,15 +146,11 @@ export async function verifySqliteBackup(opts: VerifyOptions): Promise<VerifyRes
   let scratch: Scratch | undefined;
   try {
     await withBudget(out, opts.budgetMs, async (signal) => {
-      const digest = await copyWithDigest(opts.backup, copy).catch((error) => {
-        throw backupReadError(opts.backup, error);
-      });
+      if (!(await checkBackupBytes(out, opts.backup, manifest, copyWithDigest(opts.backup, copy)))) return;
       if (existsSync(`${opts.backup}-wal`)) {
         await copyFile(`${opts.backup}-wal`, `${copy}-wal`);
         out.notes.push('a -wal file beside the backup was copied with it');
       }
-      checkDigest(out, opts.backup, manifest, digest);
-      if (!checkNotEmpty(out, opts.backup, digest)) return;
       // SQLite records no time of its own: only the file's times can contradict the manifest.
       if (manifest) await checkTimeEvidence(out, { backup: opts.backup, manifest, skewMs: opts.clockSkewMs });
       out.notes.push('checked on a temporary copy');
@@ -229,11 +223,7 @@ async function verifyInPlace(
       stopHashing.abort();
       throw error;
     }
-    const digest = await hashing.catch((error) => {
-      throw signal.aborted ? signal.reason : backupReadError(opts.backup, error);
-    });
-    checkDigest(out, opts.backup, manifest, digest);
-    if (!checkNotEmpty(out, opts.backup, digest)) return;
+    if (!(await checkBackupBytes(out, opts.backup, manifest, hashing, signal))) return;
     if (manifest) await checkTimeEvidence(out, { backup: opts.backup, manifest, skewMs: opts.clockSkewMs });
     if (driverMissing) throw driverMissing;
     out.notes.push('checked in place, read-only (a rollback-journal file: nothing is written beside it)');
