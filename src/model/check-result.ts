@@ -9,8 +9,8 @@ import { Measurement } from './measurement.ts';
 export const CheckStatus = z.enum(['passed', 'failed', 'errored', 'skipped', 'flaky', 'waived']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
-/** Who ran the check: a runner, the load step, a person, the engine itself, or a built-in check. */
-export const CheckKind = z.enum(['vitest', 'playwright', 'load', 'manual', 'harness', 'builtin']);
+/** Who ran the check: a runner, the load step, a person, the engine itself, a built-in check, or a metric check. */
+export const CheckKind = z.enum(['vitest', 'playwright', 'load', 'manual', 'harness', 'builtin', 'metrics']);
 export type CheckKind = z.infer<typeof CheckKind>;
 
 export const CheckResult = z.object({

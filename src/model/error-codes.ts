@@ -202,6 +202,18 @@ const OBSERVATION = {
     'a k6 points line is not k6 JSON output',
     'pass the file k6 wrote with --out json',
   ],
+  ROLLGATE_METRICS_PROVIDER: [
+    'the metrics provider answered an error, timed out or could not be reached',
+    'check the query and the provider the message names (URL, token, CA), or that it is running',
+  ],
+  ROLLGATE_PROMETHEUS_MISSING: [
+    'no Prometheus binary was found for the embedded provider or `rollgate metrics test`',
+    'run `npx rollgate prometheus install` (Debian package, no root), install Debian\'s prometheus, or set ROLLGATE_PROMETHEUS',
+  ],
+  ROLLGATE_METRICS_SERIES: [
+    'a recorded series file cannot be loaded (missing, no `# EOF`, or promtool rejected it)',
+    'fix the OpenMetrics file the message names; promtool accepts only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments',
+  ],
 } as const satisfies Listing;
 
 /** Set by the engine on a check it made itself or got no usable result for. */

@@ -4,6 +4,7 @@ export * from './evidence.ts';
 export * from './governance.ts';
 export * from './ledger-entry.ts';
 export * from './measurement.ts';
+export * from './metrics.ts';
 export * from './raw-result.ts';
 export * from './runbook.ts';
 export * from './runner-options.ts';

@@ -12,6 +12,7 @@ import { addDeclaredCheckIssues } from './declared-checks.ts';
 import { DrillSpec } from './drill.ts';
 import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { LoadMetric, Operator } from './measurement.ts';
+import { addMetricIssues, MetricCheck, MetricProvider, MetricTest } from './metrics.ts';
 import { addRuleIssues } from './runbook-rules.ts';
 import { PlaywrightOptions, VitestOptions } from './runner-options.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
@@ -195,6 +196,13 @@ export const Stage = z.strictObject({
   baseline: z.string().min(1).optional(),
   /** Makes the stage a disaster-recovery drill on the newest backup. */
   drill: DrillSpec.optional(),
+  /**
+   * Metric checks on real traffic, judged after the load step on a provider's series; no data,
+   * NaN, stale series or a provider error is errored (HOLD). @example [{ name: 'error-ratio', query: '…', operator: '<', value: 0.005 }]
+   */
+  metrics: z.array(MetricCheck).default([]),
+  /** Recorded series the metric checks are proven on by `rollgate metrics test`. */
+  metricTests: z.array(MetricTest).default([]),
   /** Repeat the stage's checks as a watch series. @example { interval: '1m', duration: '2h', failureLimit: 1 } */
   watch: WatchSpec.optional(),
   /** Playwright options for this stage, over the runbook's `playwright`. @example { navigationTimeout: 20000 } */
@@ -222,6 +230,10 @@ export const Runbook = z
      * ("error rate < 0.5% at 5% traffic, < 0.1% at 25%").
      */
     budgets: z.array(Budget).default([]),
+    /** Metrics providers by name, used by the stages' metric checks. @example { prometheus: { type: 'prometheus' } } */
+    providers: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'provider names are lower-case words'), MetricProvider)
+      .default({}),
   })
   .superRefine((rb, ctx) => {
     for (const [name, stage] of Object.entries(rb.stages)) {
@@ -255,11 +267,19 @@ export const Runbook = z
             'a baseline is compared under load: add a load profile (load: { profile: "load/….profile.ts" })',
         });
       }
-      if (stage.suites.length === 0 && !stage.smoke && !stage.checks.length && !stage.load && !stage.drill) {
+      if (
+        stage.suites.length === 0 &&
+        !stage.smoke &&
+        !stage.checks.length &&
+        !stage.load &&
+        !stage.drill &&
+        !stage.metrics.length
+      ) {
         ctx.addIssue({
           code: 'custom',
           path: ['stages', name],
-          message: 'gates nothing: list built-in checks, suites, smoke specs or a load profile',
+          message:
+            'gates nothing: list built-in checks, suites, smoke specs, metric checks or a load profile',
         });
       }
     }
@@ -275,6 +295,7 @@ export const Runbook = z
     // Stages named by requires (stages, drill, watch) and budgets no measurement can meet.
     addRuleIssues(rb, ctx);
     addDeclaredCheckIssues(rb, ctx);
+    addMetricIssues(rb, ctx);
     for (const [name, target] of Object.entries(rb.targets)) {
       if (!target.baseURL && !target.embedded) {
         ctx.addIssue({

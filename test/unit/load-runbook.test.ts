@@ -118,7 +118,7 @@ describe('validateRunbook', () => {
       stages: { canary: { target: 'canary' } },
     });
     expect(lines).toEqual([
-      'shop.runbook.ts: stages.canary: gates nothing: list built-in checks, suites, smoke specs or a load profile',
+      'shop.runbook.ts: stages.canary: gates nothing: list built-in checks, suites, smoke specs, metric checks or a load profile',
       'shop.runbook.ts: targets.canary: needs a baseURL or an embedded app to start',
     ]);
   });
