@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppDeps, RequestContext } from './context.ts';
+import type { AppDeps, RequestContext, Route } from './context.ts';
 import { applyCors } from './cors.ts';
 import { HttpError, sendHtml, sendJson } from './http.ts';
 import { errorPage } from './pages/layout.ts';
@@ -14,17 +14,25 @@ const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * The request pipeline: metrics → security headers → faults → route → error page.
- * Faults act here, before routing, so they hit every route alike.
+ * Faults act here, before routing, so they hit every route alike (or the one route they name).
  */
-export function createRequestListener(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const route = createRouter();
+export function createRequestListener(
+  deps: AppDeps,
+  routes?: readonly Route[],
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const route = createRouter(routes);
   // One limiter per server: counters live as long as the process, as in a single-node deployment.
   const limiter = createRateLimiter();
   // error-rate faults: every Nth response is a 500; one due on the login form moves to the next
   // request, so sessions still start and the overall rate stays exactly 1 in N.
   let served = 0;
   let due = 0;
+  // The memory-leak fault's "cache" that nothing ever evicts; it lives as long as this server.
+  const retained: Buffer[] = [];
   return (req, res) => {
+    const leak = deps.faults.retainBytesPerRequest;
+    // Filled, not zeroed: untouched zero pages may never become resident, and the leak must show in RSS.
+    if (leak > 0) retained.push(Buffer.alloc(leak, retained.length % 255 || 1));
     const every = deps.faults.errorEvery;
     if (every > 0 && ++served % every === 0) due++;
     const injectError = due > 0 && !isLoginForm(req.url);
@@ -56,7 +64,10 @@ async function handle(
   const api = url.pathname.startsWith('/api/');
   try {
     if (deps.faults.minDelayMs > 0) await delayUntil(started + deps.faults.minDelayMs);
-    if (deps.faults.forceServerError || injectError) throw new HttpError(500, 'Internal Server Error');
+    if (deps.faults.forceServerError || injectError || deps.faults.errorRoutes.includes(routeLabel))
+      throw new HttpError(500, 'Internal Server Error');
+    // The connection-leak fault: a real connection opened here is never closed (until the store is).
+    if (match && routeLabel === deps.faults.leakConnectionRoute) await deps.store.openStrayConnection();
     if (applyCors(req, res, deps.faults.corsReflect)) return;
     if (!match) throw new HttpError(404, 'Page not found.');
     if (!('route' in match))

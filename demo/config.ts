@@ -55,5 +55,6 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoOption
     faults,
   };
   if (env.SESSION_SECRET) options.sessionSecret = env.SESSION_SECRET;
+  if (role) options.role = role;
   return options;
 }

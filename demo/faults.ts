@@ -4,7 +4,8 @@
  *
  * All fault behaviour is declared here as a change to {@link FaultEffects}; the rest of the app
  * only reads the plan. Adding a fault (cors-reflect, no-rate-limit, no-csrf, leaky-config,
- * error-rate-5, slow-lcp…) means adding a field with its healthy default and one registry entry.
+ * error-rate-5, slow-lcp, memory-leak, connection-leak, route-errors…) means adding a field with
+ * its healthy default and one registry entry.
  */
 
 /** What the running app does differently from a healthy release. Defaults are the healthy values. */
@@ -32,6 +33,15 @@ export interface FaultEffects {
   readonly lateHeroMs: number;
   /** Answer 500 to every Nth request (0: never); the login form is spared so sessions still start. */
   readonly errorEvery: number;
+  /** Bytes each request allocates and keeps forever (0: none), so resident memory grows with traffic (`app.ts`). */
+  readonly retainBytesPerRequest: number;
+  /**
+   * Route (path) whose every request opens a real database connection outside the pool and never
+   * closes it (`app.ts`, `db/kysely-store.ts`); null: none.
+   */
+  readonly leakConnectionRoute: string | null;
+  /** Routes (paths) that answer 500 to every request, whatever the method. */
+  readonly errorRoutes: readonly string[];
 }
 
 export interface FaultPlan extends FaultEffects {
@@ -55,6 +65,9 @@ const HEALTHY: FaultEffects = {
   csrfProtection: true,
   lateHeroMs: 0,
   errorEvery: 0,
+  retainBytesPerRequest: 0,
+  leakConnectionRoute: null,
+  errorRoutes: [],
 };
 
 /** Slow enough to break any sane p95 budget, short enough to keep tests quick. */
@@ -62,6 +75,18 @@ export const SLOW_FAULT_DELAY_MS = 800;
 
 /** Late enough to push LCP well past a 2.5 s budget; healthy pages paint in a few hundred ms. */
 export const SLOW_LCP_DELAY_MS = 3000;
+
+/** What the memory-leak fault keeps per request: 1,000 requests hold ~64 MB. */
+export const MEMORY_LEAK_BYTES = 64 * 1024;
+
+/**
+ * The connection-leak fault's route: the deep health check "tests connectivity" on a connection of
+ * its own and forgets to close it, the classic leak a monitor's polling turns into exhaustion.
+ */
+export const CONNECTION_LEAK_ROUTE = '/api/health';
+
+/** The route-errors fault's route: the signed-in estimates page and its form. */
+export const ROUTE_ERRORS_ROUTE = '/estimates';
 
 const FAULTS = {
   'server-errors': {
@@ -103,6 +128,21 @@ const FAULTS = {
   'no-csrf': {
     description: 'CSRF tokens are not enforced: forms without the session token are accepted',
     apply: (plan) => ({ ...plan, csrfProtection: false }),
+  },
+  'memory-leak': {
+    description: `every request keeps ${MEMORY_LEAK_BYTES / 1024} KB that is never freed: resident memory grows with traffic`,
+    apply: (plan) => ({
+      ...plan,
+      retainBytesPerRequest: Math.max(plan.retainBytesPerRequest, MEMORY_LEAK_BYTES),
+    }),
+  },
+  'connection-leak': {
+    description: `every request to ${CONNECTION_LEAK_ROUTE} opens a database connection that is never closed: demo_db_connections_in_use climbs`,
+    apply: (plan) => ({ ...plan, leakConnectionRoute: CONNECTION_LEAK_ROUTE }),
+  },
+  'route-errors': {
+    description: `every request to ${ROUTE_ERRORS_ROUTE} (the estimates page and its form) answers 500; other routes work`,
+    apply: (plan) => ({ ...plan, errorRoutes: [...new Set([...plan.errorRoutes, ROUTE_ERRORS_ROUTE])] }),
   },
 } as const satisfies Record<string, FaultDefinition>;
 

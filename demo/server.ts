@@ -4,8 +4,10 @@ import { createRequestListener } from './app.ts';
 import { readPackageVersion } from './config.ts';
 import { openStore } from './db/open-store.ts';
 import type { Store } from './db/store.ts';
+import { cacheEstimates } from './estimates-cache.ts';
 import { reportedVersion, resolveFaults } from './faults.ts';
 import { createMetrics } from './metrics.ts';
+import { allRoutes } from './routes/index.ts';
 import { assertSessionSecret, randomSecret } from './security.ts';
 
 export interface DemoOptions {
@@ -23,6 +25,8 @@ export interface DemoOptions {
   faults?: string[];
   /** Keys CSRF tokens; default random per server. At least 16 characters. */
   sessionSecret?: string;
+  /** DEMO_ROLE (`canary`, `baseline`): the `role` label on every metric; default `primary`. */
+  role?: string;
 }
 
 export interface DemoServer {
@@ -63,16 +67,23 @@ export async function serveDemo(
   const host = checkHost(opts.host);
   const secret = opts.sessionSecret ?? randomSecret();
   assertSessionSecret(secret);
-  const metrics = createMetrics();
+  const version = reportedVersion(faults, opts.version ?? readPackageVersion());
+  const routes = allRoutes();
+  const metrics = createMetrics({
+    role: opts.role || 'primary',
+    version,
+    routes,
+    connectionsInUse: () => store.connectionsInUse(),
+  });
   const deps = {
-    store,
+    store: cacheEstimates(store, { onHit: metrics.cacheHit, onMiss: metrics.cacheMiss }),
     faults,
-    version: reportedVersion(faults, opts.version ?? readPackageVersion()),
+    version,
     environment: opts.environment ?? 'demo',
     secret,
     metrics,
   };
-  const server = createServer(createRequestListener(deps));
+  const server = createServer(createRequestListener(deps, routes));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {

@@ -8,11 +8,25 @@ function hashSessionId(id: string): string {
   return createHash('sha256').update(id).digest('base64url');
 }
 
+/** The driver-level side of a store: what Kysely does not expose. */
+export interface ConnectionSource {
+  /** Pooled connections checked out (or SQLite handles open) right now; NaN when unknown. */
+  inUse(): number;
+  /** Opens a connection outside the pool, runs a query on it, and returns how to close it. */
+  openStray(): Promise<() => Promise<void> | void>;
+}
+
 /**
  * {@link Store} over any Kysely dialect. Queries stay in Kysely's portable subset; the one
  * dialect-sensitive spot (`returning`) is marked.
  */
-export function createKyselyStore(db: Kysely<DemoDatabase>, info: StoreInfo): Store {
+export function createKyselyStore(
+  db: Kysely<DemoDatabase>,
+  info: StoreInfo,
+  source: ConnectionSource,
+): Store {
+  // Stray connections live until close(): a leak in the app, not in the process's shutdown.
+  const strays: (() => Promise<void> | void)[] = [];
   return {
     async findUserByName(username) {
       const row = await db
@@ -146,7 +160,17 @@ export function createKyselyStore(db: Kysely<DemoDatabase>, info: StoreInfo): St
       return { ...info };
     },
 
+    connectionsInUse() {
+      return source.inUse() + strays.length;
+    },
+
+    async openStrayConnection() {
+      strays.push(await source.openStray());
+    },
+
     async close() {
+      const closing = strays.splice(0).map(async (closeStray) => closeStray());
+      await Promise.allSettled(closing);
       await db.destroy();
     },
   };

@@ -1,5 +1,6 @@
 import { Kysely, MysqlDialect } from 'kysely';
-import { createPool } from 'mysql2';
+import { createPool, type Pool } from 'mysql2';
+import { createConnection } from 'mysql2/promise';
 import { createKyselyStore } from './kysely-store.ts';
 import { type DemoDatabase, ensureSchema, seedDemoUser } from './schema.ts';
 import type { Store } from './store.ts';
@@ -31,5 +32,37 @@ export async function openMysqlStore(url: string): Promise<Store> {
       cause: error,
     });
   }
-  return createKyselyStore(db, { engine: 'mysql', persistent: true });
+  return createKyselyStore(
+    db,
+    { engine: 'mysql', persistent: true },
+    {
+      inUse: () => checkedOut(pool),
+      async openStray() {
+        const connection = await createConnection({ uri, connectTimeout: 10_000 });
+        try {
+          await connection.query('select count(*) from users');
+        } catch (error) {
+          connection.destroy();
+          throw error;
+        }
+        return () => connection.end();
+      },
+    },
+  );
+}
+
+/**
+ * mysql2's pool has no public count of its connections, so this reads the two queues the pool
+ * itself keeps (all and free). Counting 'acquire'/'release' events would drift upward: a
+ * connection that dies while checked out leaves the pool without a 'release'. NaN when a future
+ * mysql2 renames them, so a check on this gauge fails closed instead of reading 0.
+ */
+function checkedOut(pool: Pool): number {
+  const queues = pool as unknown as {
+    _allConnections?: { length?: unknown };
+    _freeConnections?: { length?: unknown };
+  };
+  const all = queues._allConnections?.length;
+  const free = queues._freeConnections?.length;
+  return typeof all === 'number' && typeof free === 'number' ? all - free : Number.NaN;
 }

@@ -30,5 +30,28 @@ export async function openPostgresStore(url: string): Promise<Store> {
       cause: error,
     });
   }
-  return createKyselyStore(db, { engine: 'postgres', persistent: true });
+  return createKyselyStore(
+    db,
+    { engine: 'postgres', persistent: true },
+    {
+      // Clients not idle: checked out by a query or transaction, or still connecting.
+      inUse: () => pool.totalCount - pool.idleCount,
+      async openStray() {
+        const client = new pg.Client({
+          connectionString: url,
+          application_name: 'rollgate-demo-stray',
+          connectionTimeoutMillis: 10_000,
+        });
+        client.on('error', () => {});
+        try {
+          await client.connect();
+          await client.query('select count(*) from users');
+        } catch (error) {
+          await client.end().catch(() => {});
+          throw error;
+        }
+        return () => client.end();
+      },
+    },
+  );
 }

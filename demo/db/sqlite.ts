@@ -35,5 +35,25 @@ export async function openSqliteStore(path: string): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return createKyselyStore(db, { engine: 'sqlite', journalMode, persistent: true });
+  return createKyselyStore(
+    db,
+    { engine: 'sqlite', journalMode, persistent: true },
+    {
+      // SQLite has no pool: the app's one handle counts while it is open.
+      inUse: () => (connection.open ? 1 : 0),
+      async openStray() {
+        const stray = new Database(path, { fileMustExist: true });
+        try {
+          stray.pragma('busy_timeout = 5000');
+          stray.prepare('select count(*) as n from users').get();
+        } catch (error) {
+          stray.close();
+          throw error;
+        }
+        return () => {
+          stray.close();
+        };
+      },
+    },
+  );
 }

@@ -58,6 +58,19 @@ export interface Store {
   /** Runs a real query against the schema; rejects when the database cannot answer. */
   ping(): Promise<void>;
   info(): StoreInfo;
+  /**
+   * Database handles or connections the app holds busy right now: checked out of the pool (or the
+   * one SQLite handle while open) plus every stray connection. Synchronous and cheap: a metrics
+   * scrape reads it.
+   */
+  connectionsInUse(): number;
+  /**
+   * Opens one more real connection outside the pool, runs a query on it and keeps it open until
+   * {@link Store.close}: the bug the `connection-leak` fault injects. Rejects when the database
+   * refuses the connection (too many open, file gone…).
+   */
+  openStrayConnection(): Promise<void>;
+  /** Closes the stray connections, then the pool or handle. */
   close(): Promise<void>;
 }
 

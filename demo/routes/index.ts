@@ -6,8 +6,14 @@ import { staticRoutes } from './static.ts';
 
 export type RouteMatch = { route: Route } | { allowed: string[]; path: string } | undefined;
 
-export function createRouter(): (method: string, path: string) => RouteMatch {
-  const routes = [...authRoutes, ...estimateRoutes, ...apiRoutes, ...staticRoutes()];
+/** Every route the demo serves (the metrics pre-create a request counter for each). */
+export function allRoutes(): Route[] {
+  return [...authRoutes, ...estimateRoutes, ...apiRoutes, ...staticRoutes()];
+}
+
+export function createRouter(
+  routes: readonly Route[] = allRoutes(),
+): (method: string, path: string) => RouteMatch {
   return (method, path) => {
     const candidates = routes.filter((route) => route.path === path);
     if (candidates.length === 0) return undefined;

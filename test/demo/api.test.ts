@@ -50,9 +50,9 @@ describe('API', () => {
     const text = await res.text();
     expect(text).toContain('# TYPE http_requests_total counter');
     expect(text).toMatch(
-      /http_requests_total\{method="GET",route="\/api\/simple-health",status="200"\} [1-9]/,
+      /http_requests_total\{method="GET",route="\/api\/simple-health",status="200"[^}]*\} [1-9]/,
     );
-    expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
+    expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"[^}]*\} 1/);
     expect(text).toContain('# TYPE http_request_duration_seconds histogram');
     expect(text).toContain('process_cpu_user_seconds_total');
   });
