@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks for rollgate: npm packages (with better-sqlite3 built) and a
-# Chromium for the golden paths. Safe to run again: it skips what is already there.
+# Installs what a fresh machine lacks for rollgate: npm packages (with better-sqlite3 built), a
+# Chromium for the golden paths and Prometheus for metric checks. Safe to run again: it skips what
+# is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,4 +46,13 @@ else
 fi
 say "building dist/ (the package's JavaScript) when it is missing or stale"
 node scripts/build.mjs
+# Metric checks run Debian's Prometheus (embedded server, promtool for recorded series). Without one
+# on ROLLGATE_PROMETHEUS, PATH or in .cache/rollgate/, fetch the package with apt-get download and
+# unpack it there: no root, no system service.
+if node bin/rollgate.mjs prometheus where >/dev/null 2>&1; then
+  say "Prometheus found ($(node bin/rollgate.mjs prometheus where | head -n 1))"
+else
+  say "no Prometheus found; extracting Debian's prometheus package into .cache/rollgate/prometheus (apt-get download, no root)"
+  node bin/rollgate.mjs prometheus install
+fi
 say "ready"
