@@ -66,6 +66,14 @@ const START = {
     'a data source the target declares under backups cannot be backed up as declared',
     'set the variable or correct the field the message names (targets.<name>.backups.data)',
   ],
+  ROLLGATE_PROMETHEUS_MISSING: [
+    'no Prometheus binary was found for the embedded provider or `rollgate metrics test`',
+    'run `npx rollgate prometheus install` (Debian package, no root), install Debian\'s prometheus, or set ROLLGATE_PROMETHEUS',
+  ],
+  ROLLGATE_METRICS_SERIES: [
+    'a recorded series file cannot be loaded (missing, no `# EOF`, or promtool rejected it)',
+    'fix the OpenMetrics file the message names; promtool accepts only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments',
+  ],
 } as const satisfies Listing;
 
 /** `ObservationError` (checks layer): a check could not observe the target; it is errored. */
@@ -205,14 +213,6 @@ const OBSERVATION = {
   ROLLGATE_METRICS_PROVIDER: [
     'the metrics provider answered an error, timed out or could not be reached',
     'check the query and the provider the message names (URL, token, CA), or that it is running',
-  ],
-  ROLLGATE_PROMETHEUS_MISSING: [
-    'no Prometheus binary was found for the embedded provider or `rollgate metrics test`',
-    'run `npx rollgate prometheus install` (Debian package, no root), install Debian\'s prometheus, or set ROLLGATE_PROMETHEUS',
-  ],
-  ROLLGATE_METRICS_SERIES: [
-    'a recorded series file cannot be loaded (missing, no `# EOF`, or promtool rejected it)',
-    'fix the OpenMetrics file the message names; promtool accepts only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments',
   ],
 } as const satisfies Listing;
 
