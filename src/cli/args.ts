@@ -19,6 +19,13 @@ Commands:
   backup verify <file>
                     verify one backup against its manifest (checksum, integrity or restore, row
                     counts, file digests); exit 1 naming the fault
+  metrics test      judge each stage's metric checks on the recorded series it declares
+                    (metricTests) in a throw-away Prometheus; exit 1 when an outcome is not the
+                    one declared (--stage)
+  prometheus install
+                    fetch Debian's prometheus package (apt-get download, no root) into
+                    .cache/rollgate/prometheus for the embedded provider and metrics test
+  prometheus where  print which prometheus and promtool rollgate would use, and why
 
 Options:
   --runbook <file>      runbook module (env ROLLGATE_RUNBOOK); default rollgate.runbook.ts in the current
@@ -43,7 +50,7 @@ Options:
   --name <name>         init: the runbook's name (default: package.json's name, lower-case-dashes)
   --force               init: overwrite files and replace npm scripts that exist
   --target <name>       backup: the target whose data is backed up (default: the only one with backups)
-  --stage <name>        backup: the target of this stage
+  --stage <name>        backup: the target of this stage; metrics test: only this stage
   --out <dir>           backup: write here instead of the target's backups.dir
   -h, --help            this text
 

@@ -153,7 +153,7 @@ export type MetricCheckInput = z.input<typeof MetricCheck>;
 /**
  * A recorded series a stage's metric checks are tested on by `rollgate metrics test`: an
  * OpenMetrics file (ending in `# EOF`) and the outcome each named check must have at its end.
- * @example { series: 'runbooks/series/memory-leak-6h.om', expect: { 'memory-growth': 'fail' } }
+ * @example { series: 'runbooks/series/memory-growing-3pct-6h.om', expect: { 'memory-growth': 'fail' } }
  */
 export const MetricTest = z.strictObject({
   /** OpenMetrics file, relative to the project root. */
@@ -266,4 +266,18 @@ export function addMetricIssues(
           });
     });
   }
+}
+
+const windowWords = (w: MetricCheck['window']) => (w === 'load' ? 'the load window' : `the last ${w / 1000} s`);
+
+/**
+ * A metric check's title when it gives none: its condition, window and target.
+ * @example metricTitle(check, 'canary') // 'error-ratio < 0.005 over the load window on canary'
+ */
+export function metricTitle(check: MetricCheck, target: string): string {
+  if (check.title) return check.title;
+  const rule = check.baseline
+    ? `${check.baseline.mode} to baseline ${check.baseline.operator} ${check.baseline.value}`
+    : `${check.operator} ${check.value}${check.unit ? ` ${check.unit}` : ''}`;
+  return `${check.name} ${rule} over ${windowWords(check.window)} on ${target}`;
 }
