@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDeps, RequestContext, Route } from './context.ts';
 import { applyCors } from './cors.ts';
+import { MEMORY_LEAK_CAP_BYTES } from './faults.ts';
 import { HttpError, sendHtml, sendJson } from './http.ts';
 import { errorPage } from './pages/layout.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
@@ -32,7 +33,8 @@ export function createRequestListener(
   return (req, res) => {
     const leak = deps.faults.retainBytesPerRequest;
     // Filled, not zeroed: untouched zero pages may never become resident, and the leak must show in RSS.
-    if (leak > 0) retained.push(Buffer.alloc(leak, retained.length % 255 || 1));
+    if (leak > 0 && retained.length * leak < MEMORY_LEAK_CAP_BYTES)
+      retained.push(Buffer.alloc(leak, retained.length % 255 || 1));
     const every = deps.faults.errorEvery;
     if (every > 0 && ++served % every === 0) due++;
     const injectError = due > 0 && !isLoginForm(req.url);

@@ -79,6 +79,9 @@ export const SLOW_LCP_DELAY_MS = 3000;
 /** What the memory-leak fault keeps per request: 1,000 requests hold ~64 MB. */
 export const MEMORY_LEAK_BYTES = 64 * 1024;
 
+/** Where the leak stops growing, so a long load (tens of thousands of requests) cannot exhaust the machine. */
+export const MEMORY_LEAK_CAP_BYTES = 512 * 1024 * 1024;
+
 /**
  * The connection-leak fault's route: the deep health check "tests connectivity" on a connection of
  * its own and forgets to close it, the classic leak a monitor's polling turns into exhaustion.
@@ -130,7 +133,7 @@ const FAULTS = {
     apply: (plan) => ({ ...plan, csrfProtection: false }),
   },
   'memory-leak': {
-    description: `every request keeps ${MEMORY_LEAK_BYTES / 1024} KB that is never freed: resident memory grows with traffic`,
+    description: `every request keeps ${MEMORY_LEAK_BYTES / 1024} KB that is never freed (up to ${MEMORY_LEAK_CAP_BYTES / 1024 / 1024} MB): resident memory grows with traffic`,
     apply: (plan) => ({
       ...plan,
       retainBytesPerRequest: Math.max(plan.retainBytesPerRequest, MEMORY_LEAK_BYTES),

@@ -15,7 +15,7 @@ export interface MetricsOptions {
   role: string;
   /** `version` label on every series: the version as reported, fault suffix included. */
   version: string;
-  /** The router's routes: each gets its 200 and 500 request counters at 0 from the start. */
+  /** The router's routes: each gets its request counters (200, 302, 303, 500) and latency histograms at 0 from the start. */
   routes: readonly { method: string; path: string }[];
   /** Read at each scrape for `demo_db_connections_in_use`; must be cheap and synchronous. */
   connectionsInUse: () => number;
@@ -28,7 +28,8 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** Statuses whose counters exist before the first request: success, and the error the checks count. */
-const PRESET_STATUSES = ['200', '500'];
+// What the demo's routes answer in normal use (pages redirect with 302/303 once signed in) and the error.
+const PRESET_STATUSES = ['200', '302', '303', '500'];
 
 /**
  * One registry per server (not prom-client's global one), so two demos in one process, as in
@@ -53,10 +54,6 @@ export function createMetrics(opts: MetricsOptions): DemoMetrics {
   // inside the window (the route's first 500) has no earlier sample, so its first value is never
   // counted and one error in a quiet window reads as none. At 0 from the first scrape, the first
   // error is an increase from 0 to 1 like any other.
-  for (const route of opts.routes) {
-    for (const status of PRESET_STATUSES)
-      requests.inc({ method: route.method, route: route.path, status }, 0);
-  }
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time from request received to response finished, by method, route pattern and status code',
@@ -64,6 +61,12 @@ export function createMetrics(opts: MetricsOptions): DemoMetrics {
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
+  for (const route of opts.routes) {
+    for (const status of PRESET_STATUSES) {
+      requests.inc({ method: route.method, route: route.path, status }, 0);
+      duration.zero({ method: route.method, route: route.path, status });
+    }
+  }
   new Gauge({
     name: 'demo_db_connections_in_use',
     help: 'Database connections the app holds busy: checked out of the pool (SQLite: open handles), leaked ones included',

@@ -12,6 +12,118 @@ const securing = ['security-headers', 'session-cookie', 'cors', 'rate-limit', 'c
 const hygiene = ['secret-scan', 'runtime-config'] as const;
 const everything = [...probing, ...securing, ...hygiene];
 
+/**
+ * Real-traffic metric checks of the canary, judged on what the embedded Prometheus scraped from
+ * both demos (every second, each series labelled rollgate_target) over the load window. Requests
+ * to /api/metrics are Prometheus's own scrapes, not traffic.
+ */
+const traffic = (extra = '') => `{rollgate_target="{target}",route!="/api/metrics"${extra}}`;
+const requests = `sum(increase(http_requests_total${traffic()}[{window}]))`;
+const errorRatio = `sum(increase(http_requests_total${traffic(',status=~"5.."')}[{window}])) / ${requests}`;
+const rss = 'process_resident_memory_bytes{rollgate_target="{target}"}';
+const canaryMetrics = [
+  {
+    name: 'error-ratio',
+    title: 'canary 5xx ratio within the 0.5% budget, on at least the requests the load step sent',
+    query: errorRatio,
+    operator: '<',
+    value: 0.005,
+    unit: 'ratio',
+    minTraffic: { query: requests, count: 'load' },
+  },
+  {
+    name: 'error-ratio-vs-baseline',
+    title: 'canary 5xx ratio at most 0.5 points above the baseline',
+    query: errorRatio,
+    baseline: { mode: 'difference', operator: '<=', value: 0.005 },
+    minTraffic: { query: requests, count: 'load' },
+  },
+  {
+    name: 'p95-latency',
+    title: 'canary p95 from the latency histogram within 500 ms',
+    query: `histogram_quantile(0.95, sum by (le) (increase(http_request_duration_seconds_bucket${traffic()}[{window}]))) * 1000`,
+    operator: '<=',
+    value: 500,
+    unit: 'ms',
+  },
+  {
+    name: 'db-connections',
+    title: 'database connections in use stay under 50',
+    query: 'max_over_time(demo_db_connections_in_use{rollgate_target="{target}"}[{window}])',
+    operator: '<',
+    value: 50,
+  },
+  {
+    // Seconds of load say little about a slow leak (canary-soak judges the hourly rate); a leak
+    // under load shows at once, and a healthy demo grows a few per cent while it warms up.
+    name: 'memory-stability',
+    title: 'resident memory grows less than 25% over the load',
+    query: `(max_over_time(${rss}[{window}]) - min_over_time(${rss}[{window}])) / min_over_time(${rss}[{window}])`,
+    operator: '<',
+    value: 0.25,
+    unit: 'ratio',
+    advisory: true,
+  },
+] satisfies RunbookInput['stages'][string]['metrics'];
+
+/** The soak's rules over the last hour: "memory growing > 2%/hour → warn"; connections under 50. */
+const soakMetrics = [
+  {
+    name: 'memory-growth',
+    title: 'resident memory growing less than 2% an hour over the last hour (the WARN threshold)',
+    query: `deriv(${rss}[{window}]) * 3600 / avg_over_time(${rss}[{window}])`,
+    operator: '<',
+    value: 0.02,
+    unit: 'ratio/h',
+    window: '1h',
+    advisory: true,
+  },
+  {
+    name: 'db-connections',
+    title: 'database connections in use stayed under 50 over the last hour',
+    query: 'max_over_time(demo_db_connections_in_use{rollgate_target="{target}"}[{window}])',
+    operator: '<',
+    value: 50,
+    window: '1h',
+  },
+] satisfies RunbookInput['stages'][string]['metrics'];
+
+/** The soak's rules proven on recorded series (`npm run metrics:test`): a leak fails, a normal day passes. */
+const soakMetricTests: RunbookInput['stages'][string]['metricTests'] = [
+  {
+    series: 'runbooks/series/memory-growing-3pct-6h.om',
+    description: 'a leak: resident memory up 3% an hour for 6 hours',
+    expect: { 'memory-growth': 'fail' },
+  },
+  {
+    series: 'runbooks/series/memory-flat-6h.om',
+    description: 'a normal day: memory flat',
+    expect: { 'memory-growth': 'pass' },
+  },
+  {
+    series: 'runbooks/series/connection-leak-6h.om',
+    description: 'connections never returned to the pool',
+    expect: { 'db-connections': 'fail' },
+  },
+  {
+    series: 'runbooks/series/connections-normal-6h.om',
+    expect: { 'db-connections': 'pass' },
+  },
+];
+
+/** The canary's error rule proven on recorded series: a spike of 5xx fails, a normal hour passes. */
+const canaryMetricTests: RunbookInput['stages'][string]['metricTests'] = [
+  {
+    series: 'runbooks/series/error-spike-1h.om',
+    description: '6% 5xx in the last 15 minutes',
+    expect: { 'error-ratio': 'fail' },
+  },
+  {
+    series: 'runbooks/series/errors-normal-1h.om',
+    expect: { 'error-ratio': 'pass' },
+  },
+];
+
 /** The demo's declarations a restored copy shares: its login, health endpoints and version. */
 const declared = {
   // The account the golden paths use; rollgate signs in once per run through the login form.
@@ -171,6 +283,9 @@ export default defineRunbook({
       load: { profile: 'load/canary.profile.ts', compare: { slices: 5, minSamples: 12 } },
       // The runbook's budgets, with the error rate allowed at 5% of traffic.
       budgets: [{ name: 'error-rate', operator: '<', value: 0.005 }],
+      // The same seed targets on what Prometheus scraped while the load ran, against the baseline too.
+      metrics: canaryMetrics,
+      metricTests: canaryMetricTests,
       timeoutMs: 300_000,
     },
     production: {
@@ -190,8 +305,13 @@ export default defineRunbook({
       timeoutMs: 120_000,
       // A watch series: 121 runs against one running demo; more than one failed run holds at once.
       watch: { interval: '1m', duration: '2h', failureLimit: 1 },
+      // On the Prometheus the series starts once: the hourly rules judge the last hour of the soak.
+      metrics: soakMetrics,
+      metricTests: soakMetricTests,
     },
   },
+  // The embedded Prometheus: started by the canary gate, scraping both demos every second.
+  providers: { prometheus: { type: 'prometheus', metricsPath: '/api/metrics' } },
   // Declared once for every stage; a stage's budget of the same name overrides (canary above).
   budgets: [
     { name: 'p95-latency', operator: '<=', value: 500, unit: 'ms' },

@@ -34,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
         if (cli.positionals[0] === 'verify')
           return await (await import('./backup-verify.ts')).verifyCommand(cli);
         return await (await import('./backup.ts')).backupCommand(cli);
+      case 'metrics':
+        return await (await import('./metrics.ts')).metricsCommand(cli);
       case 'prometheus':
         return await (await import('./prometheus.ts')).prometheusCommand(cli);
       default:

@@ -2,7 +2,7 @@ import type { LoadProfile } from '../checks/load/profile.ts';
 import { checkStageProfiles } from '../checks/load/stage-profiles.ts';
 import { RollgateError } from '../config/errors.ts';
 import { resolveGate } from '../config/options.ts';
-import { planBuiltins, planStage } from '../engine/plan.ts';
+import { planBuiltins, planMetrics, planStage } from '../engine/plan.ts';
 import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { formatDuration } from '../model/governance.ts';
 import { type Cli, overrideFlags } from './args.ts';
@@ -65,7 +65,7 @@ export async function planCommand(cli: Cli): Promise<number> {
     },
     timeoutMs: gate.timeoutMs,
     budgets: gate.stage.budgets,
-    checks: [...builtins, ...plan.checks],
+    checks: [...builtins, ...plan.checks, ...planMetrics(gate.stage, gate.targetName)],
     problems: plan.problems,
   };
   if (cli.values.json) {

@@ -4,7 +4,9 @@ import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import type { TargetDeclaration } from '../checks/authoring/target-context.ts';
 import { builtinChecks } from '../checks/builtin/index.ts';
+import { metricCheckTitle } from '../checks/metrics/run-check.ts';
 import type { PlannedCheck } from '../model/check-result.ts';
+import { metricCheckId } from '../model/metrics.ts';
 import type { Stage } from '../model/runbook.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
 import { playwrightInvocation, runnerCli, vitestInvocation } from './run-config/invocation.ts';
@@ -184,4 +186,21 @@ export function planBuiltins(
       blocking: isBlocking(stage, c.id),
     })),
   ];
+}
+
+/** The stage's metric checks as planned (judged after the load step). */
+export function planMetrics(
+  stage: Pick<Stage, 'metrics' | 'advisory' | 'baseline'>,
+  targetName: string,
+): PlannedCheck[] {
+  return stage.metrics.map((m) => {
+    const id = metricCheckId(m.name);
+    return {
+      id,
+      title: metricCheckTitle(m, targetName, stage.baseline),
+      suite: 'metrics',
+      kind: 'metrics' as const,
+      blocking: !m.advisory && isBlocking(stage, id),
+    };
+  });
 }

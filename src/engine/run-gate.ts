@@ -12,7 +12,9 @@ import type { Verdict } from '../model/verdict.ts';
 import { createChildSet, withoutColour } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
 import { stageContext } from './context.ts';
-import { planBuiltins, planStage } from './plan.ts';
+import { prepareMetrics, stageTargetURLs, startMetricsServer } from './metrics/prepare.ts';
+import type { StagePrometheus } from './metrics/stage-prometheus.ts';
+import { planBuiltins, planMetrics, planStage } from './plan.ts';
 import { builtinStep } from './steps/builtin-step.ts';
 import { decideRun } from './steps/decide.ts';
 import * as steps from './steps/gate-steps.ts';
@@ -49,6 +51,8 @@ export interface GateRunOptions {
   onSecrets?: (values: string[]) => void;
   /** Reason to run outside the stage's deployment window; recorded in the verdict and ledger. */
   overrideWindow?: string;
+  /** An embedded Prometheus already running for a watch series (its history spans the runs). */
+  metricsServer?: Promise<StagePrometheus>;
 }
 
 export interface GateRunResult {
@@ -161,10 +165,26 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     o.onSecrets?.(secretValues);
     const { baseURL, startError } = targets;
     o.onEvent?.({ type: 'target', baseURL, embedded: !gate.baseURL });
+    const urls = stageTargetURLs(gate, baseURL, targets.baselineURL);
+    const providers = loaded.runbook.providers;
+    // Started now: its first scrape takes seconds, and the suites run meanwhile.
+    const metricsServer =
+      o.metricsServer ??
+      (gate.stage.metrics.length && !startError && !stopping.reason
+        ? startMetricsServer(gate, providers, {
+            root: o.root,
+            env,
+            urls,
+            children,
+            signal: stopping.signal,
+            defer: teardown.defer,
+          })
+        : undefined);
     // The plan is needed only to collect: listing (niced) starts once the target is up, so it
     // never delays it, and the runners start at once beside it.
     const planned = planStage(o.root, gate.stage, env).then((plan) => {
-      const builtins = planBuiltins(gate.stage, gate.target).length;
+      const builtins =
+        planBuiltins(gate.stage, gate.target).length + planMetrics(gate.stage, gate.targetName).length;
       o.onEvent?.({ type: 'planned', checks: builtins + plan.checks.length, problems: plan.problems.length });
       return plan;
     });
@@ -176,6 +196,14 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     });
     secretValues = [...secretValues, ...signIn.secrets];
     o.onSecrets?.(secretValues);
+    const metrics = prepareMetrics(gate, providers, {
+      root: o.root,
+      env,
+      urls,
+      embedded: metricsServer,
+      sessionFile: signIn.sessionFile,
+      signal: stopping.signal,
+    });
     const context = stageContext(gate, {
       baseURL,
       runId,
@@ -212,7 +240,20 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       if (o.loadProfile && !gate.k6Summary && !startError && !stopping.reason)
         o.onEvent?.({ type: 'load', ...describeLoad(gate.stage, o.loadProfile) });
       const notRun = gate.k6Summary ? stopping.reason : (startError ?? stopping.reason);
-      checks.push(await steps.loadStep(o.loadProfile, targets, notRun).run(run));
+      checks.push(
+        await steps
+          .loadStep(o.loadProfile, targets, notRun, {
+            beforeTraffic: metrics?.beforeTraffic,
+            onSent: metrics?.onSent,
+          })
+          .run(run),
+      );
+    }
+    // After the load, on what it sent: each check waits for a scrape newer than the load's end.
+    if (metrics) {
+      checks.push(...(await metrics.step(startError ?? stopping.reason).run(run)));
+      secretValues = [...secretValues, ...metrics.secrets()];
+      o.onSecrets?.(secretValues);
     }
     checks = steps.withDrillChecks(ctx, drill, checks, performance.now() - drillStarted);
     checks.push(...unmeasuredBudgets(gate.overrides, checks));

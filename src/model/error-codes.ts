@@ -68,7 +68,7 @@ const START = {
   ],
   ROLLGATE_PROMETHEUS_MISSING: [
     'no Prometheus binary was found for the embedded provider or `rollgate metrics test`',
-    'run `npx rollgate prometheus install` (Debian package, no root), install Debian\'s prometheus, or set ROLLGATE_PROMETHEUS',
+    "run `npx rollgate prometheus install` (Debian package, no root), install Debian's prometheus, or set ROLLGATE_PROMETHEUS",
   ],
   ROLLGATE_METRICS_SERIES: [
     'a recorded series file cannot be loaded (missing, no `# EOF`, or promtool rejected it)',

@@ -267,17 +267,3 @@ export function addMetricIssues(
     });
   }
 }
-
-const windowWords = (w: MetricCheck['window']) => (w === 'load' ? 'the load window' : `the last ${w / 1000} s`);
-
-/**
- * A metric check's title when it gives none: its condition, window and target.
- * @example metricTitle(check, 'canary') // 'error-ratio < 0.005 over the load window on canary'
- */
-export function metricTitle(check: MetricCheck, target: string): string {
-  if (check.title) return check.title;
-  const rule = check.baseline
-    ? `${check.baseline.mode} to baseline ${check.baseline.operator} ${check.baseline.value}`
-    : `${check.operator} ${check.value}${check.unit ? ` ${check.unit}` : ''}`;
-  return `${check.name} ${rule} over ${windowWords(check.window)} on ${target}`;
-}

@@ -84,7 +84,9 @@ describe('a canary stage with a baseline', () => {
       'latency-baseline-vs-canary.svg',
       'percentiles-baseline-vs-canary.md',
     ]);
-    expect(c.message).toMatch(/^canary (pass|marginal): .* baseline and \d+ canary requests$/);
+    expect(c.message).toMatch(
+      /^canary (pass|marginal): .* baseline and \d+ canary requests judged \(sent, warm-up included: \d+ to the canary, \d+ to the baseline\)$/,
+    );
   });
 
   it('a canary answering 500 to 1 request in 20 fails on error rate against the baseline and the budget', async () => {

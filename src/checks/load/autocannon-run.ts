@@ -27,6 +27,8 @@ export interface SampleRun {
   samples: RequestSample[];
   durationMs: number;
   startedAt: string;
+  /** Requests autocannon sent, answered or not (warm-up ones too): what the server saw. */
+  sent: number;
 }
 
 type TrackedRequest = autocannon.Request & { rollgateEndpoint?: LoadEndpoint };
@@ -70,7 +72,7 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
   const durationMs = opts.durationMs ?? profile.duration;
   const startedAt = new Date();
   const started = performance.now();
-  await autocannon({
+  const result = await autocannon({
     url: base.origin,
     requests,
     connections: profile.connections,
@@ -91,5 +93,10 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
         .on('timeout', () => sample(internals, 0, null, 'timeout'));
     },
   });
-  return { samples, durationMs: performance.now() - started, startedAt: startedAt.toISOString() };
+  return {
+    samples,
+    durationMs: performance.now() - started,
+    startedAt: startedAt.toISOString(),
+    sent: result.requests.sent,
+  };
 }

@@ -22,6 +22,8 @@ export interface CanaryRunOptions {
   judge?: JudgeOptions;
   env?: Record<string, string | undefined>;
   runbookHosts?: readonly string[];
+  /** See InterleavedOptions.beforeTraffic. */
+  beforeTraffic?: () => Promise<void>;
 }
 
 export interface CanaryRunResult {
@@ -55,6 +57,7 @@ export async function runCanaryComparison(opts: CanaryRunOptions): Promise<Canar
     slices: opts.slices,
     env: opts.env,
     runbookHosts: opts.runbookHosts,
+    beforeTraffic: opts.beforeTraffic,
   });
   const judgement = judgeCanary(run, opts.judge);
   const measurements = [

@@ -22,6 +22,11 @@ export interface InterleavedOptions {
   env?: Record<string, string | undefined>;
   /** Hosts the runbook allows besides loopback. */
   runbookHosts?: readonly string[];
+  /**
+   * Awaited after the probes and logins, right before the first warm-up request: the moment from
+   * which {@link SideRun.sent} counts (metric checks start their load window here).
+   */
+  beforeTraffic?: () => Promise<void>;
 }
 
 export interface SideRun {
@@ -29,6 +34,8 @@ export interface SideRun {
   samples: RequestSample[];
   /** Time spent loading this side (sum of its slices). */
   durationMs: number;
+  /** Requests sent to this side from `beforeTraffic` on: warm-up and slices, answered or not. */
+  sent: number;
   observation: LoadObservation;
 }
 
@@ -85,15 +92,18 @@ export async function runInterleaved(opts: InterleavedOptions): Promise<Interlea
     }
   }
   const warmupMs = opts.warmupMs ?? profile.warmup;
+  const sent: Record<Side, number> = { baseline: 0, canary: 0 };
+  await opts.beforeTraffic?.();
   if (warmupMs > 0) {
     for (const side of ['baseline', 'canary'] as const) {
-      await runAutocannon({
+      const warm = await runAutocannon({
         baseURL: urls[side],
         profile,
         durationMs: warmupMs,
         cookie: cookies[side],
         record: false,
       });
+      sent[side] += warm.sent;
     }
   }
   const samples: Record<Side, RequestSample[]> = { baseline: [], canary: [] };
@@ -108,11 +118,13 @@ export async function runInterleaved(opts: InterleavedOptions): Promise<Interlea
     });
     for (const s of run.samples) samples[side].push(s);
     spent[side] += run.durationMs;
+    sent[side] += run.sent;
   }
   const sideRun = (side: Side): SideRun => ({
     url: urls[side],
     samples: samples[side],
     durationMs: spent[side],
+    sent: sent[side],
     observation: observeSamples('autocannon', samples[side], spent[side]),
   });
   return { baseline: sideRun('baseline'), canary: sideRun('canary'), order, sliceMs };

@@ -30,6 +30,8 @@ export interface LoadRunResult {
   measurements: Measurement[];
   status: 'passed' | 'failed' | 'errored';
   evidence: Evidence[];
+  /** Requests sent to the target from `beforeTraffic` on, answered or not (the embedded engine's count; undefined for k6). */
+  sent?: number;
 }
 
 export interface LoadRunOptions {
@@ -45,6 +47,8 @@ export interface LoadRunOptions {
   runbookHosts?: readonly string[];
   /** Where k6's script, summary and points are written (default: a new temp directory). */
   outDir?: string;
+  /** Awaited after the probe and login, right before the first load request (metric checks' window opens). */
+  beforeTraffic?: () => Promise<void>;
 }
 
 /**
@@ -119,6 +123,7 @@ export async function runLoadProfile(opts: LoadRunOptions): Promise<LoadRunResul
     // The session's headers reach k6 through its environment only, never the script file.
     const session =
       profile.auth?.session === 'target' ? { [K6_SESSION_ENV]: JSON.stringify(runSessionHeaders(env)) } : {};
+    await opts.beforeTraffic?.();
     const run = await runK6({
       k6Bin,
       script,
@@ -135,22 +140,28 @@ export async function runLoadProfile(opts: LoadRunOptions): Promise<LoadRunResul
     return result('k6', run.observation, run.samples, opts.budgets, files);
   }
   const headers = await loadAuthHeaders(opts.baseURL, profile, env);
+  await opts.beforeTraffic?.();
+  let sent = 0;
   if (profile.warmup > 0) {
-    await runAutocannon({
+    const warm = await runAutocannon({
       baseURL: opts.baseURL,
       profile,
       durationMs: profile.warmup,
       headers,
       record: false,
     });
+    sent += warm.sent;
   }
   const run = await runAutocannon({ baseURL: opts.baseURL, profile, headers });
-  return result(
-    'autocannon',
-    observeSamples('autocannon', run.samples, run.durationMs),
-    run.samples,
-    opts.budgets,
-  );
+  return {
+    ...result(
+      'autocannon',
+      observeSamples('autocannon', run.samples, run.durationMs),
+      run.samples,
+      opts.budgets,
+    ),
+    sent: sent + run.sent,
+  };
 }
 
 /**

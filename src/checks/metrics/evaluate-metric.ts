@@ -133,7 +133,9 @@ export async function evaluateMetric(q: MetricQuery): Promise<MetricReading> {
     answer,
     points,
   });
-  if (!answer.ok) return gap('provider', `${source.describe}: ${answer.error}`);
+  // The contract lets a source name itself in its error; it is named once.
+  const said = answer.ok || answer.error.startsWith(source.describe) ? '' : `${source.describe}: `;
+  if (!answer.ok) return gap('provider', `${said}${answer.error}`);
   const series = answer.series;
   if (series.length === 0) {
     const what =

@@ -50,7 +50,7 @@ export async function runMetricCheck(run: MetricCheckRun): Promise<CheckResult> 
     blocking: run.blocking,
     retries: 0,
   };
-  const took = () => Math.max(0, performance.now() - started);
+  const took = () => Math.max(0, Math.round(performance.now() - started));
   try {
     const j = await judgeMetricCheck(run);
     let evidence: Evidence[] = [];

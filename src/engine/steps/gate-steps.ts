@@ -115,6 +115,10 @@ export const loadStep = (
   profile: LoadProfile | undefined,
   targets: Pick<StageTargets, 'baseURL' | 'baselineURL' | 'baselineMissing'>,
   notRun: string | undefined,
+  hooks: {
+    beforeTraffic?: () => Promise<void>;
+    onSent?: (sent: { target?: number; baseline?: number }) => void;
+  } = {},
 ): Step<CheckResult> => ({
   name: 'load',
   run: (ctx) =>
@@ -126,5 +130,6 @@ export const loadStep = (
       runDir: ctx.runDir,
       notRun,
       k6Summary: ctx.gate.k6Summary,
+      ...hooks,
     }),
 });

@@ -74,6 +74,10 @@ export async function runLoadCheck(
     notRun?: string;
     /** A k6 summary from a run elsewhere: judged instead of running the profile here. */
     k6Summary?: string;
+    /** Awaited right before the first load request, after probes and logins (metric checks' window opens). */
+    beforeTraffic?: () => Promise<void>;
+    /** Told how many requests the load sent to the target and the baseline, answered or not. */
+    onSent?: (sent: { target?: number; baseline?: number }) => void;
   },
 ): Promise<CheckResult> {
   const started = performance.now();
@@ -142,7 +146,9 @@ export async function runLoadCheck(
         },
         env: o.env,
         runbookHosts: stage.load!.hosts,
+        beforeTraffic: o.beforeTraffic,
       });
+      o.onSent?.({ target: r.run.canary.sent, baseline: r.run.baseline.sent });
       // A comparison that did not pass leads with its note: the p-value and both distributions. A
       // side where every request failed leads with that, and how they failed.
       const allFailed = (['canary', 'baseline'] as const).flatMap(
@@ -156,7 +162,7 @@ export async function runLoadCheck(
         message: [
           ...allFailed,
           ...notes,
-          `${describeJudgement(r.judgement)}; ${r.run.baseline.samples.length} baseline and ${r.run.canary.samples.length} canary requests`,
+          `${describeJudgement(r.judgement)}; ${r.run.baseline.samples.length} baseline and ${r.run.canary.samples.length} canary requests judged (sent, warm-up included: ${r.run.canary.sent} to the canary, ${r.run.baseline.sent} to the baseline)`,
         ].join('\n'),
       });
     }
@@ -169,9 +175,12 @@ export async function runLoadCheck(
       env: o.env,
       runbookHosts: stage.load!.hosts,
       outDir: path.join(o.runDir, 'load'),
+      beforeTraffic: o.beforeTraffic,
     });
+    o.onSent?.({ target: r.sent });
     const broken = r.measurements.filter((m) => !m.passed);
-    const summary = `${r.engine}: ${r.samples.length} requests${broken.length ? `; over budget: ${broken.map((m) => m.name).join(', ')}` : ''}`;
+    const sent = r.sent === undefined ? '' : ` (${r.sent} sent, warm-up included)`;
+    const summary = `${r.engine}: ${r.samples.length} requests${sent}${broken.length ? `; over budget: ${broken.map((m) => m.name).join(', ')}` : ''}`;
     const allFailed = everyRequestFailed(r.observation);
     return ended({
       status: r.status,

@@ -7,6 +7,8 @@ import type { CheckResult } from '../../model/check-result.ts';
 import type { Verdict } from '../../model/verdict.ts';
 import type { WatchOutcome, WatchSpec } from '../../model/watch.ts';
 import { createChildSet } from '../children.ts';
+import { stageTargetURLs, startMetricsServer } from '../metrics/prepare.ts';
+import type { StagePrometheus } from '../metrics/stage-prometheus.ts';
 import { type GateEvent, type GateRunOptions, type GateRunResult, newRunId, runGate } from '../run-gate.ts';
 import { stopOnSignals } from '../stop-signals.ts';
 import {
@@ -93,6 +95,9 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
   let target: SeriesTarget = { gate, env, baseURL: gate.baseURL ?? '', secretValues: [] };
   const runs: CheckResult[] = [];
   const secretValues = new Set<string>();
+  // The embedded Prometheus lives as long as the series, so a run's window can reach back over earlier runs.
+  let metricsServer: Promise<StagePrometheus> | undefined;
+  const releases: (() => unknown)[] = [];
   try {
     try {
       target = await startSeriesTarget(gate, children, {
@@ -103,6 +108,14 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
         signal: stopping.signal,
       });
       for (const s of target.secretValues) secretValues.add(s);
+      metricsServer = startMetricsServer(target.gate, o.loaded.runbook.providers, {
+        root: o.root,
+        env: target.env,
+        urls: stageTargetURLs(target.gate, target.baseURL, target.gate.baseline?.baseURL),
+        children,
+        signal: stopping.signal,
+        defer: (_name, release) => releases.push(release),
+      });
     } catch (error) {
       failure = `watch: ${(error as Error).message}`;
     }
@@ -112,7 +125,13 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
     for (let i = 0; !failure && !status.done && !stopping.reason && i < limits.runs; i++) {
       await sleep(firstMono + i * spec.interval - performance.now(), stopping.signal);
       if (stopping.reason) break;
-      const run = await runGate({ ...each, gate: target.gate, env: target.env, onEvent: onRunEvent });
+      const run = await runGate({
+        ...each,
+        gate: target.gate,
+        env: target.env,
+        onEvent: onRunEvent,
+        ...(metricsServer ? { metricsServer } : {}),
+      });
       for (const s of run.secretValues) secretValues.add(s);
       run.verdict.watch = { series: seriesId, index: i + 1, of: limits.runs, intervalMs: spec.interval };
       run.verdict.target.embedded = !gate.baseURL;
@@ -141,6 +160,7 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
     }
   } finally {
     stopping.dispose();
+    for (const release of releases) await release();
     await children.stopAll();
     rmSync(scratchDir, { recursive: true, force: true });
   }

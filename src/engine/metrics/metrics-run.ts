@@ -1,0 +1,229 @@
+import { metricCheckTitle, runMetricCheck } from '../../checks/metrics/run-check.ts';
+import type { MetricSource, MetricVars, MetricWindow } from '../../checks/metrics/types.ts';
+import type { ResolvedGate } from '../../config/options.ts';
+import type { CheckResult } from '../../model/check-result.ts';
+import {
+  type MetricCheck,
+  type MetricProvider,
+  metricCheckId,
+  type PrometheusProvider,
+  providerOf,
+} from '../../model/metrics.ts';
+import { isBlocking } from '../plan.ts';
+import type { Step } from '../steps/step.ts';
+import { validCheck } from '../valid-checks.ts';
+import { sourceFor } from './sources.ts';
+import type { StagePrometheus } from './stage-prometheus.ts';
+import { recentWindow, type Stamp, scrapeAfter, stepFor } from './windows.ts';
+
+export interface MetricsRunOptions {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  gate: ResolvedGate;
+  providers: Record<string, MetricProvider>;
+  /** The embedded Prometheus, started early (its first scrape comes ~5 s after start). */
+  embedded?: Promise<StagePrometheus>;
+  /** URLs of the stage's target and baseline by target name ('' when not started). */
+  targetURLs: Record<string, string>;
+  /** The run's session headers, for a json provider on the target. */
+  sessionHeaders?: () => Record<string, string> | undefined;
+  signal: AbortSignal;
+  mask?: (s: string) => string;
+}
+
+type Resolved =
+  | { ok: true; source: MetricSource; provider: MetricProvider }
+  | { ok: false; error: string; code: string };
+
+const now = () => Date.now() / 1000;
+
+/**
+ * One run's metric checks: the load window (opened right before the load's first request at a
+ * fresh scrape of each target, closed at the first scrape after the load ended), the requests the
+ * load sent, and the step that judges each check. Everything that goes wrong becomes an errored
+ * check (HOLD), never a pass.
+ */
+export function createMetricsRun(o: MetricsRunOptions) {
+  const { gate } = o;
+  const stage = gate.stage;
+  const vars: MetricVars = {
+    release: gate.release,
+    stage: gate.stageName,
+    target: gate.targetName,
+    ...(gate.baseline ? { baseline: gate.baseline.targetName } : {}),
+  };
+  const secrets: string[] = [];
+  const resolved = new Map<string, Promise<Resolved>>();
+  const resolve = (name: string, provider: MetricProvider): Promise<Resolved> => {
+    let r = resolved.get(name);
+    if (!r) {
+      r = (async (): Promise<Resolved> => {
+        let embeddedURL: string | undefined;
+        if (provider.type === 'prometheus' && !provider.url) {
+          const started = await o.embedded;
+          if (!started)
+            return {
+              ok: false,
+              error: 'the embedded Prometheus was not started',
+              code: 'ROLLGATE_METRICS_PROVIDER',
+            };
+          if (!started.ok) return started;
+          embeddedURL = started.server.url;
+        }
+        try {
+          const s = sourceFor(name, provider, {
+            root: o.root,
+            env: o.env,
+            embeddedURL,
+            targetURL: o.targetURLs[gate.targetName] ?? '',
+            sessionHeaders: o.sessionHeaders?.(),
+          });
+          secrets.push(...s.secrets);
+          return { ok: true, source: s.source, provider };
+        } catch (error) {
+          return { ok: false, error: (error as Error).message, code: 'ROLLGATE_CONFIG' };
+        }
+      })();
+      resolved.set(name, r);
+    }
+    return r;
+  };
+
+  const targetsOf = (check: MetricCheck) => {
+    const base = check.baseline ? (check.baseline.target ?? gate.baseline?.targetName) : undefined;
+    return [gate.targetName, ...(base ? [base] : [])];
+  };
+  const loadChecks = stage.metrics.filter((c) => c.window === 'load');
+  /** Window openings per provider name and target, taken right before the load's first request. */
+  const opened = new Map<string, Promise<Stamp>>();
+  const closed = new Map<string, Promise<Stamp>>();
+  let loadEnd: number | undefined;
+  const sent: Record<string, number> = {};
+
+  const stamp = async (name: string, target: string, after: number): Promise<Stamp> => {
+    const r = await resolve(name, o.providers[name]!);
+    if (!r.ok) return { ok: false, error: r.error };
+    if (r.provider.type !== 'prometheus') return { ok: true, time: after };
+    return scrapeAfter(r.source, r.provider, vars, target, after, o.signal);
+  };
+
+  /** Awaited by the load step right before its first request. */
+  async function beforeTraffic(): Promise<void> {
+    const at = now();
+    const waits: Promise<Stamp>[] = [];
+    for (const check of loadChecks) {
+      const p = providerOf(check, o.providers);
+      if (!p) continue;
+      for (const target of targetsOf(check)) {
+        const key = `${p.name}\u0000${target}`;
+        if (!opened.has(key)) {
+          const s = stamp(p.name, target, at);
+          opened.set(key, s);
+          waits.push(s);
+        }
+      }
+    }
+    await Promise.all(waits);
+  }
+
+  const loadWindow = async (
+    name: string,
+    target: string,
+  ): Promise<{ ok: true; window: MetricWindow } | { ok: false; error: string }> => {
+    const key = `${name}\u0000${target}`;
+    const start = opened.get(key);
+    if (!start || loadEnd === undefined)
+      return {
+        ok: false,
+        error:
+          'no load window: the load step sent no traffic (it did not run, or failed before its first request)',
+      };
+    let end = closed.get(key);
+    if (!end) {
+      end = stamp(name, target, loadEnd);
+      closed.set(key, end);
+    }
+    const [s, e] = await Promise.all([start, end]);
+    if (!s.ok) return { ok: false, error: `no scrape of "${target}" before the load: ${s.error}` };
+    if (!e.ok) return { ok: false, error: `no scrape of "${target}" after the load: ${e.error}` };
+    return { ok: true, window: { start: s.time, end: e.time } };
+  };
+
+  async function judge(check: MetricCheck, notRun: string | undefined): Promise<CheckResult> {
+    const id = metricCheckId(check.name);
+    const blocking = !check.advisory && isBlocking(stage, id);
+    const errored = (message: string, code: string) =>
+      validCheck({
+        id,
+        title: metricCheckTitle(check, gate.targetName, gate.baseline?.targetName),
+        suite: 'metrics',
+        kind: 'metrics',
+        status: 'errored',
+        blocking,
+        durationMs: 0,
+        measurements: [],
+        evidence: [],
+        message: o.mask ? o.mask(message) : message,
+        code,
+        retries: 0,
+      });
+    if (notRun) return errored(`not run: ${notRun}`, 'ROLLGATE_INTERRUPTED');
+    const chosen = providerOf(check, o.providers);
+    if (!chosen) return errored('no metrics provider for this check', 'ROLLGATE_CONFIG');
+    const r = await resolve(chosen.name, chosen.provider);
+    if (!r.ok) return errored(r.error, r.code);
+    const windows: Record<string, MetricWindow> = {};
+    for (const target of targetsOf(check)) {
+      let w: Awaited<ReturnType<typeof loadWindow>>;
+      if (r.provider.type === 'json') w = { ok: true, window: { start: now(), end: now() } };
+      else if (check.window === 'load') w = await loadWindow(chosen.name, target);
+      else
+        w = await recentWindow(
+          r.source,
+          r.provider as PrometheusProvider,
+          vars,
+          target,
+          check.window,
+          o.signal,
+        );
+      if (!w.ok) return errored(`no data: ${w.error}`, 'ROLLGATE_NO_DATA');
+      windows[target] = w.window;
+    }
+    const interval = r.provider.type === 'prometheus' ? r.provider.scrapeInterval / 1000 : 1;
+    const stepSeconds = stepFor(check, interval, windows[gate.targetName]!);
+    return runMetricCheck({
+      check,
+      source: r.source,
+      vars,
+      windows,
+      stepSeconds,
+      loadSent: sent,
+      blocking,
+      ...(o.mask ? { mask: o.mask } : {}),
+    });
+  }
+
+  /** The metric checks, after the load step; `notRun` (the target never started, the run stopped) errors each. */
+  const step = (notRun?: string): Step<CheckResult[]> => ({
+    name: 'metrics',
+    run: async (ctx) => {
+      if (opened.size) loadEnd = now();
+      const results: CheckResult[] = [];
+      for (const check of stage.metrics) results.push(await judge(check, notRun ?? ctx.stopping.reason));
+      return results;
+    },
+  });
+
+  return {
+    beforeTraffic: loadChecks.length ? beforeTraffic : undefined,
+    /** The load step's count of requests sent, by side. */
+    onSent(s: { target?: number; baseline?: number }) {
+      if (s.target !== undefined) sent[gate.targetName] = s.target;
+      if (s.baseline !== undefined && gate.baseline) sent[gate.baseline.targetName] = s.baseline;
+    },
+    step,
+    /** Header values and tokens the providers read: masked in every output. */
+    secrets: () => [...secrets],
+  };
+}
+export type MetricsRun = ReturnType<typeof createMetricsRun>;

@@ -1,0 +1,60 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { waitForScrape } from '../../checks/metrics/prometheus/freshness.ts';
+import { fillQuery } from '../../checks/metrics/template.ts';
+import type { MetricSource, MetricVars, MetricWindow } from '../../checks/metrics/types.ts';
+import type { PrometheusProvider } from '../../model/metrics.ts';
+
+/** The newest-scrape query of a provider (`{target}` to fill), or none: then two scrape intervals are waited. */
+export const freshnessQueryOf = (p: PrometheusProvider): string | undefined =>
+  p.freshnessQuery ?? (p.url ? undefined : 'timestamp(up{rollgate_target="{target}"})');
+
+/** How long to wait for a scrape: the embedded server's first one comes ~5 s after it starts. */
+const scrapeTimeoutMs = (p: PrometheusProvider) => 15_000 + 3 * p.scrapeInterval;
+
+export type Stamp = { ok: true; time: number } | { ok: false; error: string };
+
+/**
+ * The time of the first scrape of `target` at or after `after` (Unix seconds): read from the
+ * provider's freshness query, or, without one, `after` plus two scrape intervals, waited out.
+ */
+export async function scrapeAfter(
+  source: MetricSource,
+  provider: PrometheusProvider,
+  vars: MetricVars,
+  target: string,
+  after: number,
+  signal: AbortSignal,
+): Promise<Stamp> {
+  const query = freshnessQueryOf(provider);
+  if (!query) {
+    await delay(2 * provider.scrapeInterval, undefined, { signal }).catch(() => {});
+    return { ok: true, time: after + (2 * provider.scrapeInterval) / 1000 };
+  }
+  return waitForScrape(source, fillQuery(query, { ...vars, target }), after, {
+    timeoutMs: scrapeTimeoutMs(provider),
+    signal,
+  });
+}
+
+/** A duration window ending at the newest scrape of `target` (one at or after now). */
+export async function recentWindow(
+  source: MetricSource,
+  provider: PrometheusProvider,
+  vars: MetricVars,
+  target: string,
+  durationMs: number,
+  signal: AbortSignal,
+): Promise<{ ok: true; window: MetricWindow } | { ok: false; error: string }> {
+  const end = await scrapeAfter(source, provider, vars, target, Date.now() / 1000, signal);
+  if (!end.ok) return end;
+  return { ok: true, window: { start: end.time - durationMs / 1000, end: end.time } };
+}
+
+/**
+ * A range's step: the check's own, else the scrape interval, widened so a window never asks for
+ * more than 1,000 points (Prometheus refuses ranges past 11,000).
+ */
+export function stepFor(check: { step?: number }, intervalSeconds: number, window: MetricWindow): number {
+  if (check.step) return check.step / 1000;
+  return Math.max(intervalSeconds, Math.ceil((window.end - window.start) / 1000));
+}
