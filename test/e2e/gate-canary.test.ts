@@ -24,6 +24,21 @@ describe('gate canary end to end', () => {
       actual: '0.1.0',
       passed: true,
     });
+    // Real traffic on the embedded Prometheus: the 5xx ratio was judged on exactly the requests the
+    // load step sent to the canary (the window runs from a scrape before its first request to one after its last).
+    const sent = /sent, warm-up included: (\d+) to the canary, (\d+) to the baseline/.exec(
+      check(v, 'load/canary').message ?? '',
+    );
+    expect(sent, check(v, 'load/canary').message).not.toBeNull();
+    for (const id of ['metrics/error-ratio', 'metrics/error-ratio-vs-baseline']) {
+      const m = check(v, id).measurements[0]!;
+      expect(m.samples, `${id}: ${m.note ?? ''}`).toBe(Number(sent![1]));
+      expect(m.actual).toBe(0);
+    }
+    expect(check(v, 'metrics/p95-latency').measurements[0]).toMatchObject({ unit: 'ms', passed: true });
+    expect(check(v, 'metrics/memory-stability').blocking).toBe(false);
+    const chart = check(v, 'metrics/error-ratio').evidence.find((e) => e.name === 'metrics-error-ratio.svg');
+    expect(chart?.contentType).toBe('image/svg+xml');
     const ledger = readFileSync(path.join(reports, 'ledger.jsonl'), 'utf8').trim().split('\n');
     expect(ledger).toHaveLength(1);
     expect(JSON.parse(ledger[0]!)).toMatchObject({
@@ -78,7 +93,14 @@ describe('gate canary end to end', () => {
     }
     // The one sign-in reports a login page answering 500 as errored (it could not sign in); every
     // check that observed the target says failed.
-    expect(v.checks.filter((c) => c.status === 'errored').map((c) => c.id)).toEqual(['auth/sign-in']);
+    // The metric checks judge the load's window, and the load never sent traffic (its login got a 500):
+    // no data, errored, never a pass.
+    expect(v.checks.filter((c) => c.status === 'errored').map((c) => c.id)).toEqual([
+      'auth/sign-in',
+      ...v.checks.filter((c) => c.kind === 'metrics').map((c) => c.id),
+    ]);
+    for (const c of v.checks.filter((x) => x.kind === 'metrics'))
+      expect(c).toMatchObject({ code: 'ROLLGATE_NO_DATA', message: expect.stringMatching(/no load window/) });
     // A failed golden path keeps its Playwright trace and screenshot as evidence.
     const evidence = check(v, 'golden/login').evidence;
     expect(evidence.map((e) => e.name)).toEqual(expect.arrayContaining(['trace', 'screenshot']));

@@ -51,7 +51,7 @@ describe('metric checks end to end', () => {
     const thin = check(v, 'metrics/too-little-traffic');
     expect(thin).toMatchObject({ status: 'errored', code: 'ROLLGATE_INCONCLUSIVE' });
     expect(thin.message).toMatch(
-      /^\d+ requests in \d+(\.\d+)?s; 300000 needed to resolve 0\.001%; about \d+ more (seconds|minutes) at the observed rate/m,
+      /^inconclusive: \d+ requests in \d+(\.\d+)?s; 300000 needed to resolve 0\.001%; about \d+ more (seconds|minutes) at the observed rate/m,
     );
     expect(thin.measurements[0]).toMatchObject({ outcome: 'inconclusive', passed: false });
   });
