@@ -63,11 +63,16 @@ const IGNORED = [
     entry: 'backups',
     comment: "# rollgate backup's default folder: copies of the app's data, which may hold credentials",
   },
+  {
+    entry: '.cache/rollgate',
+    comment: '# rollgate prometheus install: the Prometheus binaries metric checks run on',
+  },
 ] as const;
 
 /**
- * `.gitignore` with `reports/` (rollgate's run output) and `backups/` (`rollgate backup`'s default
- * folder) appended, each unless an entry already ignores it; undefined when both are there.
+ * `.gitignore` with `reports/` (rollgate's run output), `backups/` (`rollgate backup`'s default
+ * folder) and `.cache/rollgate/` (`rollgate prometheus install`) appended, each unless an entry
+ * already ignores it; undefined when all are there.
  */
 export function editGitignore(text: string | undefined): { text: string; added: string[] } | undefined {
   const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim());

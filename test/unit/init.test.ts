@@ -105,7 +105,9 @@ describe('rollgate init', () => {
     expect(read(dir, '.gitignore')).toMatch(/^reports\/$/m);
     // rollgate backup's default folder: copies of the app's data, which may hold credentials.
     expect(read(dir, '.gitignore')).toMatch(/^backups\/$/m);
-    expect(r.all).toContain('.gitignore: reports/, backups/');
+    // rollgate prometheus install's cache of binaries.
+    expect(read(dir, '.gitignore')).toMatch(/^\.cache\/rollgate\/$/m);
+    expect(r.all).toContain('.gitignore: reports/, backups/, .cache/rollgate/');
 
     // A CommonJS app (no "type": "module", npm's default): the runbook still loads and validates.
     const v = await run(dir, ['validate']);
@@ -132,17 +134,19 @@ describe('rollgate init', () => {
     expect(pkg.scripts['gate:staging']).toBe('my-own-gate staging');
     expect(pkg.scripts['gate:canary']).toContain('rollgate gate canary');
     expect(pkg.allowScripts).toEqual({ 'better-sqlite3': false, esbuild: true });
-    // /reports already ignores reports/: only backups/ is added.
-    expect(read(dir, '.gitignore')).toMatch(/^node_modules\n\/reports\n#.*\nbackups\/\n$/);
+    // /reports already ignores reports/: only backups/ and .cache/rollgate/ are added.
+    expect(read(dir, '.gitignore')).toMatch(/^node_modules\n\/reports\n#.*\nbackups\/\n#.*\n\.cache\/rollgate\/\n$/);
     const runbook = read(dir, 'rollgate.runbook.ts');
     expect(runbook).toContain("name: 'web-shop'");
     expect(runbook).toContain("baseURL: 'https://staging.shop.example'");
   });
 
-  it('appends reports/ and backups/ to a .gitignore without a final newline', async () => {
+  it('appends reports/, backups/ and .cache/rollgate/ to a .gitignore without a final newline', async () => {
     const dir = app({ name: 'shop' }, { '.gitignore': 'node_modules' });
     expect((await run(dir, ['init'])).exitCode).toBe(0);
-    expect(read(dir, '.gitignore')).toMatch(/^node_modules\n(#.*\n)?reports\/\n(#.*\n)?backups\/\n$/);
+    expect(read(dir, '.gitignore')).toMatch(
+      /^node_modules\n(#.*\n)?reports\/\n(#.*\n)?backups\/\n(#.*\n)?\.cache\/rollgate\/\n$/,
+    );
   });
 
   it('writes nothing and exits 1 when any file it would write exists, listing them', async () => {
