@@ -1,0 +1,168 @@
+import { describe, expect, test } from 'vitest';
+import { rollgate } from '../e2e/helpers.ts';
+
+const GROWING = 'runbooks/series/memory-growing-3pct-6h.om';
+const FLAT = 'runbooks/series/memory-flat-6h.om';
+const PROBLEMS = ['--runbook', 'test/fixtures/metrics/series-problems.runbook.ts'];
+const WRONG = ['--runbook', 'test/fixtures/metrics/wrong-expectation.runbook.ts'];
+const MEMORY_QUERY =
+  'deriv(process_resident_memory_bytes{rollgate_target="canary"}[3600000ms]) * 3600 / avg_over_time(process_resident_memory_bytes{rollgate_target="canary"}[3600000ms])';
+
+/** The lines `rollgate metrics test` printed for one series: its heading and what follows, up to the next. */
+function block(stdout: string, stage: string, series: string): string {
+  const parts = stdout.split(new RegExp(`^(?=${stage}: )`, 'm'));
+  const found = parts.find((p) => p.startsWith(`${stage}: ${series}`));
+  if (!found) throw new Error(`no block for ${series} in:\n${stdout}`);
+  return found;
+}
+
+/** The value a check's message reports, in ratio/h: `memory-growth: 0.02962 ratio/h …`. */
+function ratioPerHour(text: string): number {
+  const m = /memory-growth: (-?\d+(?:\.\d+)?(?:e-?\d+)?) ratio\/h/.exec(text);
+  if (!m) throw new Error(`no memory-growth value in:\n${text}`);
+  return Number(m[1]);
+}
+
+interface Result {
+  stage: string;
+  series: string;
+  check: string;
+  expected: string;
+  got: string;
+  ok: boolean;
+  message: string;
+}
+
+/** `rollgate metrics test` as a user runs it: recorded series judged on a throw-away Prometheus. */
+describe('rollgate metrics test', () => {
+  test('the demo soak: the 3%/h leak fails "memory growing > 2%/hour" at ~0.03 ratio/h, flat memory passes', async () => {
+    const r = await rollgate(['metrics', 'test', '--stage', 'canary-soak'], {});
+    expect(r.exitCode, r.all).toBe(0);
+    const growing = block(r.stdout, 'canary-soak', GROWING);
+    expect(growing).toMatch(/^ {2}ok {3}memory-growth: fail$/m);
+    expect(growing).toContain('violates < 0.02 ratio/h');
+    expect(ratioPerHour(growing)).toBeGreaterThan(0.025);
+    expect(ratioPerHour(growing)).toBeLessThan(0.035);
+    const flat = block(r.stdout, 'canary-soak', FLAT);
+    expect(flat).toMatch(/^ {2}ok {3}memory-growth: pass$/m);
+    expect(Math.abs(ratioPerHour(flat))).toBeLessThan(0.005);
+    expect(r.stdout).toMatch(/^4 expectations met$/m);
+    // Only the stage asked for.
+    expect(r.stdout).not.toMatch(/^canary: /m);
+  });
+
+  test('--json: one result per expectation with stage, series, check, expected, got and ok', async () => {
+    const r = await rollgate(['metrics', 'test', '--stage', 'canary-soak', '--json'], {});
+    expect(r.exitCode, r.all).toBe(0);
+    const out = JSON.parse(r.stdout) as { ok: boolean; results: Result[] };
+    expect(out.ok).toBe(true);
+    const fields = out.results.map(({ message: _m, ...rest }) => rest);
+    expect(fields).toEqual([
+      {
+        stage: 'canary-soak',
+        series: GROWING,
+        check: 'memory-growth',
+        expected: 'fail',
+        got: 'fail',
+        ok: true,
+      },
+      { stage: 'canary-soak', series: FLAT, check: 'memory-growth', expected: 'pass', got: 'pass', ok: true },
+      {
+        stage: 'canary-soak',
+        series: 'runbooks/series/connection-leak-6h.om',
+        check: 'db-connections',
+        expected: 'fail',
+        got: 'fail',
+        ok: true,
+      },
+      {
+        stage: 'canary-soak',
+        series: 'runbooks/series/connections-normal-6h.om',
+        check: 'db-connections',
+        expected: 'pass',
+        got: 'pass',
+        ok: true,
+      },
+    ]);
+    const leak = out.results[0]!;
+    expect(ratioPerHour(leak.message)).toBeGreaterThan(0.025);
+    expect(ratioPerHour(leak.message)).toBeLessThan(0.035);
+    expect(leak.message).toContain(`query: ${MEMORY_QUERY}`);
+  });
+
+  test('an expectation the series does not meet: exit 1, FAIL with the check, what it got and its query', async () => {
+    const r = await rollgate(['metrics', 'test', ...WRONG, '--stage', 'canary-soak'], {});
+    expect(r.exitCode, r.all).toBe(1);
+    const growing = block(r.stdout, 'canary-soak', GROWING);
+    expect(growing).toMatch(/^ {2}FAIL memory-growth: fail, expected pass$/m);
+    expect(growing).toContain(`query: ${MEMORY_QUERY}`);
+    expect(growing).toMatch(/answer sha256:[0-9a-f]{16}/);
+    expect(block(r.stdout, 'canary-soak', FLAT)).toMatch(/^ {2}ok {3}memory-growth: pass$/m);
+    expect(r.stdout).toMatch(/^1 of 2 expectations not met$/m);
+  });
+
+  test('a series without "# EOF" is refused: exit 2 naming the file', async () => {
+    const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'no-eof'], {});
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/test\/fixtures\/metrics\/no-eof\.om does not end with "# EOF"/);
+    expect(r.stderr).toContain('add the line "# EOF" at its end');
+    expect(r.stderr).toContain('ROLLGATE_METRICS_SERIES');
+  });
+
+  test('a series promtool rejects: exit 2 with promtool’s reason and the fix', async () => {
+    const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'comment'], {});
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/test\/fixtures\/metrics\/stray-comment\.om: promtool rejected it/);
+    // promtool's own words about the "# hello" line.
+    expect(r.stderr).toMatch(/"h" is not a valid start token/);
+    expect(r.stderr).toContain('only # HELP, # TYPE and # UNIT comments');
+    expect(r.stderr).toContain('ROLLGATE_METRICS_SERIES');
+  });
+
+  test('a series file that does not exist: exit 2 naming it', async () => {
+    const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'missing'], {});
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/test\/fixtures\/metrics\/no-such-series\.om: no such series file/);
+    expect(r.stderr).toContain('ROLLGATE_METRICS_SERIES');
+  });
+
+  test('ROLLGATE_PROMETHEUS naming no binary: exit 2 ROLLGATE_PROMETHEUS_MISSING with the fix', async () => {
+    const r = await rollgate(['metrics', 'test', '--stage', 'canary-soak'], {
+      ROLLGATE_PROMETHEUS: '/nonexistent/prometheus',
+    });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain('ROLLGATE_PROMETHEUS_MISSING');
+    expect(r.stderr).toContain('ROLLGATE_PROMETHEUS=/nonexistent/prometheus is not an executable file');
+    expect(r.stderr).toMatch(/point it at a prometheus binary.*or unset it/);
+    expect(r.stdout).not.toMatch(/expectation/);
+  });
+
+  test('rollgate validate refuses an expect naming no check of the stage, with the field path', async () => {
+    const r = await rollgate(
+      ['validate', '--runbook', 'test/fixtures/metrics/unknown-expect.runbook.ts'],
+      {},
+    );
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain(
+      'stages.soak.metricTests.0.expect.memory-growht: names no metric check of this stage; its checks: memory-growth, db-connections',
+    );
+    expect(r.stderr).toContain('ROLLGATE_RUNBOOK_INVALID');
+  });
+
+  test('a stage without recorded series: exit 2 saying what to declare', async () => {
+    const r = await rollgate(['metrics', 'test', ...WRONG, '--stage', 'canary'], {});
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain('stage "canary" declares no recorded series to test');
+    expect(r.stderr).toMatch(/metricTests: \[\{ series: '.*\.om', expect: \{ '<check>': 'fail' \} \}\]/);
+  });
+
+  test('a runbook with no recorded series at all: exit 2 saying what to declare', async () => {
+    const r = await rollgate(
+      ['metrics', 'test', '--runbook', 'test/fixtures/runbooks/metrics.runbook.ts'],
+      {},
+    );
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain('no stage declares recorded series to test (metricTests: [{ series:');
+    expect(r.stderr).toContain('ROLLGATE_BAD_ARGUMENT');
+  });
+});
