@@ -33,7 +33,7 @@ export async function metricsCommand(cli: Cli): Promise<number> {
   if (!stages.length)
     throw new RollgateError(
       'ROLLGATE_BAD_ARGUMENT',
-      `${loaded.file}: ${only ? `stage "${only}" declares` : 'no stage declares'} recorded series to test (metricTests: [{ series: 'runbooks/series/….om', expect: { '<check>': 'fail' } }])`,
+      `${loaded.file}: ${only ? `stage "${only}" declares no` : 'no stage declares'} recorded series to test (metricTests: [{ series: 'runbooks/series/….om', expect: { '<check>': 'fail' } }])`,
     );
   let results: RecordedOutcome[];
   try {

@@ -65,7 +65,11 @@ export async function planCommand(cli: Cli): Promise<number> {
     },
     timeoutMs: gate.timeoutMs,
     budgets: gate.stage.budgets,
-    checks: [...builtins, ...plan.checks, ...planMetrics(gate.stage, gate.targetName)],
+    checks: [
+      ...builtins,
+      ...plan.checks,
+      ...planMetrics(gate.stage, gate.targetName, loaded.runbook.providers),
+    ],
     problems: plan.problems,
   };
   if (cli.values.json) {

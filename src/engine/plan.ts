@@ -6,7 +6,7 @@ import type { TargetDeclaration } from '../checks/authoring/target-context.ts';
 import { builtinChecks } from '../checks/builtin/index.ts';
 import { metricCheckTitle } from '../checks/metrics/run-check.ts';
 import type { PlannedCheck } from '../model/check-result.ts';
-import { metricCheckId } from '../model/metrics.ts';
+import { type MetricProvider, metricCheckId, providerOf } from '../model/metrics.ts';
 import type { Stage } from '../model/runbook.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
 import { playwrightInvocation, runnerCli, vitestInvocation } from './run-config/invocation.ts';
@@ -192,12 +192,14 @@ export function planBuiltins(
 export function planMetrics(
   stage: Pick<Stage, 'metrics' | 'advisory' | 'baseline'>,
   targetName: string,
+  providers: Record<string, MetricProvider>,
 ): PlannedCheck[] {
   return stage.metrics.map((m) => {
     const id = metricCheckId(m.name);
+    const json = providerOf(m, providers)?.provider.type === 'json';
     return {
       id,
-      title: metricCheckTitle(m, targetName, stage.baseline),
+      title: metricCheckTitle(m, targetName, stage.baseline, json),
       suite: 'metrics',
       kind: 'metrics' as const,
       blocking: !m.advisory && isBlocking(stage, id),

@@ -184,7 +184,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     // never delays it, and the runners start at once beside it.
     const planned = planStage(o.root, gate.stage, env).then((plan) => {
       const builtins =
-        planBuiltins(gate.stage, gate.target).length + planMetrics(gate.stage, gate.targetName).length;
+        planBuiltins(gate.stage, gate.target).length +
+        planMetrics(gate.stage, gate.targetName, loaded.runbook.providers).length;
       o.onEvent?.({ type: 'planned', checks: builtins + plan.checks.length, problems: plan.problems.length });
       return plan;
     });

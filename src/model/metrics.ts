@@ -231,7 +231,8 @@ export function addMetricIssues(
         else if (!rb.targets[target])
           issue(at('baseline', 'target'), `names target "${target}", which is not declared`);
       }
-      if (m.window === 'load' && !stage.load)
+      // A json provider is read once, now: it has no window.
+      if (m.window === 'load' && !stage.load && chosen.provider.type !== 'json')
         issue(at('window'), "is 'load', but the stage has no load step: give a duration such as '10m'");
       if (m.minTraffic?.count === 'load' && !stage.load)
         issue(

@@ -19,8 +19,16 @@ const OVER: Record<MetricCheck['over'], string> = {
  * `error-ratio < 0.005 over the load window on canary`,
  * `p95-latency canary ÷ baseline <= 1.5 over the last 10m on canary against stable`.
  */
-export function metricCheckTitle(check: MetricCheck, target: string, baselineTarget?: string): string {
+export function metricCheckTitle(
+  check: MetricCheck,
+  target: string,
+  baselineTarget?: string,
+  /** A json provider's value is read once, now: no window. */
+  readOnce = false,
+): string {
   if (check.title) return check.title;
+  if (readOnce)
+    return `${check.name} ${check.operator ?? '?'} ${check.value ?? '?'}${check.unit ? ` ${check.unit}` : ''} read from ${target}`;
   const window = check.window === 'load' ? 'the load window' : `the last ${formatDuration(check.window)}`;
   const unit = check.unit ? ` ${check.unit}` : '';
   const b = check.baseline;

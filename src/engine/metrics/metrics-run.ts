@@ -155,7 +155,12 @@ export function createMetricsRun(o: MetricsRunOptions) {
     const errored = (message: string, code: string) =>
       validCheck({
         id,
-        title: metricCheckTitle(check, gate.targetName, gate.baseline?.targetName),
+        title: metricCheckTitle(
+          check,
+          gate.targetName,
+          gate.baseline?.targetName,
+          providerOf(check, o.providers)?.provider.type === 'json',
+        ),
         suite: 'metrics',
         kind: 'metrics',
         status: 'errored',
@@ -193,6 +198,7 @@ export function createMetricsRun(o: MetricsRunOptions) {
     const stepSeconds = stepFor(check, interval, windows[gate.targetName]!);
     return runMetricCheck({
       check,
+      title: metricCheckTitle(check, gate.targetName, gate.baseline?.targetName, r.provider.type === 'json'),
       source: r.source,
       vars,
       windows,
