@@ -36,7 +36,7 @@ Options:
   --release <version>   release under test (env ROLLGATE_RELEASE); defaults to the embedded app's version
   --timeout <ms>        stage deadline (env ROLLGATE_TIMEOUT_MS)
   --now <iso>           fix the clock (env ROLLGATE_NOW); recorded in the verdict
-  --json                machine-readable output (plan, validate)
+  --json                machine-readable output (plan, validate, metrics test)
   --verbose             stream the runners' own output
   --override-window <reason>  run outside the stage's deployment window (recorded)
   --budget <rule>       gate, plan: a budget for this run only, over the stage's of that name

@@ -14,7 +14,7 @@ import type { Step } from '../steps/step.ts';
 import { validCheck } from '../valid-checks.ts';
 import { sourceFor } from './sources.ts';
 import type { StagePrometheus } from './stage-prometheus.ts';
-import { recentWindow, type Stamp, scrapeAfter, stepFor } from './windows.ts';
+import { recentWindow, type Stamp, scrapeAfter, stepFor, windowCovered } from './windows.ts';
 
 export interface MetricsRunOptions {
   root: string;
@@ -192,6 +192,10 @@ export function createMetricsRun(o: MetricsRunOptions) {
           o.signal,
         );
       if (!w.ok) return errored(`no data: ${w.error}`, 'ROLLGATE_NO_DATA');
+      if (r.provider.type === 'prometheus' && !r.provider.url && check.window !== 'load') {
+        const covered = await windowCovered(r.source, r.provider, target, w.window);
+        if (!covered.ok) return errored(`no data: ${covered.error}`, 'ROLLGATE_NO_DATA');
+      }
       windows[target] = w.window;
     }
     const interval = r.provider.type === 'prometheus' ? r.provider.scrapeInterval / 1000 : 1;

@@ -30,10 +30,11 @@ export interface RecordedOutcome {
 
 /** What a check came out as, in the words `expect` uses. */
 function outcomeOfResult(r: CheckResult): RecordedOutcome['got'] {
+  // A query Prometheus refused is no outcome of the rule: never mistaken for an expected no-data.
+  if (r.code === 'ROLLGATE_METRICS_PROVIDER') return 'provider-error';
   const m = r.measurements[0];
   if (m) return outcomeOf(m);
   if (r.code === 'ROLLGATE_INCONCLUSIVE') return 'inconclusive';
-  if (r.code === 'ROLLGATE_METRICS_PROVIDER') return 'provider-error';
   return r.status === 'passed' ? 'pass' : r.status === 'failed' ? 'fail' : 'no-data';
 }
 

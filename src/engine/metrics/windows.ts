@@ -58,3 +58,32 @@ export function stepFor(check: { step?: number }, intervalSeconds: number, windo
   if (check.step) return check.step / 1000;
   return Math.max(intervalSeconds, Math.ceil((window.end - window.start) / 1000));
 }
+
+/**
+ * Whether the embedded Prometheus holds scrapes of `target` over most (80%) of a duration window:
+ * it holds only what it scraped since it started (with the run, or the watch series), and an
+ * instant query such as `max_over_time(x[1h])` would otherwise judge minutes as if they were the hour.
+ */
+export async function windowCovered(
+  source: MetricSource,
+  provider: PrometheusProvider,
+  target: string,
+  window: MetricWindow,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const ms = Math.round((window.end - window.start) * 1000);
+  const needed = Math.floor((0.8 * ms) / provider.scrapeInterval);
+  const query = `count_over_time(up{rollgate_target="${target}"}[${ms}ms])`;
+  const a = await source.instant(query, window.end);
+  const held = a.ok ? (a.series[0]?.points.at(-1)?.[1] ?? 0) : undefined;
+  if (held === undefined)
+    return {
+      ok: false,
+      error: `cannot tell how much of the window is stored (${query}): ${a.ok ? '' : a.error}`,
+    };
+  if (held >= needed) return { ok: true };
+  const heldSeconds = Math.round((held * provider.scrapeInterval) / 1000);
+  return {
+    ok: false,
+    error: `the embedded Prometheus holds ${heldSeconds} s of scrapes of "${target}" in the ${Math.round(ms / 1000)} s window (${held} of the ${needed} needed): it keeps only what it scraped since it started, so the check has no data until the window is filled`,
+  };
+}
