@@ -79,12 +79,15 @@ const soakMetrics = [
     advisory: true,
   },
   {
+    // Advisory here: the series' Prometheus holds the hour only after 48 minutes, and until then
+    // the check is no data (the canary stage judges connections on its load, blocking).
     name: 'db-connections',
     title: 'database connections in use stayed under 50 over the last hour',
     query: 'max_over_time(demo_db_connections_in_use{rollgate_target="{target}"}[{window}])',
     operator: '<',
     value: 50,
     window: '1h',
+    advisory: true,
   },
 ] satisfies RunbookInput['stages'][string]['metrics'];
 

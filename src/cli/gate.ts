@@ -8,6 +8,7 @@ import { type GateEvent, runGate } from '../engine/run-gate.ts';
 import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { openStore } from '../engine/store/open-store.ts';
 import type { Store } from '../engine/store/store.ts';
+import { type MetricCheck, type MetricProvider, providerOf } from '../model/metrics.ts';
 import { consoleReport } from '../reporters/console.ts';
 import { type Cli, overrideFlags } from './args.ts';
 import { load, stageArg } from './common.ts';
@@ -53,6 +54,7 @@ export async function gateCommand(cli: Cli): Promise<number> {
       `--k6-summary cannot feed a watch: each run of stage "${gate.stageName}" would judge the same file again. Gate once with it, or watch without it.`,
     );
   }
+  if (gate.k6Summary) refuseLoadWindows(gate.stageName, gate.stage.metrics, loaded.runbook.providers);
   // A load profile aimed at a host or stage it may not hit is refused here, before any request.
   const loadProfile = await prepareLoad(
     gate.stage,
@@ -109,5 +111,26 @@ async function gateWithStore(
     mask,
     render: (v) => consoleReport(v, run.warnings),
     what: 'the verdict or the ledger',
+  });
+}
+
+/**
+ * `--k6-summary` judges a run made elsewhere: there is no load step here, so no load window and
+ * no count of what it sent. A metric check that needs either is refused before anything runs.
+ */
+function refuseLoadWindows(
+  stage: string,
+  metrics: readonly MetricCheck[],
+  providers: Record<string, MetricProvider>,
+) {
+  metrics.forEach((m, i) => {
+    if (providerOf(m, providers)?.provider.type === 'json') return;
+    const field =
+      m.window === 'load' ? 'window' : m.minTraffic?.count === 'load' ? 'minTraffic.count' : undefined;
+    if (field)
+      throw new RollgateError(
+        'ROLLGATE_BAD_ARGUMENT',
+        `--k6-summary: stages.${stage}.metrics.${i}.${field} is 'load' (metric check "${m.name}"), but a summary of a run elsewhere has no load step here to open a window on or count: give the check a duration window and a number of requests, or gate without --k6-summary`,
+      );
   });
 }

@@ -14,7 +14,7 @@ import { MeasurementOutcome, Operator } from './measurement.ts';
  * `scrapeInterval` at `metricsPath`, each series labelled `rollgate_target="<target name>"`, and
  * stops it with everything else.
  * @example { type: 'prometheus' } // embedded
- * @example { type: 'prometheus', url: 'https://prometheus.internal:9090', bearerTokenEnv: 'PROM_TOKEN' }
+ * @example { type: 'prometheus', url: 'https://prometheus.internal:9090', bearerTokenEnv: 'PROM_TOKEN', scrapeInterval: '15s' }
  */
 export const PrometheusProvider = z.strictObject({
   type: z.literal('prometheus'),
@@ -30,8 +30,12 @@ export const PrometheusProvider = z.strictObject({
   timeoutMs: z.number().int().positive().default(10_000),
   /** Embedded: the path the targets expose Prometheus metrics on. @example '/api/metrics' */
   metricsPath: z.string().startsWith('/').default('/metrics'),
-  /** Embedded: how often each target is scraped. An external server's own interval, used to wait for a fresh scrape. */
-  scrapeInterval: Duration.default(1000),
+  /**
+   * Embedded: how often each target is scraped (default 1 s). An external server: its own interval,
+   * waited twice after the load when there is no `freshnessQuery` (one of the two is required).
+   * @example '15s'
+   */
+  scrapeInterval: Duration.optional(),
   /**
    * An external server: a query whose value is the time of the newest scrape of `{target}`, read
    * to know the data covers a moment (the load step's end). Embedded: `timestamp(up{rollgate_target="{target}"})`.
@@ -77,7 +81,7 @@ export const MinTraffic = z.strictObject({
   /** Requests in the window, templated like the check's query. @example 'sum(increase(http_requests_total{rollgate_target="{target}"}[{window}]))' */
   query: z.string().min(1),
   /**
-   * Requests needed: a number, `'load'` (as many as the load step sent to the target), or, when
+   * Requests needed: a number, `'load'` (as many as the load step got answers from the target, warm-up included), or, when
    * omitted, the rule of three for a rate condition (3 ÷ value: 600 to resolve 0.5%).
    */
   count: z.union([z.number().int().positive(), z.literal('load')]).optional(),
@@ -180,91 +184,8 @@ export function providerOf(
   return name && providers[name] ? { name, provider: providers[name] } : undefined;
 }
 
-interface StageLike {
-  target: string;
-  baseline?: string;
-  load?: unknown;
-  metrics: MetricCheck[];
-  metricTests: MetricTest[];
-}
+/** The embedded server scrapes every second unless told otherwise. */
+export const EMBEDDED_SCRAPE_MS = 1000;
 
-/** Cross-field rules of metric checks: provider named and known, condition present, forms that fit. */
-export function addMetricIssues(
-  rb: {
-    providers: Record<string, MetricProvider>;
-    stages: Record<string, StageLike>;
-    targets: Record<string, unknown>;
-  },
-  ctx: z.RefinementCtx,
-): void {
-  const names = Object.keys(rb.providers);
-  for (const [stageName, stage] of Object.entries(rb.stages)) {
-    const seen = new Set<string>();
-    stage.metrics.forEach((m, i) => {
-      const at = (...p: (string | number)[]) => ['stages', stageName, 'metrics', i, ...p];
-      const issue = (path: (string | number)[], message: string) =>
-        ctx.addIssue({ code: 'custom', path, message });
-      if (seen.has(m.name))
-        issue(at('name'), `"${m.name}" is used twice in this stage: metric check names must be unique`);
-      seen.add(m.name);
-      const chosen = providerOf(m, rb.providers);
-      if (!chosen) {
-        issue(
-          at('provider'),
-          m.provider
-            ? `names provider "${m.provider}", which is not declared; declare it under providers or use one of: ${names.join(', ') || '(none)'}`
-            : names.length === 0
-              ? "needs a metrics provider: declare one under providers (providers: { prometheus: { type: 'prometheus' } })"
-              : `several providers are declared (${names.join(', ')}): name one with provider`,
-        );
-        return;
-      }
-      if (!m.baseline && (m.operator === undefined || m.value === undefined))
-        issue(at(), 'needs a condition: operator and value (or a baseline comparison)');
-      if (m.baseline) {
-        const target = m.baseline.target ?? stage.baseline;
-        if (!target)
-          issue(
-            at('baseline', 'target'),
-            "the stage has no baseline: name the baseline target here or set the stage's baseline",
-          );
-        else if (!rb.targets[target])
-          issue(at('baseline', 'target'), `names target "${target}", which is not declared`);
-      }
-      // A json provider is read once, now: it has no window.
-      if (m.window === 'load' && !stage.load && chosen.provider.type !== 'json')
-        issue(at('window'), "is 'load', but the stage has no load step: give a duration such as '10m'");
-      if (m.minTraffic?.count === 'load' && !stage.load)
-        issue(
-          at('minTraffic', 'count'),
-          "is 'load', but the stage has no load step: give a number of requests",
-        );
-      if (
-        m.minTraffic &&
-        m.minTraffic.count === undefined &&
-        !(m.value !== undefined && m.value > 0 && m.value < 1)
-      )
-        issue(
-          at('minTraffic', 'count'),
-          'is needed: the rule of three (3 ÷ value) only applies to a rate between 0 and 1',
-        );
-      if (chosen.provider.type === 'json') {
-        if (m.over !== 'instant') issue(at('over'), "a json provider has no history: use 'instant'");
-        if (m.baseline)
-          issue(
-            at('baseline'),
-            'a json provider reads one endpoint: compare against a baseline on Prometheus',
-          );
-      }
-    });
-    stage.metricTests.forEach((t, i) => {
-      for (const name of Object.keys(t.expect))
-        if (!stage.metrics.some((m) => m.name === name))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stages', stageName, 'metricTests', i, 'expect', name],
-            message: `names no metric check of this stage; its checks: ${stage.metrics.map((m) => m.name).join(', ') || '(none)'}`,
-          });
-    });
-  }
-}
+/** A prometheus provider's scrape interval in ms (the embedded default when it sets none). */
+export const scrapeIntervalOf = (p: PrometheusProvider): number => p.scrapeInterval ?? EMBEDDED_SCRAPE_MS;

@@ -85,7 +85,7 @@ describe('a canary stage with a baseline', () => {
       'percentiles-baseline-vs-canary.md',
     ]);
     expect(c.message).toMatch(
-      /^canary (pass|marginal): .* baseline and \d+ canary requests judged \(sent, warm-up included: \d+ to the canary, \d+ to the baseline\)$/,
+      /^canary (pass|marginal): .* baseline and \d+ canary requests judged \(warm-up included: \d+ sent, \d+ answered to the canary, \d+ sent, \d+ answered to the baseline\)$/,
     );
   });
 

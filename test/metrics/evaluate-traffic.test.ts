@@ -49,7 +49,7 @@ describe('the min-traffic guard', () => {
     const { result } = await guarded(vector(500), { count: 'load' }, { loadSent: { canary: 642 } });
     expect(result.code).toBe('ROLLGATE_INCONCLUSIVE');
     expect(result.message).toContain(
-      '500 requests in 10m; 642 needed (the load step sent 642); about 3 more minutes at the observed rate',
+      "500 requests in 10m; 642 needed (the load step's answered requests); about 3 more minutes at the observed rate",
     );
     const enough = await guarded(vector(642), { count: 'load' }, { loadSent: { canary: 642 } });
     expect(enough.result.status).toBe('passed');

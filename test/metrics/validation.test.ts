@@ -113,10 +113,14 @@ describe('runbook validation of metric checks', () => {
     ).toEqual([]);
   });
 
-  test("a json provider: over 'all' and a baseline are refused", () => {
+  test("a json provider: over 'all', a window and a baseline are refused", () => {
     const json = { stats: { type: 'json' as const, url: '/stats' } };
-    expect(issues(runbook({ metrics: [{ ...up, over: 'all' }] }, json))).toEqual([
+    const { window: _w, ...once } = up;
+    expect(issues(runbook({ metrics: [{ ...once, over: 'all' }] }, json))).toEqual([
       "stages.s.metrics.0.over: a json provider has no history: use 'instant'",
+    ]);
+    expect(issues(runbook({ metrics: [up] }, json))).toEqual([
+      'stages.s.metrics.0.window: a json provider is read once, when the check runs: it has no window; remove it',
     ]);
     expect(
       issues(
@@ -124,7 +128,7 @@ describe('runbook validation of metric checks', () => {
           {
             baseline: 'stable',
             load: LOAD,
-            metrics: [{ ...up, baseline: { mode: 'difference', operator: '<=', value: 0.005 } }],
+            metrics: [{ ...once, baseline: { mode: 'difference', operator: '<=', value: 0.005 } }],
           },
           json,
         ),
@@ -149,7 +153,35 @@ describe('runbook validation of metric checks', () => {
     expect(issues(runbook({ metrics: [{ ...up, baseline: { ...b, target: 'old' } }] }))).toEqual([
       'stages.s.metrics.0.baseline.target: names target "old", which is not declared',
     ]);
-    expect(issues(runbook({ metrics: [{ ...up, baseline: { ...b, target: 'stable' } }] }))).toEqual([]);
+    // The embedded Prometheus scrapes only the stage's target and baseline.
+    expect(issues(runbook({ metrics: [{ ...up, baseline: { ...b, target: 'stable' } }] }))).toEqual([
+      'stages.s.metrics.0.baseline.target: names target "stable", which the embedded Prometheus does not scrape (only the stage\'s target "canary"): set the stage\'s baseline, or query a Prometheus that scrapes it',
+    ]);
+    expect(
+      issues(
+        runbook({
+          baseline: 'stable',
+          load: LOAD,
+          metrics: [{ ...up, baseline: { ...b, target: 'stable' } }],
+        }),
+      ),
+    ).toEqual([]);
+    const external = {
+      prom: { type: 'prometheus' as const, url: 'http://127.0.0.1:9090', scrapeInterval: '15s' },
+    };
+    expect(issues(runbook({ metrics: [{ ...up, baseline: { ...b, target: 'stable' } }] }, external))).toEqual(
+      [],
+    );
+  });
+
+  test('an external Prometheus says how to know a scrape is stored: freshnessQuery or scrapeInterval', () => {
+    const bare = { prom: { type: 'prometheus' as const, url: 'http://127.0.0.1:9090' } };
+    expect(issues(runbook({ metrics: [up] }, bare))).toEqual([
+      "providers.prom: an external Prometheus needs freshnessQuery (the time of the newest scrape, e.g. 'timestamp(up{job=\"shop\"} == 1)') or scrapeInterval (how often it scrapes, e.g. '15s'), so rollgate knows when the load's end is stored",
+    ]);
+    expect(
+      issues(runbook({ metrics: [up] }, { prom: { ...bare.prom, freshnessQuery: 'timestamp(up == 1)' } })),
+    ).toEqual([]);
   });
 
   test('duplicate names in a stage', () => {

@@ -27,8 +27,10 @@ export interface SampleRun {
   samples: RequestSample[];
   durationMs: number;
   startedAt: string;
-  /** Requests autocannon sent, answered or not (warm-up ones too): what the server saw. */
+  /** Requests autocannon sent, answered or not: those still in flight when it stopped included. */
   sent: number;
+  /** Responses received (recorded or not): every one the server finished. */
+  answered: number;
 }
 
 type TrackedRequest = autocannon.Request & { rollgateEndpoint?: LoadEndpoint };
@@ -57,7 +59,9 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
   }));
   const samples: RequestSample[] = [];
   const record = opts.record !== false;
+  let answered = 0;
   const sample = (client: ClientInternals, status: number, latencyMs: number | null, error?: string) => {
+    if (status > 0) answered += 1;
     if (!record) return;
     const endpoint = client.requestIterator.currentRequest.rollgateEndpoint;
     const name = endpoint?.name ?? 'unknown';
@@ -98,5 +102,6 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
     durationMs: performance.now() - started,
     startedAt: startedAt.toISOString(),
     sent: result.requests.sent,
+    answered,
   };
 }

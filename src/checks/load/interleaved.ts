@@ -36,6 +36,8 @@ export interface SideRun {
   durationMs: number;
   /** Requests sent to this side from `beforeTraffic` on: warm-up and slices, answered or not. */
   sent: number;
+  /** Of those, the ones answered: each one the side's server finished. */
+  answered: number;
   observation: LoadObservation;
 }
 
@@ -93,6 +95,7 @@ export async function runInterleaved(opts: InterleavedOptions): Promise<Interlea
   }
   const warmupMs = opts.warmupMs ?? profile.warmup;
   const sent: Record<Side, number> = { baseline: 0, canary: 0 };
+  const answered: Record<Side, number> = { baseline: 0, canary: 0 };
   await opts.beforeTraffic?.();
   if (warmupMs > 0) {
     for (const side of ['baseline', 'canary'] as const) {
@@ -104,6 +107,7 @@ export async function runInterleaved(opts: InterleavedOptions): Promise<Interlea
         record: false,
       });
       sent[side] += warm.sent;
+      answered[side] += warm.answered;
     }
   }
   const samples: Record<Side, RequestSample[]> = { baseline: [], canary: [] };
@@ -119,12 +123,14 @@ export async function runInterleaved(opts: InterleavedOptions): Promise<Interlea
     for (const s of run.samples) samples[side].push(s);
     spent[side] += run.durationMs;
     sent[side] += run.sent;
+    answered[side] += run.answered;
   }
   const sideRun = (side: Side): SideRun => ({
     url: urls[side],
     samples: samples[side],
     durationMs: spent[side],
     sent: sent[side],
+    answered: answered[side],
     observation: observeSamples('autocannon', samples[side], spent[side]),
   });
   return { baseline: sideRun('baseline'), canary: sideRun('canary'), order, sliceMs };

@@ -30,8 +30,12 @@ export interface LoadRunResult {
   measurements: Measurement[];
   status: 'passed' | 'failed' | 'errored';
   evidence: Evidence[];
-  /** Requests sent to the target from `beforeTraffic` on, answered or not (the embedded engine's count; undefined for k6). */
+  /**
+   * Requests sent to the target from `beforeTraffic` on, answered or not, and the answered ones
+   * (warm-up included). k6 reports one count, its http_reqs, for both; a summary from elsewhere none.
+   */
   sent?: number;
+  answered?: number;
 }
 
 export interface LoadRunOptions {
@@ -137,11 +141,17 @@ export async function runLoadProfile(opts: LoadRunOptions): Promise<LoadRunResul
       { name: 'k6-summary.json', contentType: 'application/json', path: run.summaryFile },
       { name: 'k6-script.js', contentType: 'text/javascript', path: script },
     ];
-    return result('k6', run.observation, run.samples, opts.budgets, files);
+    const counted = run.observation.requests;
+    return {
+      ...result('k6', run.observation, run.samples, opts.budgets, files),
+      sent: counted,
+      answered: counted,
+    };
   }
   const headers = await loadAuthHeaders(opts.baseURL, profile, env);
   await opts.beforeTraffic?.();
   let sent = 0;
+  let answered = 0;
   if (profile.warmup > 0) {
     const warm = await runAutocannon({
       baseURL: opts.baseURL,
@@ -151,6 +161,7 @@ export async function runLoadProfile(opts: LoadRunOptions): Promise<LoadRunResul
       record: false,
     });
     sent += warm.sent;
+    answered += warm.answered;
   }
   const run = await runAutocannon({ baseURL: opts.baseURL, profile, headers });
   return {
@@ -161,6 +172,7 @@ export async function runLoadProfile(opts: LoadRunOptions): Promise<LoadRunResul
       opts.budgets,
     ),
     sent: sent + run.sent,
+    answered: answered + run.answered,
   };
 }
 

@@ -6,7 +6,7 @@ import type { MetricAnswerOk, MetricSource, MetricWindow } from './types.ts';
 /** How many requests a window must hold, and why, in the words of the inconclusive message. */
 export interface TrafficNeed {
   needed: number;
-  /** `to resolve 0.5%`, `(minTraffic.count)`, `(the load step sent 642)`. */
+  /** `to resolve 0.5%`, `(minTraffic.count)`, `(the load step's answered requests)`. */
   why: string;
 }
 
@@ -30,7 +30,7 @@ export function requestsNeeded(
       return {
         error: `minTraffic.count is 'load', but the load step sent nothing to count on ${target}: run the load step against ${target}, or give minTraffic.count a number`,
       };
-    return { needed: Math.ceil(loadSent), why: `(the load step sent ${loadSent})` };
+    return { needed: Math.ceil(loadSent), why: `(the load step's answered requests)` };
   }
   if (conditionValue !== undefined && conditionValue > 0 && conditionValue < 1)
     return {

@@ -8,8 +8,10 @@ import {
   metricCheckId,
   type PrometheusProvider,
   providerOf,
+  scrapeIntervalOf,
 } from '../../model/metrics.ts';
 import { isBlocking } from '../plan.ts';
+import type { LoadCounts } from '../steps/load-stage.ts';
 import type { Step } from '../steps/step.ts';
 import { validCheck } from '../valid-checks.ts';
 import { sourceFor } from './sources.ts';
@@ -198,7 +200,7 @@ export function createMetricsRun(o: MetricsRunOptions) {
       }
       windows[target] = w.window;
     }
-    const interval = r.provider.type === 'prometheus' ? r.provider.scrapeInterval / 1000 : 1;
+    const interval = r.provider.type === 'prometheus' ? scrapeIntervalOf(r.provider) / 1000 : 1;
     const stepSeconds = stepFor(check, interval, windows[gate.targetName]!);
     return runMetricCheck({
       check,
@@ -226,10 +228,13 @@ export function createMetricsRun(o: MetricsRunOptions) {
 
   return {
     beforeTraffic: loadChecks.length ? beforeTraffic : undefined,
-    /** The load step's count of requests sent, by side. */
-    onSent(s: { target?: number; baseline?: number }) {
-      if (s.target !== undefined) sent[gate.targetName] = s.target;
-      if (s.baseline !== undefined && gate.baseline) sent[gate.baseline.targetName] = s.baseline;
+    /**
+     * The load step's counts, by side. A guard of `count: 'load'` needs the answered ones: each
+     * was finished by the server, while a request still in flight when the load stopped may not be.
+     */
+    onSent(c: LoadCounts) {
+      if (c.target) sent[gate.targetName] = c.target.answered;
+      if (c.baseline && gate.baseline) sent[gate.baseline.targetName] = c.baseline.answered;
     },
     step,
     /** Header values and tokens the providers read: masked in every output. */

@@ -1,6 +1,11 @@
 import { findPrometheus } from '../../checks/metrics/prometheus/binaries.ts';
 import { type EmbeddedPrometheus, startPrometheus } from '../../checks/metrics/prometheus/server.ts';
-import { type MetricProvider, type PrometheusProvider, providerOf } from '../../model/metrics.ts';
+import {
+  type MetricProvider,
+  type PrometheusProvider,
+  providerOf,
+  scrapeIntervalOf,
+} from '../../model/metrics.ts';
 import type { Stage } from '../../model/runbook.ts';
 import type { ChildSet } from '../children.ts';
 
@@ -43,7 +48,7 @@ export async function startStagePrometheus(
     const server = await startPrometheus({
       prometheus: bins.prometheus,
       scrape: o.targets.filter((t) => t.url).map((t) => ({ ...t, metricsPath: provider.metricsPath })),
-      scrapeIntervalMs: provider.scrapeInterval,
+      scrapeIntervalMs: scrapeIntervalOf(provider),
       spawn: (cmd, args, opts) =>
         o.children.spawn(cmd, args, { env: opts.env ?? o.env, cwd: opts.cwd ?? o.root }),
       signal: o.signal,

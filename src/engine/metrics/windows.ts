@@ -2,14 +2,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { waitForScrape } from '../../checks/metrics/prometheus/freshness.ts';
 import { fillQuery } from '../../checks/metrics/template.ts';
 import type { MetricSource, MetricVars, MetricWindow } from '../../checks/metrics/types.ts';
-import type { PrometheusProvider } from '../../model/metrics.ts';
+import { type PrometheusProvider, scrapeIntervalOf } from '../../model/metrics.ts';
 
-/** The newest-scrape query of a provider (`{target}` to fill), or none: then two scrape intervals are waited. */
+/**
+ * The newest-scrape query of a provider (`{target}` to fill), or none: then two scrape intervals
+ * are waited. Successful scrapes only (`up == 1`): a failed one is recorded too, with up = 0.
+ */
 export const freshnessQueryOf = (p: PrometheusProvider): string | undefined =>
-  p.freshnessQuery ?? (p.url ? undefined : 'timestamp(up{rollgate_target="{target}"})');
+  p.freshnessQuery ?? (p.url ? undefined : 'timestamp(up{rollgate_target="{target}"} == 1)');
 
 /** How long to wait for a scrape: the embedded server's first one comes ~5 s after it starts. */
-const scrapeTimeoutMs = (p: PrometheusProvider) => 15_000 + 3 * p.scrapeInterval;
+const scrapeTimeoutMs = (p: PrometheusProvider) => 15_000 + 3 * scrapeIntervalOf(p);
 
 export type Stamp = { ok: true; time: number } | { ok: false; error: string };
 
@@ -27,8 +30,8 @@ export async function scrapeAfter(
 ): Promise<Stamp> {
   const query = freshnessQueryOf(provider);
   if (!query) {
-    await delay(2 * provider.scrapeInterval, undefined, { signal }).catch(() => {});
-    return { ok: true, time: after + (2 * provider.scrapeInterval) / 1000 };
+    await delay(2 * scrapeIntervalOf(provider), undefined, { signal }).catch(() => {});
+    return { ok: true, time: after + (2 * scrapeIntervalOf(provider)) / 1000 };
   }
   return waitForScrape(source, fillQuery(query, { ...vars, target }), after, {
     timeoutMs: scrapeTimeoutMs(provider),
@@ -71,8 +74,9 @@ export async function windowCovered(
   window: MetricWindow,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   const ms = Math.round((window.end - window.start) * 1000);
-  const needed = Math.floor((0.8 * ms) / provider.scrapeInterval);
-  const query = `count_over_time(up{rollgate_target="${target}"}[${ms}ms])`;
+  const needed = Math.floor((0.8 * ms) / scrapeIntervalOf(provider));
+  // Successful scrapes: up is 1 for each, 0 for a failed one.
+  const query = `sum_over_time(up{rollgate_target="${target}"}[${ms}ms])`;
   const a = await source.instant(query, window.end);
   const held = a.ok ? (a.series[0]?.points.at(-1)?.[1] ?? 0) : undefined;
   if (held === undefined)
@@ -81,7 +85,7 @@ export async function windowCovered(
       error: `cannot tell how much of the window is stored (${query}): ${a.ok ? '' : a.error}`,
     };
   if (held >= needed) return { ok: true };
-  const heldSeconds = Math.round((held * provider.scrapeInterval) / 1000);
+  const heldSeconds = Math.round((held * scrapeIntervalOf(provider)) / 1000);
   return {
     ok: false,
     error: `the embedded Prometheus holds ${heldSeconds} s of scrapes of "${target}" in the ${Math.round(ms / 1000)} s window (${held} of the ${needed} needed): it keeps only what it scraped since it started, so the check has no data until the window is filled`,

@@ -6,7 +6,7 @@ import type { RunnerOutcome } from '../collect.ts';
 import type { StageTargets } from '../targets.ts';
 import { type DrillRun, drillBudgets, prepareDrill } from './drill.ts';
 import { type GovernanceResult, governanceChecks } from './governance.ts';
-import { runLoadCheck } from './load-stage.ts';
+import { type LoadCounts, runLoadCheck } from './load-stage.ts';
 import { runPlaywright, runVitest } from './runners.ts';
 import type { Step, StepContext } from './step.ts';
 
@@ -117,7 +117,7 @@ export const loadStep = (
   notRun: string | undefined,
   hooks: {
     beforeTraffic?: () => Promise<void>;
-    onSent?: (sent: { target?: number; baseline?: number }) => void;
+    onSent?: (counts: LoadCounts) => void;
   } = {},
 ): Step<CheckResult> => ({
   name: 'load',

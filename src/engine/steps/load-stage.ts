@@ -37,6 +37,15 @@ export async function prepareLoad(
   return profile;
 }
 
+/** Requests the load sent to one side and how many of them were answered (warm-up included). */
+export interface LoadCount {
+  sent: number;
+  answered: number;
+}
+export type LoadCounts = { target?: LoadCount; baseline?: LoadCount };
+
+const counted = (c: LoadCount) => `${c.sent} sent, ${c.answered} answered`;
+
 /** The stage's budgets a load run judges; web-vitals budgets (fcp, lcp…) belong to the browser checks. */
 function loadBudgets(stage: Stage): Stage['budgets'] {
   return stage.budgets.filter((b) => !isVitalName(b.name));
@@ -76,8 +85,8 @@ export async function runLoadCheck(
     k6Summary?: string;
     /** Awaited right before the first load request, after probes and logins (metric checks' window opens). */
     beforeTraffic?: () => Promise<void>;
-    /** Told how many requests the load sent to the target and the baseline, answered or not. */
-    onSent?: (sent: { target?: number; baseline?: number }) => void;
+    /** Told how many requests the load sent to the target and the baseline, and how many were answered. */
+    onSent?: (counts: LoadCounts) => void;
   },
 ): Promise<CheckResult> {
   const started = performance.now();
@@ -148,7 +157,7 @@ export async function runLoadCheck(
         runbookHosts: stage.load!.hosts,
         beforeTraffic: o.beforeTraffic,
       });
-      o.onSent?.({ target: r.run.canary.sent, baseline: r.run.baseline.sent });
+      o.onSent?.({ target: r.run.canary, baseline: r.run.baseline });
       // A comparison that did not pass leads with its note: the p-value and both distributions. A
       // side where every request failed leads with that, and how they failed.
       const allFailed = (['canary', 'baseline'] as const).flatMap(
@@ -162,7 +171,7 @@ export async function runLoadCheck(
         message: [
           ...allFailed,
           ...notes,
-          `${describeJudgement(r.judgement)}; ${r.run.baseline.samples.length} baseline and ${r.run.canary.samples.length} canary requests judged (sent, warm-up included: ${r.run.canary.sent} to the canary, ${r.run.baseline.sent} to the baseline)`,
+          `${describeJudgement(r.judgement)}; ${r.run.baseline.samples.length} baseline and ${r.run.canary.samples.length} canary requests judged (warm-up included: ${counted(r.run.canary)} to the canary, ${counted(r.run.baseline)} to the baseline)`,
         ].join('\n'),
       });
     }
@@ -177,9 +186,13 @@ export async function runLoadCheck(
       outDir: path.join(o.runDir, 'load'),
       beforeTraffic: o.beforeTraffic,
     });
-    o.onSent?.({ target: r.sent });
+    if (r.sent !== undefined && r.answered !== undefined)
+      o.onSent?.({ target: { sent: r.sent, answered: r.answered } });
     const broken = r.measurements.filter((m) => !m.passed);
-    const sent = r.sent === undefined ? '' : ` (${r.sent} sent, warm-up included)`;
+    const sent =
+      r.sent === undefined || r.answered === undefined
+        ? ''
+        : ` (warm-up included: ${counted({ sent: r.sent, answered: r.answered })})`;
     const summary = `${r.engine}: ${r.samples.length} requests${sent}${broken.length ? `; over budget: ${broken.map((m) => m.name).join(', ')}` : ''}`;
     const allFailed = everyRequestFailed(r.observation);
     return ended({
