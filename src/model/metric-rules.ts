@@ -27,7 +27,7 @@ export function addMetricIssues(
         code: 'custom',
         path: ['providers', name],
         message:
-          "an external Prometheus needs freshnessQuery (the time of the newest scrape, e.g. 'timestamp(up{job=\"shop\"} == 1)') or scrapeInterval (how often it scrapes, e.g. '15s'), so rollgate knows when the load's end is stored",
+          "an external Prometheus needs freshnessQuery (the time of the newest scrape, e.g. 'timestamp(up{job=\"shop\"}) and up{job=\"shop\"} == 1') or scrapeInterval (how often it scrapes, e.g. '15s'), so rollgate knows when the load's end is stored",
       });
   for (const [stageName, stage] of Object.entries(rb.stages)) {
     const seen = new Set<string>();

@@ -177,10 +177,12 @@ describe('runbook validation of metric checks', () => {
   test('an external Prometheus says how to know a scrape is stored: freshnessQuery or scrapeInterval', () => {
     const bare = { prom: { type: 'prometheus' as const, url: 'http://127.0.0.1:9090' } };
     expect(issues(runbook({ metrics: [up] }, bare))).toEqual([
-      "providers.prom: an external Prometheus needs freshnessQuery (the time of the newest scrape, e.g. 'timestamp(up{job=\"shop\"} == 1)') or scrapeInterval (how often it scrapes, e.g. '15s'), so rollgate knows when the load's end is stored",
+      "providers.prom: an external Prometheus needs freshnessQuery (the time of the newest scrape, e.g. 'timestamp(up{job=\"shop\"}) and up{job=\"shop\"} == 1') or scrapeInterval (how often it scrapes, e.g. '15s'), so rollgate knows when the load's end is stored",
     ]);
     expect(
-      issues(runbook({ metrics: [up] }, { prom: { ...bare.prom, freshnessQuery: 'timestamp(up == 1)' } })),
+      issues(
+        runbook({ metrics: [up] }, { prom: { ...bare.prom, freshnessQuery: 'timestamp(up) and up == 1' } }),
+      ),
     ).toEqual([]);
   });
 

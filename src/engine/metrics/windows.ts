@@ -6,10 +6,13 @@ import { type PrometheusProvider, scrapeIntervalOf } from '../../model/metrics.t
 
 /**
  * The newest-scrape query of a provider (`{target}` to fill), or none: then two scrape intervals
- * are waited. Successful scrapes only (`up == 1`): a failed one is recorded too, with up = 0.
+ * are waited. Successful scrapes only: a failed one is stored too, with up = 0. Not
+ * `timestamp(up == 1)`: timestamp() of anything but a selector is the evaluation time, not the
+ * scrape's; `and` keeps the selector's own sample time.
  */
 export const freshnessQueryOf = (p: PrometheusProvider): string | undefined =>
-  p.freshnessQuery ?? (p.url ? undefined : 'timestamp(up{rollgate_target="{target}"} == 1)');
+  p.freshnessQuery ??
+  (p.url ? undefined : 'timestamp(up{rollgate_target="{target}"}) and up{rollgate_target="{target}"} == 1');
 
 /** How long to wait for a scrape: the embedded server's first one comes ~5 s after it starts. */
 const scrapeTimeoutMs = (p: PrometheusProvider) => 15_000 + 3 * scrapeIntervalOf(p);
