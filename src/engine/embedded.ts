@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { stripVTControlCharacters } from 'node:util';
+import { freePort } from '../checks/free-port.ts';
 import type { Embedded } from '../model/runbook.ts';
 import type { ChildSet } from './children.ts';
 
@@ -34,18 +33,6 @@ function lastLines(output: string): string {
   return lines.length && lines.join('').trim()
     ? `; its last output lines:\n${lines.map((l) => `    ${l.slice(0, 300)}`).join('\n')}`
     : '; it printed nothing';
-}
-
-/** A free loopback port for `{port}`: the app is then reached at http://127.0.0.1:<port>. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const PORT = /\{port\}/g;

@@ -1,5 +1,49 @@
-import { describe, expect, test } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
 import { rollgate } from '../e2e/helpers.ts';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'rollgate-cli-metrics-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A runbook written for one test: a plain object (no import), its series paths relative to the repository. */
+function runbookFile(name: string, runbook: object): string {
+  const file = path.join(scratch, `${name}.runbook.ts`);
+  writeFileSync(file, `export default ${JSON.stringify(runbook, null, 2)};\n`);
+  return file;
+}
+
+/** Processes whose command line names `folder` (a Prometheus or promtool left running). */
+function processesUsing(folder: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmdline.includes(folder)) found.push(`${pid}: ${cmdline}`);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return found;
+}
+
+/** Polls until `ready()` holds; throws saying what was awaited when `ms` pass first. */
+async function until(what: string, ready: () => boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const soakCheck = (name: string, window: string) => ({
+  name,
+  query: 'max_over_time(process_resident_memory_bytes{rollgate_target="{target}"}[{window}])',
+  operator: '<',
+  value: 1e12,
+  window,
+});
 
 const GROWING = 'runbooks/series/memory-growing-3pct-6h.om';
 const FLAT = 'runbooks/series/memory-flat-6h.om';
@@ -164,5 +208,88 @@ describe('rollgate metrics test', () => {
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toContain('no stage declares recorded series to test (metricTests: [{ series:');
     expect(r.stderr).toContain('ROLLGATE_BAD_ARGUMENT');
+  });
+
+  test("the demo canary: its minTraffic 'load' guard is judged with the rule of three, said under each line", async () => {
+    const r = await rollgate(['metrics', 'test', '--stage', 'canary'], {});
+    expect(r.exitCode, r.all).toBe(0);
+    const note =
+      "        note: minTraffic.count 'load' has no load step on a recording: judged with the rule of three, 600 requests";
+    for (const series of ['runbooks/series/error-spike-1h.om', 'runbooks/series/errors-normal-1h.om']) {
+      const lines = block(r.stdout, 'canary', series).split('\n');
+      const at = lines.findIndex((l) => /^ {2}ok {3}error-ratio: /.test(l));
+      expect(lines[at + 2], r.stdout).toBe(note);
+    }
+    const json = await rollgate(['metrics', 'test', '--stage', 'canary', '--json'], {});
+    const out = JSON.parse(json.stdout) as { results: (Result & { note?: string })[] };
+    expect(out.results.map((x) => x.note)).toEqual([note.trim().slice(6), note.trim().slice(6)]);
+  });
+
+  test('a window longer than the recording is no data, printed with how much the recording covers', async () => {
+    const file = runbookFile('long-window', {
+      name: 'long-window',
+      targets: { canary: { baseURL: 'http://127.0.0.1:9' } },
+      providers: { prometheus: { type: 'prometheus' } },
+      stages: {
+        soak: {
+          target: 'canary',
+          metrics: [soakCheck('memory-12h', '12h'), soakCheck('memory-1h', '1h')],
+          metricTests: [
+            {
+              series: 'runbooks/series/memory-flat-6h.om',
+              expect: { 'memory-12h': 'pass', 'memory-1h': 'pass' },
+            },
+          ],
+        },
+      },
+    });
+    const r = await rollgate(['metrics', 'test', '--runbook', file], {});
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}FAIL memory-12h: no-data, expected pass$/m);
+    expect(r.stdout).toMatch(
+      /^ {8}no data: the recording covers 6h of the 12h window \(its first sample is 6h after the window's start\)/m,
+    );
+    expect(r.stdout).toMatch(/^ {2}ok {3}memory-1h: pass$/m);
+    expect(r.stdout).toMatch(/^1 of 2 expectations not met$/m);
+  });
+
+  test('a json check in expect is refused: exit 2 naming the check, the stage and the runbook', async () => {
+    const file = runbookFile('json-expect', {
+      name: 'json-expect',
+      targets: { app: { baseURL: 'http://127.0.0.1:9' } },
+      providers: { stats: { type: 'json', url: '/stats' } },
+      stages: {
+        app: {
+          target: 'app',
+          metrics: [{ name: 'error-rate', query: 'errors.rate', operator: '<', value: 0.005 }],
+          metricTests: [{ series: 'runbooks/series/errors-normal-1h.om', expect: { 'error-rate': 'pass' } }],
+        },
+      },
+    });
+    const r = await rollgate(['metrics', 'test', '--runbook', file], {});
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain(
+      'stages.app.metricTests.0.expect.error-rate: check "error-rate" of stage "app" reads the json provider "stats"',
+    );
+    expect(r.stderr).toContain('json-expect.runbook.ts');
+    expect(r.stderr).toContain('ROLLGATE_RUNBOOK_INVALID');
+    expect(r.stdout).not.toMatch(/expectation/);
+  });
+
+  test('SIGINT mid-run: exit 2 "interrupted", no temp folder and no Prometheus left behind', async () => {
+    const tmp = mkdtempSync(path.join(scratch, 'tmp-'));
+    const child = rollgate(['metrics', 'test', '--stage', 'canary-soak'], { TMPDIR: tmp });
+    const ours = () => readdirSync(tmp).filter((f) => f.startsWith('rollgate-'));
+    await until(`a rollgate-series- folder in ${tmp}`, () =>
+      ours().some((f) => f.startsWith('rollgate-series-')),
+    );
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain('rollgate: interrupted (SIGINT): nothing more was tested');
+    expect(r.stdout).not.toMatch(/expectations? (met|not met)/);
+    expect(ours()).toEqual([]);
+    expect(processesUsing(tmp)).toEqual([]);
+    expect(existsSync(tmp)).toBe(true);
   });
 });

@@ -60,7 +60,7 @@ async function seriesError(file: string): Promise<RollgateError> {
 
 describe('backfilling a recorded OpenMetrics series', () => {
   it('reports its first and last sample times and distinct series', () => {
-    expect(loaded).toEqual({ start: START, end: END + 0.5, series: 2 });
+    expect(loaded).toEqual({ start: START, end: END + 0.5, interval: 60, series: 2 });
   });
 
   it('a server on the data folder answers a range over it: 361 points a minute apart', async () => {

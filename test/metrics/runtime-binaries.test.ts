@@ -1,10 +1,22 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheBinDir, findPrometheus } from '../../src/checks/metrics/prometheus/binaries.ts';
 import { installPrometheus } from '../../src/checks/metrics/prometheus/install.ts';
 import { RollgateError } from '../../src/config/errors.ts';
+import { cleanEnv, ROOT } from '../e2e/helpers.ts';
 import { cliIn } from '../unit/cli-in.ts';
 
 // The real binaries this checkout uses (its cache after `npm run setup`); every test root links to
@@ -199,5 +211,43 @@ describe('rollgate prometheus', () => {
     const r = await cliIn(temp(), ['prometheus', 'start']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('usage: rollgate prometheus install | rollgate prometheus where');
+  });
+
+  it('install stopped by SIGTERM mid-extraction: exit 2 "interrupted", no temp folder, no .partial, the tool stopped', async () => {
+    const root = temp();
+    const tmp = temp();
+    const pidFile = path.join(temp(), 'dpkg-deb.pid');
+    // A download that succeeds at once and an extraction that hangs until it is stopped.
+    const fakes = scripts({
+      'apt-get': 'echo deb > prometheus_2.42.0+ds-1_amd64.deb',
+      'dpkg-deb': `mkdir -p "$3/usr/bin"; echo $$ > "${pidFile}"; exec sleep 120`,
+    });
+    const child = execa(process.execPath, [path.join(ROOT, 'bin/rollgate.mjs'), 'prometheus', 'install'], {
+      cwd: root,
+      env: cleanEnv({ PATH: `${fakes}:/usr/bin:/bin`, TMPDIR: tmp }),
+      extendEnv: false,
+      reject: false,
+      all: true,
+    });
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(pidFile) || !readFileSync(pidFile, 'utf8').trim()) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`dpkg-deb never ran: ${(await child).all}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const partial = path.join(root, '.cache/rollgate/prometheus.partial');
+    expect(existsSync(partial)).toBe(true);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('rollgate-prometheus-deb-'))).toHaveLength(1);
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain('rollgate: interrupted (SIGTERM): nothing was installed');
+    expect(readdirSync(tmp).filter((f) => f.startsWith('rollgate-'))).toEqual([]);
+    expect(existsSync(partial)).toBe(false);
+    expect(existsSync(path.join(root, '.cache/rollgate/prometheus'))).toBe(false);
+    // The stopped extraction's process is gone (or its pid is now another program's).
+    const pid = readFileSync(pidFile, 'utf8').trim();
+    const still = existsSync(`/proc/${pid}`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+    expect(still).not.toContain('sleep');
   });
 });

@@ -1,19 +1,23 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObservationError } from '../../src/checks/authoring/errors.ts';
+import { answerDigest as digestOf } from '../../src/checks/metrics/digest.ts';
 import { findPrometheus } from '../../src/checks/metrics/prometheus/binaries.ts';
-import { digestOf, prometheusSource } from '../../src/checks/metrics/prometheus/client.ts';
+import { prometheusSource } from '../../src/checks/metrics/prometheus/client.ts';
 import { waitForScrape } from '../../src/checks/metrics/prometheus/freshness.ts';
 import { type EmbeddedPrometheus, startPrometheus } from '../../src/checks/metrics/prometheus/server.ts';
+import { RollgateError } from '../../src/config/errors.ts';
 import { createChildSet } from '../../src/engine/children.ts';
 
 // One real Prometheus for the file, started first: its first scrape comes ~5 s after start. It
 // scrapes a node:http app that serves a counter under a base path (/app/metrics).
 const BIN = findPrometheus({ root: path.resolve(import.meta.dirname, '../..'), env: process.env });
 const servers: Server[] = [];
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'rollgate-server-test-'));
 let prom: EmbeddedPrometheus;
 let startedAt: number;
 
@@ -45,6 +49,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await prom?.stop();
+  rmSync(scratch, { recursive: true, force: true });
   for (const s of servers) s.closeAllConnections();
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
@@ -172,12 +177,27 @@ describe('starting and stopping', () => {
     }
   });
 
-  it('a binary that exits at once is an error naming what was awaited', async () => {
-    const error = await startPrometheus({ prometheus: '/bin/false' }).catch((e: Error) => e);
+  it('a 2.x binary that exits at once is an error naming what was awaited, with its last output', async () => {
+    // A stand-in answering --version as a 2.x, so the start itself is what fails.
+    const bin = path.join(scratch, 'exits-at-once');
+    writeFileSync(
+      bin,
+      '#!/bin/sh\n[ "$1" = "--version" ] && { echo "prometheus, version 2.42.0"; exit 0; }\necho "bad flag" >&2; exit 3\n',
+    );
+    chmodSync(bin, 0o755);
+    const error = await startPrometheus({ prometheus: bin }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(ObservationError);
     expect((error as ObservationError).code).toBe('ROLLGATE_METRICS_PROVIDER');
     expect((error as Error).message).toMatch(
-      /it exited .* waiting for Prometheus \(\/bin\/false\) to answer http:\/\/127\.0\.0\.1:\d+\/-\/ready/,
+      /it exited .* waiting for Prometheus \(.*exits-at-once\) to answer http:\/\/127\.0\.0\.1:\d+\/-\/ready/,
     );
+    expect((error as Error).message).toContain('bad flag');
+  });
+
+  it('a binary that is no Prometheus (/bin/false) is refused before it is started', async () => {
+    const error = await startPrometheus({ prometheus: '/bin/false' }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(RollgateError);
+    expect((error as RollgateError).code).toBe('ROLLGATE_PROMETHEUS_MISSING');
+    expect((error as Error).message).toContain('/bin/false does not answer `--version` as a Prometheus 2.x');
   });
 });

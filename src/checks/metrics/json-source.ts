@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
 import { createTargetClient, type TargetClient } from '../probes/http-target.ts';
 import { readPath } from '../probes/json-path.ts';
+import { answerDigest } from './digest.ts';
 import type { MetricAnswer, MetricSource } from './types.ts';
+
+export { answerDigest };
 
 export interface JsonSourceOptions {
   /** The endpoint, absolute (the engine resolves a path on the stage's target). */
@@ -12,9 +14,6 @@ export interface JsonSourceOptions {
   caFile?: string;
   timeoutMs?: number;
 }
-
-/** sha256 of a raw answer, first 16 hex characters (the contract's digest). */
-export const answerDigest = (raw: string) => createHash('sha256').update(raw).digest('hex').slice(0, 16);
 
 /** A JSON value as the number it holds: numbers, and strings that read as one; anything else is NaN. */
 function numberOf(v: unknown): number {

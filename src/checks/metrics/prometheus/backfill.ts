@@ -47,14 +47,17 @@ export function parseSampleLine(line: string): { series: string; timestamp?: num
 /**
  * Loads a recorded OpenMetrics series into a Prometheus data folder with `promtool tsdb
  * create-blocks-from openmetrics`, for a server started on that folder. Returns the first and last
- * sample times (Unix seconds) and how many distinct series the file holds. A missing file, one
+ * sample times (Unix seconds), the shortest gap between two samples of one series (its sample
+ * interval, 0 when no series has two) and how many distinct series the file holds. A missing file, one
  * without `# EOF`, or one promtool rejects is RollgateError ROLLGATE_METRICS_SERIES naming why.
+ * `signal` stops promtool and throws its reason (never mistaken for a rejected file).
  */
 export async function backfillOpenMetrics(o: {
   promtool: string;
   file: string;
   dataDir: string;
-}): Promise<{ start: number; end: number; series: number }> {
+  signal?: AbortSignal;
+}): Promise<{ start: number; end: number; interval: number; series: number }> {
   if (!existsSync(o.file))
     throw seriesError(
       `${o.file}: no such series file; correct the series path (relative to the project root)`,
@@ -66,6 +69,9 @@ export async function backfillOpenMetrics(o: {
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   const series = new Set<string>();
+  /** Each series' previous timestamp, for the sample interval. */
+  const previous = new Map<string, number>();
+  let interval = Number.POSITIVE_INFINITY;
   const lines = createInterface({ input: createReadStream(o.file), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const raw of lines) {
     const line = raw.trim();
@@ -76,6 +82,10 @@ export async function backfillOpenMetrics(o: {
     if (sample.timestamp !== undefined) {
       start = Math.min(start, sample.timestamp);
       end = Math.max(end, sample.timestamp);
+      const before = previous.get(sample.series);
+      if (before !== undefined && sample.timestamp > before)
+        interval = Math.min(interval, sample.timestamp - before);
+      previous.set(sample.series, sample.timestamp);
     }
   }
   if (series.size === 0)
@@ -84,18 +94,21 @@ export async function backfillOpenMetrics(o: {
     throw seriesError(
       `${o.file}: no sample carries a timestamp; a recorded series needs one on every sample (seconds, after the value)`,
     );
+  o.signal?.throwIfAborted();
   await mkdir(o.dataDir, { recursive: true });
   const r = await execa(o.promtool, ['tsdb', 'create-blocks-from', 'openmetrics', o.file, o.dataDir], {
     reject: false,
     all: true,
     stdin: 'ignore',
     timeout: 300_000,
+    ...(o.signal ? { cancelSignal: o.signal } : {}),
   });
+  o.signal?.throwIfAborted();
   if (r.exitCode !== 0) {
     const out = (r.all ?? '').trim().split('\n').slice(-8).join('\n    ') || r.shortMessage;
     throw seriesError(
       `${o.file}: promtool rejected it:\n    ${out}\nFix the file: OpenMetrics text ending in "# EOF", only # HELP, # TYPE and # UNIT comments, a timestamp on every sample`,
     );
   }
-  return { start, end, series: series.size };
+  return { start, end, interval: Number.isFinite(interval) ? interval : 0, series: series.size };
 }

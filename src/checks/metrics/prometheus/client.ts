@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { answerDigest } from '../digest.ts';
 import type { MetricAnswer, MetricAnswerOk, MetricSeries, MetricSource } from '../types.ts';
 
 export interface PrometheusSourceOptions {
@@ -18,9 +18,6 @@ export interface PrometheusSourceOptions {
 
 /** Bigger answers are refused rather than held in memory: no check needs millions of points. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-/** sha256 of `raw`, first 16 hex characters. */
-export const digestOf = (raw: string) => createHash('sha256').update(raw).digest('hex').slice(0, 16);
 
 /** Prometheus writes sample values as strings: `"NaN"`, `"+Inf"`, `"-Inf"` or a decimal. */
 export function sampleValue(v: unknown): number {
@@ -135,7 +132,7 @@ export function prometheusSource(o: PrometheusSourceOptions): MetricSource {
       return { ok: false, error: `${describe}: ${(error as Error).message}` };
     }
     const raw = answer.body;
-    const digest = digestOf(raw);
+    const digest = answerDigest(raw);
     let json: { status?: string; errorType?: string; error?: string; data?: Data };
     try {
       json = JSON.parse(raw);

@@ -1,11 +1,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { execa, type ResultPromise } from 'execa';
 import { ObservationError } from '../../authoring/errors.ts';
+import { freePort } from '../../free-port.ts';
+import { prometheusConfig, type ScrapeTarget } from './prometheus-config.ts';
+import { requirePrometheus2 } from './version.ts';
+
+export type { ScrapeTarget };
 
 /** A Prometheus rollgate started: its base URL (the HTTP API is under /api/v1) and data folder. */
 export interface EmbeddedPrometheus {
@@ -13,14 +16,6 @@ export interface EmbeddedPrometheus {
   dataDir: string;
   /** Stops the server and removes its temp folder; safe to call more than once. */
   stop(): Promise<void>;
-}
-
-export interface ScrapeTarget {
-  /** Becomes the `rollgate_target` label of every series scraped from it. */
-  target: string;
-  /** The target's base URL; a path in it prefixes `metricsPath`. */
-  url: string;
-  metricsPath: string;
 }
 
 /** Starts a process; rollgate always passes both `cwd` and `env`, so a ChildSet's spawn fits. */
@@ -40,61 +35,11 @@ export interface StartPrometheusOptions {
   dataDir?: string;
   /** The engine's ChildSet spawn, so the server stops with everything else; default execa. */
   spawn?: SpawnFn;
+  /** The server's environment (the engine passes the run's); default process.env. */
+  env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   /** How long `/-/ready` may take; default 30000. */
   startTimeoutMs?: number;
-}
-
-/** A free loopback port (the same idea as the engine's embedded apps; checks may not import engine). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** One scrape job of the generated configuration. */
-function scrapeJob(t: ScrapeTarget, interval: string, jobName: string) {
-  let url: URL;
-  try {
-    url = new URL(t.url);
-  } catch {
-    throw new ObservationError(
-      `target ${t.target}: ${t.url} is not a URL Prometheus can scrape: give an absolute http(s) URL`,
-      'ROLLGATE_METRICS_PROVIDER',
-    );
-  }
-  const scheme = url.protocol.replace(/:$/, '');
-  const port = url.port || (scheme === 'https' ? '443' : '80');
-  const base = url.pathname.replace(/\/+$/, '');
-  return {
-    job_name: jobName,
-    scrape_interval: interval,
-    scrape_timeout: interval,
-    scheme,
-    metrics_path: `${base}${t.metricsPath}`,
-    static_configs: [{ targets: [`${url.hostname}:${port}`], labels: { rollgate_target: t.target } }],
-  };
-}
-
-/**
- * The configuration file. JSON is YAML, so it needs no YAML writer. scrape_timeout is the interval
- * because Prometheus refuses a timeout (default 10 s) longer than a 1 s interval.
- */
-export function prometheusConfig(scrape: ScrapeTarget[], intervalMs: number): string {
-  const interval = `${intervalMs}ms`;
-  const seen = new Map<string, number>();
-  const jobs = scrape.map((t) => {
-    const n = (seen.get(t.target) ?? 0) + 1;
-    seen.set(t.target, n);
-    return scrapeJob(t, interval, n === 1 ? t.target : `${t.target}-${n}`);
-  });
-  const global = { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: interval };
-  return `${JSON.stringify({ global, scrape_configs: jobs }, null, 2)}\n`;
 }
 
 const TAIL_LINES = 12;
@@ -124,9 +69,14 @@ const STOP_GRACE_MS = 5000;
  * series labelled `rollgate_target`, and waits for `/-/ready`. Its first scrape comes about 5 s
  * after start (Prometheus's discovery throttle): start it before it is needed. Retention is 100
  * years because backfilled series are old and the default 15 days would delete them.
- * Throws ObservationError ROLLGATE_METRICS_PROVIDER naming what was awaited, with its last output.
+ * Throws RollgateError ROLLGATE_PROMETHEUS_MISSING when the binary is not a Prometheus 2.x (checked
+ * once per path in the process), and ObservationError ROLLGATE_METRICS_PROVIDER naming what was
+ * awaited, with its last output, when it does not come up.
  */
 export async function startPrometheus(o: StartPrometheusOptions): Promise<EmbeddedPrometheus> {
+  const env = o.env ?? process.env;
+  await requirePrometheus2(o.prometheus, env);
+  o.signal?.throwIfAborted();
   const intervalMs = o.scrapeIntervalMs ?? 1000;
   const temp = await mkdtemp(path.join(os.tmpdir(), 'rollgate-prometheus-'));
   const dataDir = o.dataDir ?? path.join(temp, 'data');
@@ -149,8 +99,10 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Embedd
   ];
   const spawn: SpawnFn =
     o.spawn ??
-    ((cmd, a, opts) => execa(cmd, a, { ...opts, reject: false, all: true, stdin: 'ignore', cleanup: true }));
-  const child = spawn(o.prometheus, args, { cwd: temp, env: process.env });
+    ((cmd, a, opts) =>
+      // extendEnv: false, so the environment given is the whole of it, as with a ChildSet.
+      execa(cmd, a, { ...opts, extendEnv: false, reject: false, all: true, stdin: 'ignore', cleanup: true }));
+  const child = spawn(o.prometheus, args, { cwd: temp, env });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
