@@ -49,6 +49,7 @@ export async function startStagePrometheus(
       prometheus: bins.prometheus,
       scrape: o.targets.filter((t) => t.url).map((t) => ({ ...t, metricsPath: provider.metricsPath })),
       scrapeIntervalMs: scrapeIntervalOf(provider),
+      env: o.env,
       spawn: (cmd, args, opts) =>
         o.children.spawn(cmd, args, { env: opts.env ?? o.env, cwd: opts.cwd ?? o.root }),
       signal: o.signal,
