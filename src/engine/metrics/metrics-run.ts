@@ -14,9 +14,10 @@ import { isBlocking } from '../plan.ts';
 import type { LoadCounts } from '../steps/load-stage.ts';
 import type { Step } from '../steps/step.ts';
 import { validCheck } from '../valid-checks.ts';
+import { createLoadWindow } from './load-window.ts';
 import { sourceFor } from './sources.ts';
 import type { StagePrometheus } from './stage-prometheus.ts';
-import { recentWindow, type Stamp, scrapeAfter, stepFor, windowCovered } from './windows.ts';
+import { recentWindow, scrapeAfter, stepFor, windowCovered } from './windows.ts';
 
 export interface MetricsRunOptions {
   root: string;
@@ -95,61 +96,18 @@ export function createMetricsRun(o: MetricsRunOptions) {
     const base = check.baseline ? (check.baseline.target ?? gate.baseline?.targetName) : undefined;
     return [gate.targetName, ...(base ? [base] : [])];
   };
-  const loadChecks = stage.metrics.filter((c) => c.window === 'load');
-  /** Window openings per provider name and target, taken right before the load's first request. */
-  const opened = new Map<string, Promise<Stamp>>();
-  const closed = new Map<string, Promise<Stamp>>();
-  let loadEnd: number | undefined;
   const sent: Record<string, number> = {};
-
-  const stamp = async (name: string, target: string, after: number): Promise<Stamp> => {
-    const r = await resolve(name, o.providers[name]!);
-    if (!r.ok) return { ok: false, error: r.error };
-    if (r.provider.type !== 'prometheus') return { ok: true, time: after };
-    return scrapeAfter(r.source, r.provider, vars, target, after, o.signal);
-  };
-
-  /** Awaited by the load step right before its first request. */
-  async function beforeTraffic(): Promise<void> {
-    const at = now();
-    const waits: Promise<Stamp>[] = [];
-    for (const check of loadChecks) {
-      const p = providerOf(check, o.providers);
-      if (!p) continue;
-      for (const target of targetsOf(check)) {
-        const key = `${p.name}\u0000${target}`;
-        if (!opened.has(key)) {
-          const s = stamp(p.name, target, at);
-          opened.set(key, s);
-          waits.push(s);
-        }
-      }
-    }
-    await Promise.all(waits);
-  }
-
-  const loadWindow = async (
-    name: string,
-    target: string,
-  ): Promise<{ ok: true; window: MetricWindow } | { ok: false; error: string }> => {
-    const key = `${name}\u0000${target}`;
-    const start = opened.get(key);
-    if (!start || loadEnd === undefined)
-      return {
-        ok: false,
-        error:
-          'no load window: the load step sent no traffic (it did not run, or failed before its first request)',
-      };
-    let end = closed.get(key);
-    if (!end) {
-      end = stamp(name, target, loadEnd);
-      closed.set(key, end);
-    }
-    const [s, e] = await Promise.all([start, end]);
-    if (!s.ok) return { ok: false, error: `no scrape of "${target}" before the load: ${s.error}` };
-    if (!e.ok) return { ok: false, error: `no scrape of "${target}" after the load: ${e.error}` };
-    return { ok: true, window: { start: s.time, end: e.time } };
-  };
+  const load = createLoadWindow({
+    checks: stage.metrics,
+    providers: o.providers,
+    targetsOf,
+    stamp: async (name, target, after) => {
+      const r = await resolve(name, o.providers[name]!);
+      if (!r.ok) return { ok: false, error: r.error };
+      if (r.provider.type !== 'prometheus') return { ok: true, time: after };
+      return scrapeAfter(r.source, r.provider, vars, target, after, o.signal);
+    },
+  });
 
   async function judge(check: MetricCheck, notRun: string | undefined): Promise<CheckResult> {
     const id = metricCheckId(check.name);
@@ -181,9 +139,9 @@ export function createMetricsRun(o: MetricsRunOptions) {
     if (!r.ok) return errored(r.error, r.code);
     const windows: Record<string, MetricWindow> = {};
     for (const target of targetsOf(check)) {
-      let w: Awaited<ReturnType<typeof loadWindow>>;
+      let w: Awaited<ReturnType<typeof load.window>>;
       if (r.provider.type === 'json') w = { ok: true, window: { start: now(), end: now() } };
-      else if (check.window === 'load') w = await loadWindow(chosen.name, target);
+      else if (check.window === 'load') w = await load.window(chosen.name, target);
       else
         w = await recentWindow(
           r.source,
@@ -219,7 +177,7 @@ export function createMetricsRun(o: MetricsRunOptions) {
   const step = (notRun?: string): Step<CheckResult[]> => ({
     name: 'metrics',
     run: async (ctx) => {
-      if (opened.size) loadEnd = now();
+      load.ended();
       const results: CheckResult[] = [];
       for (const check of stage.metrics) results.push(await judge(check, notRun ?? ctx.stopping.reason));
       return results;
@@ -227,7 +185,7 @@ export function createMetricsRun(o: MetricsRunOptions) {
   });
 
   return {
-    beforeTraffic: loadChecks.length ? beforeTraffic : undefined,
+    beforeTraffic: load.beforeTraffic,
     /**
      * The load step's counts, by side. A guard of `count: 'load'` needs the answered ones: each
      * was finished by the server, while a request still in flight when the load stopped may not be.
