@@ -24,7 +24,7 @@ const rss = 'process_resident_memory_bytes{rollgate_target="{target}"}';
 const canaryMetrics = [
   {
     name: 'error-ratio',
-    title: 'canary 5xx ratio within the 0.5% budget, on at least the requests the load step sent',
+    title: 'canary 5xx ratio within the 0.5% budget, on at least every request the load got an answer to',
     query: errorRatio,
     operator: '<',
     value: 0.005,

@@ -13,7 +13,8 @@ export interface MetricChartInput {
 
 const W = 640;
 const H = 360;
-const M = { left: 72, right: 16, top: 40, bottom: 56 };
+// The legend sits in the top margin, in a row, so it never covers the series or the threshold.
+const M = { left: 72, right: 40, top: 56, bottom: 56 };
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2'];
 
 /** 3 significant digits, without trailing zeros: 0.0007, 0.00235, 1230. */
@@ -93,7 +94,7 @@ export function metricChartSvg(o: MetricChartInput): string {
       );
     }
     parts.push(
-      `<rect x="${M.left + 10}" y="${M.top + 4 + i * 18}" width="12" height="12" fill="${colour}"/><text x="${M.left + 28}" y="${M.top + 14 + i * 18}">${label} (n=${s.points.length})</text>`,
+      `<rect x="${M.left + i * 200}" y="${M.top - 24}" width="12" height="12" fill="${colour}"/><text x="${M.left + 18 + i * 200}" y="${M.top - 14}">${label} (n=${s.points.length})</text>`,
     );
   });
   parts.push('</svg>');
