@@ -46,6 +46,38 @@ export type LoadCounts = { target?: LoadCount; baseline?: LoadCount };
 
 const counted = (c: LoadCount) => `${c.sent} sent, ${c.answered} answered`;
 
+/**
+ * A load with no budgets of its own to judge. With metric checks it is their traffic: it passes
+ * when the target answered (the metric checks judge what it served); with none it measures
+ * nothing, which never passes.
+ */
+function unjudgedLoad(
+  stage: Stage,
+  stageName: string,
+  r: { answered?: number; samples: readonly unknown[]; evidence: CheckResult['evidence'] },
+  allFailed: string | undefined,
+  summary: string,
+): Pick<CheckResult, 'status' | 'measurements' | 'evidence' | 'message' | 'code'> {
+  const answered = r.answered ?? r.samples.length;
+  if (stage.metrics.length && answered > 0 && !allFailed)
+    return {
+      status: 'passed',
+      measurements: [],
+      evidence: r.evidence,
+      message: `traffic for the stage's metric checks (no load budgets of its own): ${summary}`,
+    };
+  const why = stage.metrics.length
+    ? (allFailed ?? 'the target answered no request')
+    : `stage "${stageName}" declares no load budgets (p95-latency, error-rate…) and no metric checks: nothing judges this load; declare budgets or metric checks`;
+  return {
+    status: 'errored',
+    measurements: [],
+    evidence: r.evidence,
+    message: `${why}\n${summary}`,
+    code: 'ROLLGATE_NO_DATA',
+  };
+}
+
 /** The stage's budgets a load run judges; web-vitals budgets (fcp, lcp…) belong to the browser checks. */
 function loadBudgets(stage: Stage): Stage['budgets'] {
   return stage.budgets.filter((b) => !isVitalName(b.name));
@@ -195,6 +227,7 @@ export async function runLoadCheck(
         : ` (warm-up included: ${counted({ sent: r.sent, answered: r.answered })})`;
     const summary = `${r.engine}: ${r.samples.length} requests${sent}${broken.length ? `; over budget: ${broken.map((m) => m.name).join(', ')}` : ''}`;
     const allFailed = everyRequestFailed(r.observation);
+    if (!loadBudgets(stage).length) return ended(unjudgedLoad(stage, stageName, r, allFailed, summary));
     return ended({
       status: r.status,
       measurements: r.measurements,
