@@ -23,7 +23,9 @@ export function markdownSummary(v: Verdict): string {
   if (v.reasons.length) lines.push('**Why HOLD**', '', ...v.reasons.map((r) => `- ${r}`), '');
   lines.push('| status | check | blocking | detail |', '| --- | --- | --- | --- |');
   for (const c of v.checks) {
-    const detail = [c.notApplicable ?? c.message ?? '', ...c.measurements.map(describe)]
+    // A measurement the message already states (a metric check's) is not repeated.
+    const said = c.notApplicable ?? c.message ?? '';
+    const detail = [said, ...c.measurements.map(describe).filter((d) => !said.includes(d))]
       .filter(Boolean)
       .join('; ');
     lines.push(

@@ -78,4 +78,21 @@ describe('markdownSummary: a rule held as advisory and broken', () => {
     // A rule that held reads as before.
     expect(row).toMatch(/\/login X-Frame-Options: DENY == /);
   });
+
+  it('states a measurement once when the message already says it (a metric check)', () => {
+    const said = 'p95-latency: 812 ms violates <= 500 ms (1200 samples)';
+    const md = markdownSummary(
+      makeVerdict([
+        makeCheck({
+          id: 'metrics/p95',
+          kind: 'metrics',
+          status: 'failed',
+          message: `${said}; query: histogram_quantile(…); answer sha256:0123456789abcdef`,
+          measurements: [makeMeasurement({ actual: 812, passed: false })],
+        }),
+      ]),
+    );
+    const row = md.split('\n').find((l) => l.includes('metrics/p95'))!;
+    expect(row.split(said)).toHaveLength(2);
+  });
 });

@@ -50,7 +50,8 @@ export function metricChartSvg(o: MetricChartInput): string {
   let lo = Math.min(...values);
   let hi = Math.max(...values);
   const pad = hi > lo ? (hi - lo) * 0.05 : Math.abs(hi) * 0.1 || 1;
-  [lo, hi] = [lo - pad, hi + pad];
+  // Values that cannot be negative (none is) never get a negative axis from the padding.
+  [lo, hi] = [lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad];
   const px = (t: number) => M.left + ((t - t0) / (t1 - t0)) * (W - M.left - M.right);
   const py = (v: number) => H - M.bottom - ((v - lo) / (hi - lo)) * (H - M.top - M.bottom);
   const parts = [head];
