@@ -16,7 +16,7 @@ function describeAnswer(a: MetricAnswer | undefined): string {
  * is the time of the newest scrape, as `timestamp(up{rollgate_target="canary"})` gives) until one
  * series answers a finite value >= `after`, and returns that scrape's time. Polling against a
  * deadline; a time-out, a stop or only errors is `ok: false` with the last answer.
- * @example await waitForScrape(source, 'timestamp(up{rollgate_target="canary"})', loadEnd, { timeoutMs: 15_000 })
+ * @example await waitForScrape(source, 'timestamp(up{rollgate_target="canary"}) and up{rollgate_target="canary"} == 1', loadEnd, { timeoutMs: 15_000 })
  */
 export async function waitForScrape(
   source: MetricSource,
