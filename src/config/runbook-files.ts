@@ -1,12 +1,14 @@
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { RuleIssue } from '../model/runbook-rules.ts';
+import { closest } from './closest.ts';
 import { expandGlobs } from './glob.ts';
 
 /**
  * Files a runbook names that must exist before a gate is worth starting: vitest suites, Playwright
  * specs and load profiles, each a path or a glob resolved from the project root (the current
- * directory). A suite that matches no file would only ever hold the stage; say so up front.
+ * directory), and the recorded series of metricTests (one file each, no glob: promtool reads it as
+ * named). A suite that matches no file would only ever hold the stage; say so up front.
  */
 
 /** Whether a path (file or folder) or a glob matches anything under `root`. */
@@ -14,6 +16,27 @@ export function matchesAnything(pattern: string, root: string): boolean {
   if (!/[*?{[]/.test(pattern))
     return statSync(path.resolve(root, pattern), { throwIfNoEntry: false }) !== undefined;
   return expandGlobs([pattern], root).files.length > 0;
+}
+
+/**
+ * What is wrong with a recorded series path (`file`, resolved from `root`), or undefined when it is a
+ * file: missing (with the nearest file name in its folder, when one is close) or a folder.
+ */
+export function seriesFileProblem(file: string, root: string): string | undefined {
+  const abs = path.resolve(root, file);
+  const stat = statSync(abs, { throwIfNoEntry: false });
+  if (stat?.isFile()) return undefined;
+  const where = `under ${root} (resolved from the project root, the current directory)`;
+  if (stat) return `${file} is a folder ${where}, not a series file: name the .om file in it`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(path.dirname(abs));
+  } catch {
+    // The folder is missing too: no name to suggest.
+  }
+  const near = closest(path.basename(abs), names);
+  const guess = near ? `; did you mean ${path.join(path.dirname(file), near)}?` : '';
+  return `${file} does not exist ${where}${guess}: fix the path, or run rollgate from the project root`;
 }
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -39,6 +62,11 @@ export function missingFileIssues(runbook: unknown, root: string): RuleIssue[] {
     for (const [i, v] of list(obj(s.smoke).specs).entries())
       check(v, ['stages', name, 'smoke', 'specs', i], 'spec');
     check(obj(s.load).profile, ['stages', name, 'load', 'profile'], 'load profile');
+    for (const [i, t] of list(s.metricTests).entries()) {
+      const file = obj(t).series;
+      const problem = typeof file === 'string' && file ? seriesFileProblem(file, root) : undefined;
+      if (problem) out.push({ path: ['stages', name, 'metricTests', i, 'series'], message: problem });
+    }
   }
   return out;
 }

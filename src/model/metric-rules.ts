@@ -3,6 +3,31 @@ import { type MetricCheck, type MetricProvider, type MetricTest, providerOf } fr
 
 /** Cross-field rules of providers and metric checks: each problem at its field, with the fix. */
 
+/**
+ * The check name a mistyped `word` most likely meant: the nearest by edit distance, within 2 edits
+ * or a third of its length and fewer edits than it has letters. The same rule as config's
+ * closest(), kept here because the model layer may not import config.
+ */
+function nearestName(word: string, names: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++)
+        row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row;
+    }
+    return prev[b.length]!;
+  };
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  let best: { name: string; d: number } | undefined;
+  for (const name of names) {
+    const d = distance(word.toLowerCase(), name.toLowerCase());
+    if (d <= limit && d < word.length && d < (best?.d ?? Number.POSITIVE_INFINITY)) best = { name, d };
+  }
+  return best?.name;
+}
+
 interface StageLike {
   target: string;
   baseline?: string;
@@ -99,14 +124,17 @@ export function addMetricIssues(
           );
       }
     });
+    const checks = stage.metrics.map((m) => m.name);
     stage.metricTests.forEach((t, i) => {
-      for (const name of Object.keys(t.expect))
-        if (!stage.metrics.some((m) => m.name === name))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stages', stageName, 'metricTests', i, 'expect', name],
-            message: `names no metric check of this stage; its checks: ${stage.metrics.map((m) => m.name).join(', ') || '(none)'}`,
-          });
+      for (const name of Object.keys(t.expect)) {
+        if (checks.includes(name)) continue;
+        const near = nearestName(name, checks);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', stageName, 'metricTests', i, 'expect', name],
+          message: `names no metric check of this stage; its checks: ${checks.join(', ') || '(none)'}${near ? `; did you mean '${near}'?` : ''}`,
+        });
+      }
     });
   }
 }

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backfillOpenMetrics, parseSampleLine } from '../../src/checks/metrics/prometheus/backfill.ts';
+import { backfillOpenMetrics } from '../../src/checks/metrics/prometheus/backfill.ts';
 import { findPrometheus } from '../../src/checks/metrics/prometheus/binaries.ts';
 import { prometheusSource } from '../../src/checks/metrics/prometheus/client.ts';
+import { parseSampleLine } from '../../src/checks/metrics/prometheus/series-scan.ts';
 import { type EmbeddedPrometheus, startPrometheus } from '../../src/checks/metrics/prometheus/server.ts';
 import { RollgateError } from '../../src/config/errors.ts';
 
@@ -95,11 +96,15 @@ describe('parseSampleLine', () => {
     expect(parseSampleLine('a{x="1 } 2",y="\\"q\\""} 5 1700000000.25')).toEqual({
       series: 'a{x="1 } 2",y="\\"q\\""}',
       timestamp: 1700000000.25,
+      stamped: true,
     });
     expect(parseSampleLine('b_bucket{le="1"} 3 1700000001 # {trace="t"} 0.5 1700000000')).toEqual({
       series: 'b_bucket{le="1"}',
       timestamp: 1700000001,
+      stamped: true,
     });
-    expect(parseSampleLine('c 1')).toEqual({ series: 'c', timestamp: undefined });
+    expect(parseSampleLine('c 1')).toEqual({ series: 'c', stamped: false });
+    // Written but not a number: stamped, with no timestamp (promtool names the bad value).
+    expect(parseSampleLine('d 1 soon')).toEqual({ series: 'd', stamped: true });
   });
 });

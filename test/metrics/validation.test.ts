@@ -195,7 +195,9 @@ describe('runbook validation of metric checks', () => {
   test('recorded series: an expect naming no check, or naming none', () => {
     expect(
       issues(runbook({ metrics: [up], metricTests: [{ series: 'a.om', expect: { upp: 'pass' } }] })),
-    ).toEqual(['stages.s.metricTests.0.expect.upp: names no metric check of this stage; its checks: up']);
+    ).toEqual([
+      "stages.s.metricTests.0.expect.upp: names no metric check of this stage; its checks: up; did you mean 'up'?",
+    ]);
     expect(issues(runbook({ metrics: [up], metricTests: [{ series: 'a.om', expect: {} }] }))).toEqual([
       'stages.s.metricTests.0.expect: names no check: give at least one check name and the outcome it must have',
     ]);
