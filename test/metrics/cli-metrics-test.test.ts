@@ -153,21 +153,33 @@ describe('rollgate metrics test', () => {
     expect(r.stderr).toContain('ROLLGATE_METRICS_SERIES');
   });
 
-  test('a series promtool rejects: exit 2 with promtool’s reason and the fix', async () => {
+  test('a comment line promtool would refuse: exit 2 naming the file, the line and the fix, before promtool runs', async () => {
     const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'comment'], {});
     expect(r.exitCode, r.all).toBe(2);
-    expect(r.stderr).toMatch(/test\/fixtures\/metrics\/stray-comment\.om: promtool rejected it/);
-    // promtool's own words about the "# hello" line.
-    expect(r.stderr).toMatch(/"h" is not a valid start token/);
-    expect(r.stderr).toContain('only # HELP, # TYPE and # UNIT comments');
+    expect(r.stderr).toContain('test/fixtures/metrics/stray-comment.om: line 3 ("# hello")');
+    expect(r.stderr).toContain(
+      'promtool accepts only the comments # HELP, # TYPE, # UNIT and the closing # EOF',
+    );
     expect(r.stderr).toContain('ROLLGATE_METRICS_SERIES');
   });
 
-  test('a series file that does not exist: exit 2 naming it', async () => {
-    const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'missing'], {});
+  test('a series promtool rejects: exit 2 with promtool’s reason and the fix', async () => {
+    const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'bad-value'], {});
     expect(r.exitCode, r.all).toBe(2);
-    expect(r.stderr).toMatch(/test\/fixtures\/metrics\/no-such-series\.om: no such series file/);
+    expect(r.stderr).toMatch(/test\/fixtures\/metrics\/bad-value\.om: promtool rejected it/);
     expect(r.stderr).toContain('ROLLGATE_METRICS_SERIES');
+  });
+
+  test('a series file that does not exist makes the runbook invalid: exit 2 naming the field', async () => {
+    const r = await rollgate(
+      ['metrics', 'test', '--runbook', 'test/fixtures/metrics/missing-series.runbook.ts'],
+      {},
+    );
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain(
+      'stages.missing.metricTests.0.series: test/fixtures/metrics/no-such-series.om does not exist',
+    );
+    expect(r.stderr).toContain('ROLLGATE_RUNBOOK_INVALID');
   });
 
   test('ROLLGATE_PROMETHEUS naming no binary: exit 2 ROLLGATE_PROMETHEUS_MISSING with the fix', async () => {
