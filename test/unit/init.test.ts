@@ -135,7 +135,9 @@ describe('rollgate init', () => {
     expect(pkg.scripts['gate:canary']).toContain('rollgate gate canary');
     expect(pkg.allowScripts).toEqual({ 'better-sqlite3': false, esbuild: true });
     // /reports already ignores reports/: only backups/ and .cache/rollgate/ are added.
-    expect(read(dir, '.gitignore')).toMatch(/^node_modules\n\/reports\n#.*\nbackups\/\n#.*\n\.cache\/rollgate\/\n$/);
+    expect(read(dir, '.gitignore')).toMatch(
+      /^node_modules\n\/reports\n#.*\nbackups\/\n#.*\n\.cache\/rollgate\/\n$/,
+    );
     const runbook = read(dir, 'rollgate.runbook.ts');
     expect(runbook).toContain("name: 'web-shop'");
     expect(runbook).toContain("baseURL: 'https://staging.shop.example'");
