@@ -109,10 +109,14 @@ export function createMetricsRun(o: MetricsRunOptions) {
     },
   });
 
-  async function judge(check: MetricCheck, notRun: string | undefined): Promise<CheckResult> {
+  async function judge(
+    check: MetricCheck,
+    notRun: string | undefined,
+    interrupted: boolean,
+  ): Promise<CheckResult> {
     const id = metricCheckId(check.name);
     const blocking = !check.advisory && isBlocking(stage, id);
-    const errored = (message: string, code: string) =>
+    const errored = (message: string, code?: string) =>
       validCheck({
         id,
         title: metricCheckTitle(
@@ -129,10 +133,11 @@ export function createMetricsRun(o: MetricsRunOptions) {
         measurements: [],
         evidence: [],
         message: o.mask ? o.mask(message) : message,
-        code,
+        ...(code ? { code } : {}),
         retries: 0,
       });
-    if (notRun) return errored(`not run: ${notRun}`, 'ROLLGATE_INTERRUPTED');
+    // As the built-ins: a stopped run's code is ROLLGATE_INTERRUPTED; a target that never started names itself.
+    if (notRun) return errored(`not run: ${notRun}`, interrupted ? 'ROLLGATE_INTERRUPTED' : undefined);
     const chosen = providerOf(check, o.providers);
     if (!chosen) return errored('no metrics provider for this check', 'ROLLGATE_CONFIG');
     const r = await resolve(chosen.name, chosen.provider);
@@ -179,7 +184,8 @@ export function createMetricsRun(o: MetricsRunOptions) {
     run: async (ctx) => {
       load.ended();
       const results: CheckResult[] = [];
-      for (const check of stage.metrics) results.push(await judge(check, notRun ?? ctx.stopping.reason));
+      for (const check of stage.metrics)
+        results.push(await judge(check, notRun ?? ctx.stopping.reason, Boolean(ctx.stopping.reason)));
       return results;
     },
   });
