@@ -17,7 +17,7 @@ import { validCheck } from '../valid-checks.ts';
 import { createLoadWindow } from './load-window.ts';
 import { sourceFor } from './sources.ts';
 import type { StagePrometheus } from './stage-prometheus.ts';
-import { recentWindow, scrapeAfter, stepFor, windowCovered } from './windows.ts';
+import { type Stamp, scrapeAfter, stepFor, windowCovered } from './windows.ts';
 
 export interface MetricsRunOptions {
   root: string;
@@ -97,6 +97,9 @@ export function createMetricsRun(o: MetricsRunOptions) {
     return [gate.targetName, ...(base ? [base] : [])];
   };
   const sent: Record<string, number> = {};
+  /** Duration windows end at the first scrape at or after the step began, one per provider and target. */
+  const recentEnds = new Map<string, Promise<Stamp>>();
+  let stepStarted = now();
   const load = createLoadWindow({
     checks: stage.metrics,
     providers: o.providers,
@@ -147,15 +150,18 @@ export function createMetricsRun(o: MetricsRunOptions) {
       let w: Awaited<ReturnType<typeof load.window>>;
       if (r.provider.type === 'json') w = { ok: true, window: { start: now(), end: now() } };
       else if (check.window === 'load') w = await load.window(chosen.name, target);
-      else
-        w = await recentWindow(
-          r.source,
-          r.provider as PrometheusProvider,
-          vars,
-          target,
-          check.window,
-          o.signal,
-        );
+      else {
+        // One end for every duration window of a target in this step: the first scrape at or after
+        // the step began (waited once, so the checks of a run judge the same moment).
+        const key = `${chosen.name}\u0000${target}`;
+        let end = recentEnds.get(key);
+        if (!end) {
+          end = scrapeAfter(r.source, r.provider as PrometheusProvider, vars, target, stepStarted, o.signal);
+          recentEnds.set(key, end);
+        }
+        const e = await end;
+        w = e.ok ? { ok: true, window: { start: e.time - check.window / 1000, end: e.time } } : e;
+      }
       if (!w.ok) return errored(`no data: ${w.error}`, 'ROLLGATE_NO_DATA');
       if (r.provider.type === 'prometheus' && !r.provider.url && check.window !== 'load') {
         const covered = await windowCovered(r.source, r.provider, target, w.window);
@@ -183,6 +189,8 @@ export function createMetricsRun(o: MetricsRunOptions) {
     name: 'metrics',
     run: async (ctx) => {
       load.ended();
+      stepStarted = now();
+      recentEnds.clear();
       const results: CheckResult[] = [];
       for (const check of stage.metrics)
         results.push(await judge(check, notRun ?? ctx.stopping.reason, Boolean(ctx.stopping.reason)));

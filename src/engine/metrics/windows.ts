@@ -42,20 +42,6 @@ export async function scrapeAfter(
   });
 }
 
-/** A duration window ending at the newest scrape of `target` (one at or after now). */
-export async function recentWindow(
-  source: MetricSource,
-  provider: PrometheusProvider,
-  vars: MetricVars,
-  target: string,
-  durationMs: number,
-  signal: AbortSignal,
-): Promise<{ ok: true; window: MetricWindow } | { ok: false; error: string }> {
-  const end = await scrapeAfter(source, provider, vars, target, Date.now() / 1000, signal);
-  if (!end.ok) return end;
-  return { ok: true, window: { start: end.time - durationMs / 1000, end: end.time } };
-}
-
 /**
  * A range's step: the check's own, else the scrape interval, widened so a window never asks for
  * more than 1,000 points (Prometheus refuses ranges past 11,000).
