@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { rollgate } from '../e2e/helpers.ts';
+import { processesUsing } from './processes.ts';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rollgate-cli-metrics-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -12,20 +13,6 @@ function runbookFile(name: string, runbook: object): string {
   const file = path.join(scratch, `${name}.runbook.ts`);
   writeFileSync(file, `export default ${JSON.stringify(runbook, null, 2)};\n`);
   return file;
-}
-
-/** Processes whose command line names `folder` (a Prometheus or promtool left running). */
-function processesUsing(folder: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes(folder)) found.push(`${pid}: ${cmdline}`);
-    } catch {
-      // Gone between the listing and the read.
-    }
-  }
-  return found;
 }
 
 /** Polls until `ready()` holds; throws saying what was awaited when `ms` pass first. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -6,6 +6,7 @@ import { findPrometheus } from '../../src/checks/metrics/prometheus/binaries.ts'
 import { RollgateError } from '../../src/config/errors.ts';
 import { type RecordedOutcome, testRecordedSeries } from '../../src/engine/metrics/recorded.ts';
 import { Runbook } from '../../src/model/runbook.ts';
+import { processesUsing } from './processes.ts';
 
 // Recorded series written here and judged by the real promtool and Prometheus: a 20-minute
 // recording, one of 59 minutes (60 samples a minute apart: an hour of scrapes), and what a gate
@@ -84,20 +85,6 @@ function runbook(metricTests: unknown[], extra: Record<string, unknown> = {}) {
 
 const run = (rb: Runbook, more: Partial<Parameters<typeof testRecordedSeries>[0]> = {}) =>
   testRecordedSeries({ root, env: process.env, runbook: rb, ...more });
-
-/** Processes whose command line names this file's TMPDIR (a Prometheus left running). */
-function processesUsing(folder: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes(folder)) found.push(`${pid}: ${cmdline}`);
-    } catch {
-      // Gone between the listing and the read.
-    }
-  }
-  return found;
-}
 
 let short: string;
 let hour: string;
