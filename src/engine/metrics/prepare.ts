@@ -17,6 +17,14 @@ export function stageTargetURLs(
   };
 }
 
+/** What both need from the run: the project, its environment, the targets' URLs by name, its stop signal. */
+interface MetricsHost {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  urls: Record<string, string>;
+  signal: AbortSignal;
+}
+
 /**
  * Starts the embedded Prometheus for a stage whose metric checks use it, right after the targets
  * are up (its first scrape takes ~5 s: started now, it is ready long before the load step).
@@ -25,14 +33,7 @@ export function stageTargetURLs(
 export function startMetricsServer(
   gate: ResolvedGate,
   providers: Record<string, MetricProvider>,
-  o: {
-    root: string;
-    env: NodeJS.ProcessEnv;
-    urls: Record<string, string>;
-    children: ChildSet;
-    signal: AbortSignal;
-    defer: (name: string, release: () => unknown) => void;
-  },
+  o: MetricsHost & { children: ChildSet; defer: (name: string, release: () => unknown) => void },
 ): Promise<StagePrometheus> | undefined {
   const provider = embeddedProviderOf(gate.stage, providers);
   if (!provider) return undefined;
@@ -50,14 +51,7 @@ export function startMetricsServer(
 export function prepareMetrics(
   gate: ResolvedGate,
   providers: Record<string, MetricProvider>,
-  o: {
-    root: string;
-    env: NodeJS.ProcessEnv;
-    urls: Record<string, string>;
-    embedded?: Promise<StagePrometheus>;
-    sessionFile?: string;
-    signal: AbortSignal;
-  },
+  o: MetricsHost & { embedded?: Promise<StagePrometheus>; sessionFile?: string },
 ): MetricsRun | undefined {
   if (!gate.stage.metrics.length) return undefined;
   return createMetricsRun({
