@@ -20,6 +20,9 @@ export function defineRunbook<const T extends RunbookInput>(runbook: T): T {
  * for the release with `rollgate sign <stage> "<title>" --by <name>`.
  * @example signoffs: [manual('Security team approval', { stage: 'production', role: 'security' })]
  */
-export function manual(title: string, options: { stage: string; role?: string }): SignoffItem {
-  return { title, stage: options.stage, role: options.role };
+export function manual(
+  title: string,
+  options: { stage: string; role?: string; reason?: string },
+): SignoffItem {
+  return { title, stage: options.stage, role: options.role, reason: options.reason };
 }

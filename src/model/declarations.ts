@@ -210,6 +210,58 @@ export const Backups = z.strictObject({
 export type Backups = z.infer<typeof Backups>;
 
 /**
+ * The target's TLS certificate (built-in `tls`, check `security/tls`): the chain verifies (system CAs
+ * plus `http.caFile`), the name matches, it is in its validity period and has at least `minDaysLeft`
+ * days to run. A plain-HTTP target on loopback (a stand-in) is not applicable; plain HTTP anywhere
+ * else fails.
+ */
+export const TlsPolicy = z.strictObject({
+  /** Fewer days than this before the certificate expires fails. @example 14 */
+  minDaysLeft: z.number().int().min(0).default(14),
+  /** Another address to check than the target's base URL (an API host). @example 'https://api.example.com' */
+  url: z.string().url().optional(),
+});
+export type TlsPolicy = z.infer<typeof TlsPolicy>;
+
+const SEVERITIES = ['info', 'low', 'moderate', 'high', 'critical'] as const;
+export const AuditSeverity = z.enum(SEVERITIES);
+
+/**
+ * The dependency audit (built-in `dependency-audit`, check `hygiene/dependency-audit`): `npm audit
+ * --json` in `dir`, or a recorded report of it, judged against a budget of advisories per severity.
+ */
+export const AuditPolicy = z.strictObject({
+  /** The package folder, from the project root. @example '.' */
+  dir: z.string().min(1).default('.'),
+  /**
+   * A recorded `npm audit --json` report to judge instead of running npm (advisories change daily;
+   * a recording makes a run repeatable). `${NAME}` reads an environment variable. @example 'audit/npm-audit.json'
+   */
+  report: z.string().min(1).optional(),
+  /** Largest number of vulnerable packages allowed per severity; a severity not named is unlimited. */
+  budget: z.partialRecord(AuditSeverity, z.number().int().min(0)).default({ critical: 0, high: 0 }),
+  /** Leave devDependencies out (npm audit --omit=dev). */
+  omitDev: z.boolean().default(true),
+});
+export type AuditPolicy = z.infer<typeof AuditPolicy>;
+
+/**
+ * Accessibility (built-in `accessibility`, check `a11y/wcag-aa`): each page loaded in Chromium and
+ * checked with axe-core against WCAG 2.1 A and AA; any violation not disabled with a reason fails.
+ */
+export const AccessibilityPolicy = z.strictObject({
+  /** @example ['/login', '/estimates'] */
+  paths: z.array(path).min(1),
+  /** Load the pages signed in (the run's session). */
+  signedIn: z.boolean().default(false),
+  /** axe-core tags. */
+  tags: z.array(z.string().min(1)).min(1).default(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']),
+  /** axe rules left out, each with its reason. @example [{ rule: 'color-contrast', reason: 'brand colours, tracked in #41' }] */
+  disabledRules: z.array(z.strictObject({ rule: z.string().min(1), reason: z.string().min(1) })).default([]),
+});
+export type AccessibilityPolicy = z.infer<typeof AccessibilityPolicy>;
+
+/**
  * The built-in checks a stage can name, each with its check id and the declaration it needs.
  * `health` expands to one check per declared endpoint.
  */
@@ -224,6 +276,9 @@ export const BUILTIN_CHECKS = {
   jwks: { id: 'probes/jwks', needs: 'jwksPath' },
   'secret-scan': { id: 'hygiene/secret-scan', needs: 'configFiles' },
   'runtime-config': { id: 'hygiene/runtime-config', needs: 'secrets, requiredEnv or databaseUrlEnv' },
+  tls: { id: 'security/tls', needs: 'tls' },
+  'dependency-audit': { id: 'hygiene/dependency-audit', needs: 'audit' },
+  accessibility: { id: 'a11y/wcag-aa', needs: 'accessibility' },
 } as const;
 export type BuiltinCheckName = keyof typeof BUILTIN_CHECKS;
 export const BuiltinCheckName = z.enum(

@@ -12,6 +12,9 @@ interface TargetLike {
   requiredEnv: string[];
   databaseUrlEnv?: string;
   backups?: Backups;
+  tls?: unknown;
+  audit?: unknown;
+  accessibility?: unknown;
 }
 
 /** Why a target cannot run a built-in check (its declaration is missing), or undefined when it can. */
@@ -48,6 +51,14 @@ export function missingDeclaration(name: BuiltinCheckName, t: TargetLike): strin
       return t.secrets.length || t.requiredEnv.length || t.databaseUrlEnv
         ? undefined
         : 'declares no secrets, requiredEnv or databaseUrlEnv';
+    case 'tls':
+      return t.tls ? undefined : 'declares no TLS policy (tls: { minDaysLeft: 14 })';
+    case 'dependency-audit':
+      return t.audit
+        ? undefined
+        : 'declares no dependency audit (audit: { budget: { critical: 0, high: 0 } })';
+    case 'accessibility':
+      return t.accessibility ? undefined : "declares no pages to check (accessibility: { paths: ['/'] })";
   }
 }
 

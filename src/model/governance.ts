@@ -8,6 +8,12 @@ export const SignoffItem = z.strictObject({
   stage: z.string().min(1),
   /** Who is expected to sign. @example 'security' */
   role: z.string().min(1).optional(),
+  /**
+   * Why a person signs it rather than a check observing it: what cannot be seen from outside.
+   * `rollgate coverage` shows it, and counts a sign-off recorded for a source item without one as missing.
+   * @example 'an approval is a decision, not a state of the deployment'
+   */
+  reason: z.string().min(1).optional(),
 });
 export type SignoffItem = z.infer<typeof SignoffItem>;
 

@@ -8,5 +8,7 @@ export * from './metrics.ts';
 export * from './raw-result.ts';
 export * from './runbook.ts';
 export * from './runner-options.ts';
+export * from './sources.ts';
+export * from './stage-guards.ts';
 export * from './verdict.ts';
 export * from './watch.ts';

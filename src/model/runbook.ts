@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import {
+  AccessibilityPolicy,
+  AuditPolicy,
   Auth,
   Backups,
   BuiltinCheckName,
   envName,
   Health,
   SecurityPolicy,
+  TlsPolicy,
   VersionSource,
 } from './declarations.ts';
 import { addDeclaredCheckIssues } from './declared-checks.ts';
@@ -18,6 +21,9 @@ import { addRuleIssues } from './runbook-rules.ts';
 import { PlaywrightOptions, VitestOptions } from './runner-options.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
 import { SecretPatterns } from './secret-patterns.ts';
+import { addSourceIssues } from './source-rules.ts';
+import { Source } from './sources.ts';
+import { AvailabilitySpec, MaintenanceSpec } from './stage-guards.ts';
 import { WatchSpec } from './watch.ts';
 
 /** A limit a measurement must respect. */
@@ -103,6 +109,12 @@ export const Target = z.strictObject({
    * @example [{ id: 'acme-license', pattern: 'ACME-[0-9A-F]{24}', message: 'ACME licence keys belong in the vault' }]
    */
   secretPatterns: SecretPatterns.default([]),
+  /** Its TLS certificate, checked by the built-in `tls`. @example { minDaysLeft: 14 } */
+  tls: TlsPolicy.optional(),
+  /** Its dependencies' advisories, checked by the built-in `dependency-audit`. @example { budget: { critical: 0, high: 0 } } */
+  audit: AuditPolicy.optional(),
+  /** Pages checked for WCAG 2.1 AA by the built-in `accessibility`. @example { paths: ['/login'] } */
+  accessibility: AccessibilityPolicy.optional(),
   /** Request headers from environment variables (`'Bearer ${API_TOKEN}'`) and a CA bundle for probes. */
   http: z
     .strictObject({ headers: z.record(z.string(), z.string()).default({}), caFile: z.string().optional() })
@@ -204,6 +216,10 @@ export const Stage = z.strictObject({
   metrics: z.array(MetricCheck).default([]),
   /** Recorded series the metric checks are proven on by `rollgate metrics test`. */
   metricTests: z.array(MetricTest).default([]),
+  /** Switch the target's maintenance mode on for the stage and off again, each proven by a check. */
+  maintenance: MaintenanceSpec.optional(),
+  /** Count failed requests of a probe loop while the stage runs (zero downtime). @example { path: '/api/simple-health', maxFailures: 0 } */
+  availability: AvailabilitySpec.optional(),
   /** Repeat the stage's checks as a watch series. @example { interval: '1m', duration: '2h', failureLimit: 1 } */
   watch: WatchSpec.optional(),
   /** Playwright options for this stage, over the runbook's `playwright`. @example { navigationTimeout: 20000 } */
@@ -231,6 +247,11 @@ export const Runbook = z
      * ("error rate < 0.5% at 5% traffic, < 0.1% at 25%").
      */
     budgets: z.array(Budget).default([]),
+    /**
+     * The documents this runbook encodes, item by item (`rollgate coverage` reports what encodes each).
+     * @example [{ document: 'rollout-plan.md', items: [{ section: 'Smoke tests', label: 'Login works', checks: ['golden-paths/login'] }] }]
+     */
+    sources: z.array(Source).default([]),
     /** Metrics providers by name, used by the stages' metric checks. @example { prometheus: { type: 'prometheus' } } */
     providers: z
       .record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'provider names are lower-case words'), MetricProvider)
@@ -274,7 +295,9 @@ export const Runbook = z
         !stage.checks.length &&
         !stage.load &&
         !stage.drill &&
-        !stage.metrics.length
+        !stage.metrics.length &&
+        !stage.availability &&
+        !stage.maintenance
       ) {
         ctx.addIssue({
           code: 'custom',
@@ -297,6 +320,7 @@ export const Runbook = z
     addRuleIssues(rb, ctx);
     addDeclaredCheckIssues(rb, ctx);
     addMetricIssues(rb, ctx);
+    addSourceIssues(rb, ctx);
     for (const [name, target] of Object.entries(rb.targets)) {
       if (!target.baseURL && !target.embedded) {
         ctx.addIssue({

@@ -1,7 +1,9 @@
 import { BUILTIN_CHECKS, type BuiltinCheckName } from '../../model/declarations.ts';
 import type { TargetDeclaration } from '../authoring/target-context.ts';
+import { checkAccessibility } from './accessibility.ts';
 import { checkCorsPolicy } from './cors.ts';
 import { checkCsrfProbe } from './csrf.ts';
+import { checkDependencyAudit } from './dependency-audit.ts';
 import { checkHealthEndpoint, healthProbe } from './health.ts';
 import { checkDeclaredJwks } from './jwks.ts';
 import { checkDeclaredRateLimit } from './rate-limit.ts';
@@ -10,6 +12,7 @@ import { checkRuntimeConfig } from './runtime-config.ts';
 import { checkSecretScan } from './secret-scan.ts';
 import { checkHeaderPolicy } from './security-headers.ts';
 import { checkLoginCookies } from './session-cookie.ts';
+import { checkTls } from './tls.ts';
 import { checkVersion } from './version.ts';
 
 export type { BuiltinAssessment, BuiltinFn, BuiltinRun } from './run.ts';
@@ -60,6 +63,18 @@ const ONE: Record<
   'runtime-config': {
     title: 'runtime configuration: required environment and secrets present, database persistent',
     run: checkRuntimeConfig,
+  },
+  tls: {
+    title: 'the TLS certificate verifies, matches the host and has enough days left',
+    run: checkTls,
+  },
+  'dependency-audit': {
+    title: 'dependency advisories (npm audit) within the budget per severity',
+    run: checkDependencyAudit,
+  },
+  accessibility: {
+    title: 'pages meet WCAG 2.1 AA (axe-core in Chromium)',
+    run: checkAccessibility,
   },
 };
 

@@ -1,0 +1,7 @@
+import { ObservationError } from '../authoring/errors.ts';
+import type { BuiltinFn } from './run.ts';
+
+/** Being written (issue 13): errored until then, so it can never pass. */
+export const checkAccessibility: BuiltinFn = async () => {
+  throw new ObservationError('the accessibility built-in is not written yet', 'ROLLGATE_CONFIG');
+};
