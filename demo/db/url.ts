@@ -24,7 +24,9 @@ export function maskDatabaseUrl(url: string): string {
 const BARE_SQLITE_FILE = /\.(sqlite3?|db)$/i;
 
 /**
- * Parses `sqlite:<path>`, `sqlite://<absolute path>`, a bare `*.sqlite` / `*.db` path,
+ * Parses `sqlite:<path>`, `sqlite://<absolute path>`, SQLite's URI filenames `file:<path>` and
+ * `file:///<absolute path>` (with a query such as `?mode=wal`, as Prisma-style `DATABASE_URL`s
+ * write them: `file:/data/app.db?mode=wal`), a bare `*.sqlite` / `*.db` path,
  * `postgres://…` / `postgresql://…` and `mysql://…` / `mariadb://…`.
  * Relative SQLite paths are resolved against `cwd`.
  */
@@ -36,6 +38,8 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseTarg
 
   if (scheme === 'postgres' || scheme === 'postgresql') return { engine: 'postgres', url: raw };
   if (scheme === 'mysql' || scheme === 'mariadb') return { engine: 'mysql', url: raw };
+
+  if (scheme === 'file') return { engine: 'sqlite', path: resolve(cwd, fileUriPath(raw)) };
 
   let path: string;
   if (scheme === 'sqlite') {
@@ -53,7 +57,7 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseTarg
     path = raw;
   } else {
     throw new DatabaseUrlError(
-      `unrecognised database URL "${maskDatabaseUrl(raw)}"; expected sqlite:<path>, sqlite:///<absolute path>, ` +
+      `unrecognised database URL "${maskDatabaseUrl(raw)}"; expected sqlite:<path>, sqlite:///<absolute path>, file:<path>, ` +
         'a *.sqlite or *.db file, postgres://… or mysql://…',
     );
   }
@@ -68,6 +72,46 @@ export function parseDatabaseUrl(url: string, cwd = process.cwd()): DatabaseTarg
     );
   }
   return { engine: 'sqlite', path: resolve(cwd, path) };
+}
+
+/** SQLite URI parameters the demo accepts on a `file:` URL, and the values it accepts. */
+const FILE_URI_MODES = new Set(['rw', 'rwc', 'wal']);
+
+/**
+ * The file a `file:` URL names, percent-decoded. The authority must be empty or `localhost`
+ * (`file:///abs`, `file://localhost/abs`), as SQLite requires. `mode` may be `rw`, `rwc` or `wal`
+ * (the demo always writes, and always in WAL); `mode=ro` is refused because the demo writes, and an
+ * in-memory database (`file::memory:`, `mode=memory`, `vfs=memdb`) because it is not persistent.
+ */
+function fileUriPath(raw: string): string {
+  const [rest = '', query = ''] = raw.slice('file:'.length).split('?', 2);
+  let path = rest;
+  if (path.startsWith('//')) {
+    const slash = path.indexOf('/', 2);
+    const authority = path.slice(2, slash === -1 ? undefined : slash);
+    if (authority !== '' && authority.toLowerCase() !== 'localhost')
+      throw new DatabaseUrlError(
+        `"${raw}": a file: URL names no host ("${authority}"); use file:///absolute/path.db or file:relative/path.db`,
+      );
+    path = slash === -1 ? '' : path.slice(slash);
+  }
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    throw new DatabaseUrlError(`"${raw}": the path has a broken %-escape`);
+  }
+  const params = new URLSearchParams(query);
+  const mode = params.get('mode');
+  if (isMemory(path) || mode === 'memory' || params.get('vfs') === 'memdb')
+    throw new DatabaseUrlError(
+      `"${raw}": in-memory SQLite (:memory:) is refused; the demo needs a persistent database file, ` +
+        'e.g. file:.demo-data/demo.db?mode=wal',
+    );
+  if (mode !== null && !FILE_URI_MODES.has(mode))
+    throw new DatabaseUrlError(
+      `"${raw}": mode=${mode} is not supported; the demo writes, in WAL mode: use mode=wal, rwc or rw, or leave it out`,
+    );
+  return path;
 }
 
 function isMemory(path: string): boolean {
