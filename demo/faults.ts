@@ -42,6 +42,11 @@ export interface FaultEffects {
   readonly leakConnectionRoute: string | null;
   /** Routes (paths) that answer 500 to every request, whatever the method. */
   readonly errorRoutes: readonly string[];
+  /**
+   * Pages keep WCAG 2.1 AA markup: labelled form fields, text alternatives. Off, the header's brand
+   * is a logo image without alt text and the login form's fields lose their labels (`pages/*.ts`).
+   */
+  readonly accessibleMarkup: boolean;
 }
 
 export interface FaultPlan extends FaultEffects {
@@ -68,6 +73,7 @@ const HEALTHY: FaultEffects = {
   retainBytesPerRequest: 0,
   leakConnectionRoute: null,
   errorRoutes: [],
+  accessibleMarkup: true,
 };
 
 /** Slow enough to break any sane p95 budget, short enough to keep tests quick. */
@@ -146,6 +152,11 @@ const FAULTS = {
   'route-errors': {
     description: `every request to ${ROUTE_ERRORS_ROUTE} (the estimates page and its form) answers 500; other routes work`,
     apply: (plan) => ({ ...plan, errorRoutes: [...new Set([...plan.errorRoutes, ROUTE_ERRORS_ROUTE])] }),
+  },
+  a11y: {
+    description:
+      'pages break WCAG 2.1 AA: the header brand is a logo image without alt text (every page) and the login fields have no labels',
+    apply: (plan) => ({ ...plan, accessibleMarkup: false }),
   },
 } as const satisfies Record<string, FaultDefinition>;
 
