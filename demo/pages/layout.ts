@@ -8,6 +8,15 @@ export interface LayoutView {
   user?: { username: string; csrf: string };
   /** The slow-lcp fault: a reserved hero slot that a late script fills with the page's largest text. */
   lateHero?: boolean;
+  /** The a11y fault: markup that breaks WCAG 2.1 AA (a logo without alt text, unlabelled fields). */
+  inaccessible?: boolean;
+}
+
+/** The brand link; under the a11y fault a logo image with no alt text, so the link has no name either. */
+function brand(view: LayoutView) {
+  return view.inaccessible
+    ? html`<a class="brand" href="/"><img src="/static/favicon.svg" width="24" height="24"></a>`
+    : html`<a class="brand" href="/">Estimates demo</a>`;
 }
 
 export function layout(view: LayoutView, body: SafeHtml): string {
@@ -32,7 +41,7 @@ export function layout(view: LayoutView, body: SafeHtml): string {
   ${view.lateHero && html`<script src="/static/late-hero.js" async></script>`}
 </head>
 <body>
-  <header class="top"><a class="brand" href="/">Estimates demo</a>${nav}</header>
+  <header class="top">${brand(view)}${nav}</header>
   <main>${view.lateHero && html`<div id="late-hero" class="late-hero"></div>`}${body}</main>
   <footer class="foot">version <span data-testid="app-version">${view.version}</span> · ${view.environment}</footer>
 </body>

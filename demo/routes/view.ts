@@ -10,6 +10,7 @@ const LATE_HERO_PAGES = new Set(['/login', '/estimates']);
 export function baseView(ctx: RequestContext, session?: SessionRecord): LayoutView {
   const view: LayoutView = { title: '', version: ctx.deps.version, environment: ctx.deps.environment };
   if (ctx.deps.faults.lateHeroMs > 0 && LATE_HERO_PAGES.has(ctx.url.pathname)) view.lateHero = true;
+  if (!ctx.deps.faults.accessibleMarkup) view.inaccessible = true;
   if (session) view.user = { username: session.username, csrf: sessionCsrfToken(ctx, session) };
   return view;
 }

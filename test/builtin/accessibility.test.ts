@@ -1,0 +1,285 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeFaults, FAULT_NAMES, resolveFaults } from '../../demo/faults.ts';
+import type { DemoServer } from '../../demo/server.ts';
+import demoRunbook from '../../runbooks/demo.runbook.ts';
+import { writeSessionFiles } from '../../src/checks/auth/session-files.ts';
+import { signIn } from '../../src/checks/auth/sign-in.ts';
+import { ObservationError } from '../../src/checks/authoring/errors.ts';
+import { checkAccessibility } from '../../src/checks/builtin/accessibility.ts';
+import type { CheckResult } from '../../src/model/check-result.ts';
+import { Client, startTestDemo, tempDirs } from '../demo/helpers.ts';
+import { declare, ROOT, runOne, serve, sessionFile } from './helpers.ts';
+
+/**
+ * `a11y/wcag-aa` at check level, in a real Chromium, against two demos started once: a healthy
+ * one and one with the a11y fault (a logo without alt text, unlabelled login fields).
+ */
+const dirs = tempDirs();
+let healthy: DemoServer;
+let faulty: DemoServer;
+const sessions: { healthy?: string; faulty?: string } = {};
+
+const ACCOUNT = { SMOKE_USER: 'demo', SMOKE_PASSWORD: 'demo-password' };
+const auth = demoRunbook.targets.demo.auth;
+type Policy = Parameters<typeof declare>[0]['accessibility'];
+
+/** A target declaring the demo's form login and the given pages; the stage runs `accessibility` only. */
+const a11y = (accessibility: Policy, withAuth = true) =>
+  declare({ ...(withAuth ? { auth } : {}), accessibility }, { checks: ['accessibility'] });
+
+async function session(url: string): Promise<string> {
+  const parsed = a11y({ paths: ['/'] }).target.auth!;
+  const { session } = await signIn(url, parsed, { env: ACCOUNT });
+  return writeSessionFiles(dirs.make(), session);
+}
+
+/** The parsed axe evidence of a result, by evidence name. */
+function axeEvidence(r: CheckResult): Record<string, { violations: { id: string }[]; passes: number }> {
+  return Object.fromEntries(r.evidence.map((e) => [e.name, JSON.parse(e.body ?? '{}')]));
+}
+
+beforeAll(async () => {
+  [healthy, faulty] = await Promise.all([
+    startTestDemo(dirs.make()),
+    startTestDemo(dirs.make(), { faults: ['a11y'] }),
+  ]);
+  // An estimate, so /estimates shows its table, not the empty state.
+  const client = new Client(healthy.url);
+  await client.login();
+  const created = await client.post('/estimates', {
+    _csrf: await client.csrf('/estimates/new'),
+    title: 'Kitchen',
+    item_description: ['Tiles', ''],
+    item_quantity: ['3', ''],
+    item_unit_price: ['12.50', ''],
+  });
+  expect(created.status).toBe(303);
+  [sessions.healthy, sessions.faulty] = await Promise.all([session(healthy.url), session(faulty.url)]);
+});
+
+afterAll(async () => {
+  await Promise.all([healthy?.close(), faulty?.close()]);
+  dirs.cleanup();
+});
+
+describe('the a11y fault', () => {
+  it('is in the registry, off by default, and combines with the others', () => {
+    expect(FAULT_NAMES).toContain('a11y');
+    expect(resolveFaults([]).accessibleMarkup).toBe(true);
+    expect(resolveFaults(['a11y', 'slow'])).toMatchObject({ accessibleMarkup: false, minDelayMs: 800 });
+    expect(describeFaults().find((f) => f.name === 'a11y')?.description).toContain('WCAG 2.1 AA');
+  });
+});
+
+describe('accessibility on the healthy demo', () => {
+  it('/login passes WCAG 2.1 A and AA: no violation, measured on one page, axe results as evidence', async () => {
+    const r = await runOne(a11y({ paths: ['/login'] }), { baseURL: healthy.url });
+    expect([r.id, r.status, r.message]).toEqual(['a11y/wcag-aa', 'passed', undefined]);
+    expect(r.measurements).toMatchObject([
+      { name: 'a11y-violations', actual: 0, operator: '==', expected: 0, samples: 1, outcome: 'pass' },
+    ]);
+    const evidence = axeEvidence(r)['/login axe results']!;
+    expect(evidence).toMatchObject({
+      path: '/login',
+      status: 200,
+      tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'],
+      disabledRules: [],
+      violations: [],
+      blockedHosts: [],
+    });
+    expect(evidence.passes).toBeGreaterThan(5);
+  });
+
+  it('signed in, /estimates (with an estimate in its table) and /estimates/new pass', async () => {
+    const r = await runOne(a11y({ paths: ['/estimates', '/estimates/new'], signedIn: true }), {
+      baseURL: healthy.url,
+      sessionFile: sessions.healthy!,
+    });
+    expect([r.status, r.message]).toEqual(['passed', undefined]);
+    expect(r.measurements[0]).toMatchObject({ actual: 0, samples: 2 });
+    expect(Object.keys(axeEvidence(r))).toEqual(['/estimates axe results', '/estimates/new axe results']);
+    const body = r.evidence.map((e) => e.body).join('\n');
+    // The session is in the browser, never in the evidence.
+    expect(body).not.toContain('demo_session');
+  });
+});
+
+describe('accessibility on the a11y fault', () => {
+  it('/login fails, naming per page each rule with its impact, help and elements', async () => {
+    const r = await runOne(a11y({ paths: ['/login'] }), { baseURL: faulty.url });
+    expect(r.status).toBe('failed');
+    expect(r.message).toContain(
+      'accessibility (wcag2a, wcag2aa, wcag21a, wcag21aa): 3 violations on 1 of 1 page',
+    );
+    expect(r.message).toContain('/login: 3 violations');
+    expect(r.message).toContain('- label (critical): Form elements must have labels: #username, #password');
+    expect(r.message).toMatch(/- image-alt \(critical\): Images must have alternative text: img/);
+    expect(r.message).toMatch(/- link-name \(serious\): Links must have discernible text/);
+    expect(r.measurements[0]).toMatchObject({ name: 'a11y-violations', actual: 3, outcome: 'fail' });
+    expect(r.measurements[0]!.note).toContain('4 elements on 1 of 1 page');
+    const ids = axeEvidence(r)['/login axe results']!.violations.map((v) => v.id);
+    expect(ids.sort()).toEqual(['image-alt', 'label', 'link-name']);
+  });
+
+  it('signed in, /estimates and /estimates/new fail on the logo link', async () => {
+    const r = await runOne(a11y({ paths: ['/estimates', '/estimates/new'], signedIn: true }), {
+      baseURL: faulty.url,
+      sessionFile: sessions.faulty!,
+    });
+    expect(r.status).toBe('failed');
+    expect(r.message).toContain('4 violations on 2 of 2 pages');
+    expect(r.message).toMatch(/\/estimates: 2 violations\n- image-alt \(critical\)/);
+  });
+
+  it('a disabled rule with its reason does not count, and the message and evidence say so', async () => {
+    const disabledRules = [
+      { rule: 'image-alt', reason: 'logo redesign, tracked in #12' },
+      { rule: 'link-name', reason: 'same logo link' },
+    ];
+    const login = await runOne(a11y({ paths: ['/login'], disabledRules }), { baseURL: faulty.url });
+    expect(login.status).toBe('failed');
+    expect(login.message).toContain('1 violation on 1 of 1 page');
+    expect(login.message).not.toMatch(/- (image-alt|link-name)/);
+    expect(login.message).toContain(
+      'not counted (disabledRules): image-alt (logo redesign, tracked in #12); link-name (same logo link)',
+    );
+    expect(axeEvidence(login)['/login axe results']).toMatchObject({
+      disabledRules,
+      violations: [{ id: 'label' }],
+    });
+    // The estimates page breaks only the disabled rules: it passes, the measurement noting them.
+    const estimates = await runOne(a11y({ paths: ['/estimates'], signedIn: true, disabledRules }), {
+      baseURL: faulty.url,
+      sessionFile: sessions.faulty!,
+    });
+    expect(estimates.status).toBe('passed');
+    expect(estimates.measurements[0]!.note).toContain(
+      'not counted (disabledRules): image-alt (logo redesign',
+    );
+  });
+});
+
+describe('accessibility that cannot observe is errored', () => {
+  it('a page answering 404 is errored, never passed', async () => {
+    const r = await runOne(a11y({ paths: ['/login', '/no-such-page'] }), { baseURL: healthy.url });
+    expect(r).toMatchObject({
+      status: 'errored',
+      message: expect.stringContaining('GET /no-such-page answered 404'),
+    });
+  });
+
+  it('signedIn without a session is errored (ROLLGATE_NOT_SIGNED_IN), with or without auth declared', async () => {
+    const withAuth = await runOne(a11y({ paths: ['/estimates'], signedIn: true }), { baseURL: healthy.url });
+    expect(withAuth).toMatchObject({
+      status: 'errored',
+      code: 'ROLLGATE_NOT_SIGNED_IN',
+      message: expect.stringContaining('the sign-in failed'),
+    });
+    const noAuth = await runOne(a11y({ paths: ['/estimates'], signedIn: true }, false), {
+      baseURL: healthy.url,
+    });
+    expect(noAuth).toMatchObject({
+      status: 'errored',
+      code: 'ROLLGATE_NOT_SIGNED_IN',
+      message: expect.stringContaining("declare the target's auth"),
+    });
+  });
+
+  it('a signed-in page that sends the browser elsewhere (signed out) is errored, not judged', async () => {
+    const r = await runOne(a11y({ paths: ['/estimates'] }), { baseURL: healthy.url });
+    expect(r).toMatchObject({
+      status: 'errored',
+      message: expect.stringContaining('GET /estimates ended on /login'),
+    });
+  });
+
+  it('a Chromium that does not start, or none at all, is errored (ROLLGATE_NO_TOOL)', async () => {
+    const broken = await runOne(a11y({ paths: ['/login'] }), {
+      baseURL: healthy.url,
+      env: { ROLLGATE_CHROMIUM: '/bin/false' },
+    });
+    expect(broken).toMatchObject({
+      status: 'errored',
+      code: 'ROLLGATE_NO_TOOL',
+      message: expect.stringContaining('Chromium (/bin/false) did not start'),
+    });
+    const none = await runOne(a11y({ paths: ['/login'] }), {
+      baseURL: healthy.url,
+      env: { ROLLGATE_CHROMIUM: '/nonexistent/chromium' },
+    });
+    expect(none).toMatchObject({ status: 'errored', code: 'ROLLGATE_NO_TOOL' });
+    expect(none.message).toContain('no Chromium found');
+  });
+
+  it('a page that does not load in time is errored (ROLLGATE_TIMEOUT)', async () => {
+    const hanging = await serve(() => {}); // never answers
+    try {
+      const { target } = a11y({ paths: ['/slow'] }, false);
+      const error = await checkAccessibility(target, {
+        baseURL: hanging.url,
+        release: '1.2.3',
+        env: {},
+        root: ROOT,
+        requestTimeoutMs: 1_000,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ObservationError);
+      expect(error).toMatchObject({
+        code: 'ROLLGATE_TIMEOUT',
+        message: 'GET /slow did not load within 1000 ms',
+      });
+    } finally {
+      await hanging.close();
+    }
+  });
+
+  it('an axe rule that does not exist in disabledRules is a configuration error', async () => {
+    const r = await runOne(
+      a11y({ paths: ['/login'], disabledRules: [{ rule: 'no-such-rule', reason: 'x' }] }),
+      {
+        baseURL: healthy.url,
+      },
+    );
+    expect(r).toMatchObject({ status: 'errored', code: 'ROLLGATE_CONFIG' });
+    expect(r.message).toContain('no-such-rule');
+  });
+});
+
+describe('what the browser sends and loads', () => {
+  it("carries the target's http.headers and a token session's header; hosts other than the target's are refused", async () => {
+    const seen: string[] = [];
+    const app = await serve((req, res) => {
+      seen.push(String(req.headers['x-team']));
+      if (req.headers.authorization !== 'Bearer a-session-token-123') {
+        res.writeHead(401).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><html lang="en"><head><title>Report</title>
+        <link rel="stylesheet" href="https://cdn.example.com/site.css"></head>
+        <body><main><h1>Report</h1><img src="http://images.example.net/chart.png" alt="Sales chart"></main></body></html>`);
+    });
+    try {
+      const declared = declare(
+        {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: rollgate reads ${TEAM} from the environment
+          http: { headers: { 'X-Team': '${TEAM}' } },
+          accessibility: { paths: ['/report'], signedIn: true },
+        },
+        { checks: ['accessibility'] },
+      );
+      const r = await runOne(declared, {
+        baseURL: app.url,
+        env: { TEAM: 'blue' },
+        sessionFile: sessionFile(dirs.make(), { Authorization: 'Bearer a-session-token-123' }),
+      });
+      expect([r.status, r.message]).toEqual(['passed', undefined]);
+      expect(seen).toEqual(['blue']);
+      expect(axeEvidence(r)['/report axe results']).toMatchObject({
+        blockedHosts: ['cdn.example.com', 'images.example.net'],
+      });
+      expect(r.evidence.map((e) => e.body).join('\n')).not.toContain('a-session-token-123');
+    } finally {
+      await app.close();
+    }
+  });
+});
