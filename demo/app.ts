@@ -5,6 +5,7 @@ import type { AppDeps, RequestContext, Route } from './context.ts';
 import { applyCors } from './cors.ts';
 import { MEMORY_LEAK_CAP_BYTES } from './faults.ts';
 import { HttpError, sendHtml, sendJson } from './http.ts';
+import { answerMaintenance } from './maintenance.ts';
 import { errorPage } from './pages/layout.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { createRouter } from './routes/index.ts';
@@ -65,6 +66,8 @@ async function handle(
   if (deps.faults.securityHeaders) applySecurityHeaders(res, https);
   const api = url.pathname.startsWith('/api/');
   try {
+    // Maintenance mode answers anonymous page requests before anything else runs (`maintenance.ts`).
+    if (await answerMaintenance(deps, req, res, url.pathname)) return;
     if (deps.faults.minDelayMs > 0) await delayUntil(started + deps.faults.minDelayMs);
     if (deps.faults.forceServerError || injectError || deps.faults.errorRoutes.includes(routeLabel))
       throw new HttpError(500, 'Internal Server Error');

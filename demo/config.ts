@@ -55,6 +55,15 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoOption
     faults,
   };
   if (env.SESSION_SECRET) options.sessionSecret = env.SESSION_SECRET;
+  if (env.DEMO_ADMIN_TOKEN?.trim()) options.adminToken = env.DEMO_ADMIN_TOKEN.trim();
+  const restartAfter = env.DEMO_RESTART_AFTER_MS?.trim();
+  if (restartAfter) {
+    if (!/^\d+$/.test(restartAfter) || Number(restartAfter) < 1)
+      throw new DemoConfigError(
+        `DEMO_RESTART_AFTER_MS="${restartAfter}" is not a positive number of milliseconds`,
+      );
+    options.restartAfterMs = Number(restartAfter);
+  }
   if (role) options.role = role;
   return options;
 }

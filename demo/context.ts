@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from './db/store.ts';
 import type { FaultPlan } from './faults.ts';
+import type { MaintenanceMode } from './maintenance.ts';
 import type { DemoMetrics } from './metrics.ts';
 
 /** What every handler may use; built once per server. */
@@ -13,6 +14,8 @@ export interface AppDeps {
   /** Keys the CSRF tokens; random per process unless SESSION_SECRET is given. */
   secret: string;
   metrics: DemoMetrics;
+  /** Maintenance mode of this process and the admin token that switches it (`maintenance.ts`). */
+  maintenance: MaintenanceMode;
 }
 
 export interface RequestContext {

@@ -43,6 +43,13 @@ export interface FaultEffects {
   /** Routes (paths) that answer 500 to every request, whatever the method. */
   readonly errorRoutes: readonly string[];
   /**
+   * When above 0, this many ms after start the server goes away (refusing and dropping connections)
+   * for RESTART_DOWN_MS and listens again on the same port (`restart.ts`); DEMO_RESTART_AFTER_MS overrides it.
+   */
+  readonly restartAfterMs: number;
+  /** `POST /admin/maintenance/disable` answers 200 and leaves maintenance mode on (`maintenance.ts`). */
+  readonly maintenanceStuck: boolean;
+  /**
    * Pages keep WCAG 2.1 AA markup: labelled form fields, text alternatives. Off, the header's brand
    * is a logo image without alt text and the login form's fields lose their labels (`pages/*.ts`).
    */
@@ -73,6 +80,8 @@ const HEALTHY: FaultEffects = {
   retainBytesPerRequest: 0,
   leakConnectionRoute: null,
   errorRoutes: [],
+  restartAfterMs: 0,
+  maintenanceStuck: false,
   accessibleMarkup: true,
 };
 
@@ -93,6 +102,9 @@ export const MEMORY_LEAK_CAP_BYTES = 512 * 1024 * 1024;
  * its own and forgets to close it, the classic leak a monitor's polling turns into exhaustion.
  */
 export const CONNECTION_LEAK_ROUTE = '/api/health';
+
+/** When the restart fault takes the server away, unless DEMO_RESTART_AFTER_MS says otherwise. */
+export const RESTART_AFTER_MS = 3000;
 
 /** The route-errors fault's route: the signed-in estimates page and its form. */
 export const ROUTE_ERRORS_ROUTE = '/estimates';
@@ -157,6 +169,14 @@ const FAULTS = {
     description:
       'pages break WCAG 2.1 AA: the header brand is a logo image without alt text (every page) and the login fields have no labels',
     apply: (plan) => ({ ...plan, accessibleMarkup: false }),
+  },
+  restart: {
+    description: `${RESTART_AFTER_MS / 1000} s after start (DEMO_RESTART_AFTER_MS) the server stops accepting and drops open connections for 1.5 s, then listens again on the same port: a restart with downtime`,
+    apply: (plan) => ({ ...plan, restartAfterMs: RESTART_AFTER_MS }),
+  },
+  'maintenance-stuck': {
+    description: 'POST /admin/maintenance/disable answers 200 but maintenance mode stays on',
+    apply: (plan) => ({ ...plan, maintenanceStuck: true }),
   },
 } as const satisfies Record<string, FaultDefinition>;
 

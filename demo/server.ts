@@ -6,7 +6,9 @@ import { openStore } from './db/open-store.ts';
 import type { Store } from './db/store.ts';
 import { cacheEstimates } from './estimates-cache.ts';
 import { reportedVersion, resolveFaults } from './faults.ts';
+import { createMaintenanceMode } from './maintenance.ts';
 import { createMetrics } from './metrics.ts';
+import { scheduleRestart } from './restart.ts';
 import { allRoutes } from './routes/index.ts';
 import { assertSessionSecret, randomSecret } from './security.ts';
 
@@ -27,6 +29,10 @@ export interface DemoOptions {
   sessionSecret?: string;
   /** DEMO_ROLE (`canary`, `baseline`): the `role` label on every metric; default `primary`. */
   role?: string;
+  /** DEMO_ADMIN_TOKEN: the bearer token of `POST /admin/maintenance/*`; without it they answer 404. */
+  adminToken?: string;
+  /** DEMO_RESTART_AFTER_MS: when the `restart` fault takes the server away (default 3000). */
+  restartAfterMs?: number;
 }
 
 export interface DemoServer {
@@ -82,6 +88,7 @@ export async function serveDemo(
     environment: opts.environment ?? 'demo',
     secret,
     metrics,
+    maintenance: createMaintenanceMode(opts.adminToken),
   };
   const server = createServer(createRequestListener(deps, routes));
   await new Promise<void>((resolve, reject) => {
@@ -92,12 +99,17 @@ export async function serveDemo(
     });
   });
   const { port } = server.address() as AddressInfo;
+  const restart =
+    faults.restartAfterMs > 0
+      ? scheduleRestart(server, { afterMs: opts.restartAfterMs ?? faults.restartAfterMs, port, host })
+      : undefined;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     close() {
       closing ??= (async () => {
+        restart?.cancel();
         await new Promise<void>((resolve) => {
           // In-flight requests get a short grace period; a keep-alive client must not hold
           // shutdown open until its idle timeout.

@@ -23,12 +23,14 @@ export const apiRoutes: Route[] = [
         await store.ping();
         const latencyMs = Math.round((performance.now() - started) * 100) / 100;
         const database = { status: 'ok', engine: info.engine, latencyMs, journalMode: info.journalMode };
-        sendJson(ctx.res, 200, { status: 'ok', version, environment, checks: { database } });
+        const maintenance = ctx.deps.maintenance.on;
+        sendJson(ctx.res, 200, { status: 'ok', version, environment, maintenance, checks: { database } });
       } catch (error) {
         // The reason goes to stderr, not to the (possibly public) response.
         process.stderr.write(`rollgate-demo: health check: database failed: ${(error as Error).message}\n`);
         const database = { status: 'error', engine: info.engine, error: 'database query failed' };
-        sendJson(ctx.res, 503, { status: 'error', version, environment, checks: { database } });
+        const maintenance = ctx.deps.maintenance.on;
+        sendJson(ctx.res, 503, { status: 'error', version, environment, maintenance, checks: { database } });
       }
     },
   },

@@ -1,4 +1,5 @@
 import type { Route } from '../context.ts';
+import { maintenanceRoutes } from '../maintenance.ts';
 import { apiRoutes } from './api.ts';
 import { authRoutes } from './auth.ts';
 import { estimateRoutes } from './estimates.ts';
@@ -8,7 +9,7 @@ export type RouteMatch = { route: Route } | { allowed: string[]; path: string } 
 
 /** Every route the demo serves (the metrics pre-create a request counter for each). */
 export function allRoutes(): Route[] {
-  return [...authRoutes, ...estimateRoutes, ...apiRoutes, ...staticRoutes()];
+  return [...authRoutes, ...estimateRoutes, ...apiRoutes, ...maintenanceRoutes, ...staticRoutes()];
 }
 
 export function createRouter(

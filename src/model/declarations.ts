@@ -239,7 +239,12 @@ export const AuditPolicy = z.strictObject({
    */
   report: z.string().min(1).optional(),
   /** Largest number of vulnerable packages allowed per severity; a severity not named is unlimited. */
-  budget: z.partialRecord(AuditSeverity, z.number().int().min(0)).default({ critical: 0, high: 0 }),
+  budget: z
+    .partialRecord(AuditSeverity, z.number().int().min(0))
+    .refine((b) => Object.keys(b).length > 0, {
+      message: 'names no severity, so the audit could never fail: give at least one, e.g. { critical: 0, high: 0 }',
+    })
+    .default({ critical: 0, high: 0 }),
   /** Leave devDependencies out (npm audit --omit=dev). */
   omitDev: z.boolean().default(true),
 });
