@@ -2,6 +2,7 @@ import type { LoadProfile } from '../checks/load/profile.ts';
 import { checkStageProfiles } from '../checks/load/stage-profiles.ts';
 import { RollgateError } from '../config/errors.ts';
 import { resolveGate } from '../config/options.ts';
+import { planGuards } from '../engine/guards/plan-guards.ts';
 import { planBuiltins, planMetrics, planStage } from '../engine/plan.ts';
 import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { formatDuration } from '../model/governance.ts';
@@ -69,6 +70,8 @@ export async function planCommand(cli: Cli): Promise<number> {
       ...builtins,
       ...plan.checks,
       ...planMetrics(gate.stage, gate.targetName, loaded.runbook.providers),
+      // Maintenance mode and the availability loop: checks of the stage itself, judged by the engine.
+      ...planGuards(gate.stage),
     ],
     problems: plan.problems,
   };

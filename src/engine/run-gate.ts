@@ -12,6 +12,8 @@ import type { Verdict } from '../model/verdict.ts';
 import { createChildSet, withoutColour } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
 import { stageContext } from './context.ts';
+import { planGuards } from './guards/plan-guards.ts';
+import { createStageGuards, type StageGuards } from './guards/stage-guards.ts';
 import { prepareMetrics, stageTargetURLs, startMetricsServer } from './metrics/prepare.ts';
 import type { StagePrometheus } from './metrics/stage-prometheus.ts';
 import { planBuiltins, planMetrics, planStage } from './plan.ts';
@@ -112,9 +114,11 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     // (targets and runners all live in the child set), then the signal handlers, so a signal while
     // the processes stop still HOLDs the run.
     const children = createChildSet(runId);
+    // Maintenance is switched off before the processes (an embedded target among them) are stopped.
+    let guards: StageGuards | undefined;
     const stopping = stopOnSignals((reason) => {
       o.onEvent?.({ type: 'interrupt', reason });
-      void children.stopAll();
+      void (guards?.beforeStop() ?? Promise.resolve()).finally(() => children.stopAll());
     });
     teardown.defer('stop listening for SIGINT and SIGTERM', () => stopping.dispose());
     teardown.defer("stop the run's processes", () => children.stopAll());
@@ -140,12 +144,19 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       defer: teardown.defer,
       onOutput: o.onRunnerOutput,
     };
+    // Maintenance mode and the availability loop: the headers' secrets are masked from the start.
+    guards = createStageGuards(gate, {
+      env,
+      now: () => new Date(started.getTime() + (performance.now() - startedMono)),
+      stopping,
+      defer: teardown.defer,
+    });
 
     const governance = await steps.governanceStep(loaded, o.overrideWindow).run(ctx);
     // A drill restores the newest backup first; the app then boots on the restored copy.
     const drillStarted = performance.now();
     const drill = await steps.drillStep.run(ctx);
-    secretValues = [...(drill?.secrets ?? [])];
+    secretValues = [...(drill?.secrets ?? []), ...guards.secrets];
     o.onSecrets?.(secretValues);
     const targets = await startStageTargets(gate, {
       root: o.root,
@@ -165,6 +176,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     o.onSecrets?.(secretValues);
     const { baseURL, startError } = targets;
     o.onEvent?.({ type: 'target', baseURL, embedded: !gate.baseURL });
+    // The availability loop runs from here until the last check is judged.
+    guards.targetUp(baseURL, startError ?? stopping.reason);
     const urls = stageTargetURLs(gate, baseURL, targets.baselineURL);
     const providers = loaded.runbook.providers;
     // Started now: its first scrape takes seconds, and the suites run meanwhile.
@@ -185,7 +198,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     const planned = planStage(o.root, gate.stage, env).then((plan) => {
       const builtins =
         planBuiltins(gate.stage, gate.target).length +
-        planMetrics(gate.stage, gate.targetName, loaded.runbook.providers).length;
+        planMetrics(gate.stage, gate.targetName, loaded.runbook.providers).length +
+        planGuards(gate.stage).length;
       o.onEvent?.({ type: 'planned', checks: builtins + plan.checks.length, problems: plan.problems.length });
       return plan;
     });
@@ -212,6 +226,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       scratchDir,
       sessionFile: signIn.sessionFile,
     });
+    // Maintenance mode on once signed in (operators' sessions pass it), before the built-in checks.
+    const maintenanceOn = await guards.maintenanceOn(startError);
     const run: StepContext = {
       ...ctx,
       env: {
@@ -232,10 +248,14 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       : await steps.runSuites(steps.suiteSteps(run), run, (runners, parallel) =>
           o.onEvent?.({ type: 'running', runners, parallel }),
         );
+    // Off again after the suites, before the load.
+    const maintenanceOff = await guards.maintenanceOff(startError);
     let checks = [
       ...(signIn.check ? [signIn.check] : []),
+      ...maintenanceOn,
       ...builtins,
       ...collect(await planned, outcomes, gate.stage, stopping.reason),
+      ...maintenanceOff,
     ];
     if (gate.stage.load || gate.k6Summary) {
       if (o.loadProfile && !gate.k6Summary && !startError && !stopping.reason)
@@ -256,6 +276,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       secretValues = [...secretValues, ...metrics.secrets()];
       o.onSecrets?.(secretValues);
     }
+    // The availability loop ends here, before release: its window is the whole stage.
+    checks.push(...(await guards.availability(startError)));
     checks = steps.withDrillChecks(ctx, drill, checks, performance.now() - drillStarted);
     checks.push(...unmeasuredBudgets(gate.overrides, checks));
     await release();
