@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseFaultList, resolveFaults } from './faults.ts';
 import type { DemoOptions } from './server.ts';
+import { telemetryInfo } from './telemetry.ts';
 
 export class DemoConfigError extends Error {
   readonly code = 'DEMO_CONFIG';
@@ -33,7 +34,8 @@ function parsePort(value: string | undefined): number {
 
 /**
  * Reads the demo's environment: PORT, DEMO_DATABASE_URL, DEMO_VERSION, DEMO_ENVIRONMENT,
- * DEMO_FAULTS, DEMO_ROLE, DEMO_CANARY_FAULTS, SESSION_SECRET. Every problem throws here, before
+ * DEMO_FAULTS, DEMO_ROLE, DEMO_CANARY_FAULTS, SESSION_SECRET, and what the telemetry reports
+ * (DEMO_BUILD_COMMIT, DEMO_BUILT_AT, the integrations' credentials: `telemetry.ts`). Every problem throws here, before
  * anything starts. DEMO_CANARY_FAULTS apply only to the instance started with DEMO_ROLE=canary, so
  * a canary stage with a baseline instance can break the canary alone.
  */
@@ -53,6 +55,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoOption
     version: env.DEMO_VERSION?.trim() || readPackageVersion(),
     environment: env.DEMO_ENVIRONMENT?.trim() || 'demo',
     faults,
+    telemetry: telemetryInfo(env),
   };
   if (env.SESSION_SECRET) options.sessionSecret = env.SESSION_SECRET;
   if (env.DEMO_ADMIN_TOKEN?.trim()) options.adminToken = env.DEMO_ADMIN_TOKEN.trim();

@@ -3,6 +3,7 @@ import type { Store } from './db/store.ts';
 import type { FaultPlan } from './faults.ts';
 import type { MaintenanceMode } from './maintenance.ts';
 import type { DemoMetrics } from './metrics.ts';
+import type { TelemetryInfo } from './telemetry.ts';
 
 /** What every handler may use; built once per server. */
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   metrics: DemoMetrics;
   /** Maintenance mode of this process and the admin token that switches it (`maintenance.ts`). */
   maintenance: MaintenanceMode;
+  /** Build and integrations as `/api/telemetry` reports them (`telemetry.ts`). */
+  telemetry: TelemetryInfo;
 }
 
 export interface RequestContext {

@@ -50,6 +50,15 @@ export interface FaultEffects {
   /** `POST /admin/maintenance/disable` answers 200 and leaves maintenance mode on (`maintenance.ts`). */
   readonly maintenanceStuck: boolean;
   /**
+   * Open an in-memory SQLite database whatever the database URL says (`db/memory.ts`): every record
+   * dies with the process, and health and telemetry report `persistent: false`.
+   */
+  readonly memoryDatabase: boolean;
+  /** `/api/telemetry` reports another environment than the one the demo runs in (`routes/telemetry.ts`). */
+  readonly telemetryWrongEnvironment: boolean;
+  /** Serve the key set at `/.well-known/jwks.json`; off, it answers 404, as when a rewrite is lost. */
+  readonly jwks: boolean;
+  /**
    * Pages keep WCAG 2.1 AA markup: labelled form fields, text alternatives. Off, the header's brand
    * is a logo image without alt text and the login form's fields lose their labels (`pages/*.ts`).
    */
@@ -82,6 +91,9 @@ const HEALTHY: FaultEffects = {
   errorRoutes: [],
   restartAfterMs: 0,
   maintenanceStuck: false,
+  memoryDatabase: false,
+  telemetryWrongEnvironment: false,
+  jwks: true,
   accessibleMarkup: true,
 };
 
@@ -169,6 +181,20 @@ const FAULTS = {
     description:
       'pages break WCAG 2.1 AA: the header brand is a logo image without alt text (every page) and the login fields have no labels',
     apply: (plan) => ({ ...plan, accessibleMarkup: false }),
+  },
+  'memory-db': {
+    description:
+      'the database is in-memory SQLite whatever DEMO_DATABASE_URL says: no file is written, health and telemetry report persistent: false',
+    apply: (plan) => ({ ...plan, memoryDatabase: true }),
+  },
+  'telemetry-wrong-env': {
+    description:
+      '/api/telemetry reports another environment (production as staging, anything else as production)',
+    apply: (plan) => ({ ...plan, telemetryWrongEnvironment: true }),
+  },
+  'no-jwks': {
+    description: '/.well-known/jwks.json answers 404: the key set is not published',
+    apply: (plan) => ({ ...plan, jwks: false }),
   },
   restart: {
     description: `${RESTART_AFTER_MS / 1000} s after start (DEMO_RESTART_AFTER_MS) the server stops accepting and drops open connections for 1.5 s, then listens again on the same port: a restart with downtime`,

@@ -2,8 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequestListener } from './app.ts';
 import { readPackageVersion } from './config.ts';
+import { openMemoryStore } from './db/memory.ts';
 import { openStore } from './db/open-store.ts';
 import type { Store } from './db/store.ts';
+import { parseDatabaseUrl } from './db/url.ts';
 import { cacheEstimates } from './estimates-cache.ts';
 import { reportedVersion, resolveFaults } from './faults.ts';
 import { createMaintenanceMode } from './maintenance.ts';
@@ -11,13 +13,14 @@ import { createMetrics } from './metrics.ts';
 import { scheduleRestart } from './restart.ts';
 import { allRoutes } from './routes/index.ts';
 import { assertSessionSecret, randomSecret } from './security.ts';
+import { type TelemetryInfo, telemetryInfo } from './telemetry.ts';
 
 export interface DemoOptions {
   /** 0 (the default here) picks a free port. */
   port?: number;
   /** A loopback address only; default 127.0.0.1. */
   host?: string;
-  /** `sqlite:<path>`, `sqlite:///<abs>`, a `*.sqlite` / `*.db` path, `postgres://…` or `mysql://…` / `mariadb://…`; `:memory:` is refused. */
+  /** `sqlite:<path>`, `sqlite:///<abs>`, `file:<path>[?mode=wal]`, a `*.sqlite` / `*.db` path, `postgres://…` or `mysql://…` / `mariadb://…`; `:memory:` is refused. */
   databaseUrl: string;
   /** Default: the `version` of rollgate's package.json. */
   version?: string;
@@ -33,6 +36,8 @@ export interface DemoOptions {
   adminToken?: string;
   /** DEMO_RESTART_AFTER_MS: when the `restart` fault takes the server away (default 3000). */
   restartAfterMs?: number;
+  /** What `/api/telemetry` reports of the build and the integrations; default: nothing configured. */
+  telemetry?: TelemetryInfo;
 }
 
 export interface DemoServer {
@@ -49,10 +54,15 @@ const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
 /** Opens the database named by `databaseUrl`, then serves the demo on it. */
 export async function startDemo(opts: DemoOptions): Promise<DemoServer> {
   // Validate everything cheap before touching the database file.
-  resolveFaults(opts.faults);
+  const plan = resolveFaults(opts.faults);
   checkHost(opts.host);
   if (opts.sessionSecret !== undefined) assertSessionSecret(opts.sessionSecret);
-  const store = await openStore(opts.databaseUrl);
+  let store: Store;
+  if (plan.memoryDatabase) {
+    // The memory-db fault ignores the URL once it is known to be valid: a bad one is refused alike.
+    parseDatabaseUrl(opts.databaseUrl);
+    store = await openMemoryStore();
+  } else store = await openStore(opts.databaseUrl);
   try {
     return await serveDemo(store, opts);
   } catch (error) {
@@ -89,6 +99,7 @@ export async function serveDemo(
     secret,
     metrics,
     maintenance: createMaintenanceMode(opts.adminToken),
+    telemetry: opts.telemetry ?? telemetryInfo({}),
   };
   const server = createServer(createRequestListener(deps, routes));
   await new Promise<void>((resolve, reject) => {

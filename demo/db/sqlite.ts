@@ -37,7 +37,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   }
   return createKyselyStore(
     db,
-    { engine: 'sqlite', journalMode, persistent: true },
+    { engine: 'sqlite', journalMode, persistent: true, file: path },
     {
       // SQLite has no pool: the app's one handle counts while it is open.
       inUse: () => (connection.open ? 1 : 0),

@@ -40,8 +40,10 @@ export interface StoreInfo {
   engine: Engine;
   /** SQLite only: the journal mode the database file is actually in (`wal` expected). */
   journalMode?: string;
-  /** False for anything that dies with the process; such stores are refused at open. */
+  /** False for anything that dies with the process (only the `memory-db` fault opens one). */
   persistent: boolean;
+  /** SQLite only: the database file, absolute (telemetry reports its size). */
+  file?: string;
 }
 
 export interface Store {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Route } from '../context.ts';
-import { readForm, sendJson } from '../http.ts';
+import { HttpError, readForm, sendJson } from '../http.ts';
 import { JWKS } from '../jwks.ts';
 import { formatCents } from '../money.ts';
 import { currentSession, requireCsrf } from '../session.ts';
@@ -37,7 +37,11 @@ export const apiRoutes: Route[] = [
   {
     method: 'GET',
     path: '/.well-known/jwks.json',
-    handler: (ctx) => sendJson(ctx.res, 200, JWKS),
+    handler(ctx) {
+      // The no-jwks fault: the key set is not published here (a lost rewrite), as a plain 404.
+      if (!ctx.deps.faults.jwks) throw new HttpError(404, 'Page not found.');
+      sendJson(ctx.res, 200, JWKS);
+    },
   },
   {
     method: 'GET',

@@ -4,12 +4,20 @@ import { apiRoutes } from './api.ts';
 import { authRoutes } from './auth.ts';
 import { estimateRoutes } from './estimates.ts';
 import { staticRoutes } from './static.ts';
+import { telemetryRoutes } from './telemetry.ts';
 
 export type RouteMatch = { route: Route } | { allowed: string[]; path: string } | undefined;
 
 /** Every route the demo serves (the metrics pre-create a request counter for each). */
 export function allRoutes(): Route[] {
-  return [...authRoutes, ...estimateRoutes, ...apiRoutes, ...maintenanceRoutes, ...staticRoutes()];
+  return [
+    ...authRoutes,
+    ...estimateRoutes,
+    ...apiRoutes,
+    ...maintenanceRoutes,
+    ...telemetryRoutes,
+    ...staticRoutes(),
+  ];
 }
 
 export function createRouter(
