@@ -82,6 +82,7 @@ describe('accessibility on the healthy demo', () => {
     expect(evidence).toMatchObject({
       path: '/login',
       status: 200,
+      axeVersion: expect.stringMatching(/^4\./),
       tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'],
       disabledRules: [],
       violations: [],
@@ -239,8 +240,33 @@ describe('accessibility that cannot observe is errored', () => {
         baseURL: healthy.url,
       },
     );
-    expect(r).toMatchObject({ status: 'errored', code: 'ROLLGATE_CONFIG' });
-    expect(r.message).toContain('no-such-rule');
+    expect(r).toMatchObject({
+      status: 'errored',
+      code: 'ROLLGATE_CONFIG',
+      message:
+        'accessibility: axe-core refused the declared tags or disabledRules (unknown rule `no-such-rule` in options.rules)',
+    });
+  });
+
+  it('tags that check nothing (a typo; a tag whose only rule is experimental) are a configuration error, never a pass', async () => {
+    const typo = await runOne(a11y({ paths: ['/login'], tags: ['wcag2a', 'wcag2aa-typo'] }), {
+      baseURL: faulty.url,
+    });
+    expect(typo).toMatchObject({
+      status: 'errored',
+      code: 'ROLLGATE_CONFIG',
+      message: expect.stringMatching(
+        /^accessibility.tags: no axe-core 4\.\d+\.\d+ rule carries wcag2aa-typo \(/,
+      ),
+    });
+    const nothing = await runOne(a11y({ paths: ['/login'], tags: ['wcag21a'] }), { baseURL: faulty.url });
+    expect(nothing).toMatchObject({
+      status: 'errored',
+      code: 'ROLLGATE_CONFIG',
+      message: expect.stringMatching(
+        /^accessibility.tags: wcag21a select no rule axe-core 4\.\d+\.\d+ runs$/,
+      ),
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium } from '@playwright/test';
+import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { findChromium, NO_BROWSER_HELP } from '../../config/browser.ts';
 import type { TargetSession } from '../auth/session.ts';
 import { ObservationError } from '../authoring/errors.ts';
@@ -37,6 +37,8 @@ export interface A11yPage {
   path: string;
   /** The page's final status (after redirects). */
   status: number;
+  /** The axe-core that judged it. @example '4.13.0' */
+  axeVersion: string;
   violations: A11yViolation[];
   /** Rules the page passed, found no element for, or left for a person to judge ("incomplete"). */
   passes: number;
@@ -142,7 +144,7 @@ function navigationError(error: unknown, path: string, timeoutMs: number, mask: 
 
 /** An axe error that comes from the runbook (an unknown tag or rule), as a configuration error. */
 function axeError(error: unknown, path: string, mask: (t: string) => string): ObservationError {
-  const line = mask(firstLine((error as Error).message));
+  const line = mask(firstLine((error as Error).message).replace(/^\w+\.evaluate:\s*(Error:\s*)?/, ''));
   if (/unknown rule|no rules? (found|match)|could not find tags|unknown tag/i.test(line))
     return new ObservationError(
       `accessibility: axe-core refused the declared tags or disabledRules (${line})`,
@@ -167,10 +169,39 @@ function violationOf(r: Result): A11yViolation {
   };
 }
 
+/**
+ * Tags that would let a page pass unchecked, as a configuration error: one no axe rule carries (a
+ * typo such as `wcag2aa-`), or tags that together ran no rule (`wcag21a` alone selects only an
+ * experimental rule, which axe leaves off). Every rule axe ran is in one of its four lists.
+ */
+async function checkTags(page: Page, results: AxeResults, tags: readonly string[]): Promise<void> {
+  const known = new Set(
+    await page.evaluate(() =>
+      (window as unknown as { axe: { getRules(): { tags: string[] }[] } }).axe
+        .getRules()
+        .flatMap((r) => r.tags),
+    ),
+  );
+  const unknown = tags.filter((t) => !known.has(t));
+  const version = results.testEngine.version;
+  if (unknown.length)
+    throw new ObservationError(
+      `accessibility.tags: no axe-core ${version} rule carries ${unknown.join(', ')} (its WCAG tags are wcag2a, wcag2aa, wcag2aaa, wcag21a, wcag21aa, wcag22aa; also best-practice)`,
+      'ROLLGATE_CONFIG',
+    );
+  const ran = results.violations.length + results.passes.length + results.incomplete.length;
+  if (ran + results.inapplicable.length === 0)
+    throw new ObservationError(
+      `accessibility.tags: ${tags.join(', ')} select no rule axe-core ${version} runs`,
+      'ROLLGATE_CONFIG',
+    );
+}
+
 function pageOf(path: string, status: number, results: AxeResults, blocked: Set<string>): A11yPage {
   return {
     path,
     status,
+    axeVersion: results.testEngine.version,
     violations: results.violations.map(violationOf),
     passes: results.passes.length,
     inapplicable: results.inapplicable.length,
@@ -222,6 +253,7 @@ export async function auditPages(o: AuditOptions): Promise<A11yPage[]> {
         const results = await builder.analyze().catch((error: unknown) => {
           throw axeError(error, path, mask);
         });
+        await checkTags(page, results, o.tags);
         pages.push(pageOf(path, res.status(), results, blocked));
       } finally {
         await page.close();
