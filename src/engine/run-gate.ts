@@ -177,7 +177,9 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     const { baseURL, startError } = targets;
     o.onEvent?.({ type: 'target', baseURL, embedded: !gate.baseURL });
     // The availability loop runs from here until the last check is judged.
-    guards.targetUp(baseURL, startError ?? stopping.reason);
+    guards.targetUp(baseURL, startError ?? stopping.reason, targets.targetEnv);
+    secretValues = [...secretValues, ...guards.secrets];
+    o.onSecrets?.(secretValues);
     const urls = stageTargetURLs(gate, baseURL, targets.baselineURL);
     const providers = loaded.runbook.providers;
     // Started now: its first scrape takes seconds, and the suites run meanwhile.

@@ -75,6 +75,23 @@ describe('a gate with maintenance mode and zero downtime, against a long-lived d
     expect(r.all).not.toContain(KEY);
   });
 
+  test('rollgate plan lists the guards with their titles, blocking', async () => {
+    const r = await rollgate(['plan', 'listed', '--runbook', RUNBOOK, '--base-url', demo.url, '--json'], {});
+    expect(r.exitCode, r.all).toBe(0);
+    const plan = JSON.parse(r.stdout) as {
+      checks: { id: string; title: string; kind: string; blocking: boolean }[];
+    };
+    expect(plan.checks.filter((c) => c.kind === 'harness')).toEqual([
+      expect.objectContaining({
+        id: 'maintenance/on',
+        title: 'maintenance mode on: / answers 503',
+        blocking: true,
+      }),
+      expect.objectContaining({ id: 'maintenance/off', blocking: true }),
+      expect.objectContaining({ id: 'availability/zero-downtime', blocking: true }),
+    ]);
+  });
+
   test('SIGINT while the suite runs: HOLD (interrupted), exit 1, maintenance off afterwards', async () => {
     const reports = tempReports();
     const marker = path.join(scratch, 'suite-running');

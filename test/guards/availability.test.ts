@@ -23,7 +23,11 @@ async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void
   }
 }
 
-const judge = (spec: AvailabilitySpec, loop: AvailabilityLoop, interrupted?: string) =>
+const judge = (
+  spec: AvailabilitySpec,
+  loop: Pick<AvailabilityLoop, 'url' | 'records' | 'elapsedMs'>,
+  interrupted?: string,
+) =>
   judgeAvailability(spec, loop, {
     stageName: 'canary',
     interrupted,
@@ -92,7 +96,7 @@ describe('availability loop against a real demo', () => {
     expect(j.status).toBe('errored');
     expect(j.code).toBe('ROLLGATE_NO_DATA');
     expect(j.message).toMatch(
-      /^only \d probes of \/api\/simple-health in \d+ ms, fewer than minProbes 10: the stage ran too short to judge its availability; lower stages\.canary\.availability\.intervalMs \(now 250\) to \d+ or less$/,
+      /^only \d probes? of \/api\/simple-health in \d+ ms, fewer than minProbes 10: the stage ran too short to judge its availability; lower stages\.canary\.availability\.intervalMs \(now 250\) to \d+/,
     );
     expect(j.measurements[0]).toMatchObject({ name: 'failed-probes', outcome: 'inconclusive' });
   });
@@ -137,6 +141,33 @@ describe('availability loop against a real demo', () => {
     } finally {
       await demo.close();
     }
+  });
+});
+
+describe('the advice for a stage too short', () => {
+  const spec = (intervalMs: number) => AvailabilitySpec.parse({ intervalMs, minProbes: 10 });
+  const good = (n: number): ProbeRecord[] =>
+    Array.from({ length: n }, (_, i) => ({
+      at: new Date(i).toISOString(),
+      mono: i,
+      durationMs: 1,
+      ok: true,
+    }));
+  const advice = (intervalMs: number, probes: number, elapsedMs: number) =>
+    judge(spec(intervalMs), {
+      url: 'http://127.0.0.1:9/health',
+      records: () => good(probes),
+      elapsedMs: () => elapsedMs,
+    }).message!.split('; ')[1];
+
+  it('names the interval that would have given minProbes probes', () => {
+    expect(advice(250, 4, 1200)).toBe('lower stages.canary.availability.intervalMs (now 250) to 120 or less');
+  });
+  it('below the shortest interval, lowers minProbes too', () => {
+    expect(advice(250, 1, 90)).toBe(
+      'lower stages.canary.availability.intervalMs (now 250) to 20 and stages.canary.availability.minProbes (now 10) to 4 or less',
+    );
+    expect(advice(20, 4, 90)).toBe('lower stages.canary.availability.minProbes (now 10) to 4 or less');
   });
 });
 

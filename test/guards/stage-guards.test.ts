@@ -122,6 +122,16 @@ describe('a stage with maintenance mode and an availability loop', () => {
     expect(seenAtStop).toEqual([false]);
   });
 
+  it("an embedded target's environment (a generated token) feeds the maintenance headers, and is a secret", async () => {
+    const { teardown, guards } = setUp({});
+    expect(guards.secrets).not.toContain(TOKEN);
+    guards.targetUp(demo.url, undefined, { ADMIN_TOKEN: TOKEN });
+    expect(guards.secrets).toContain(TOKEN);
+    expect((await guards.maintenanceOn())[0]).toMatchObject({ status: 'passed' });
+    expect((await guards.maintenanceOff())[0]).toMatchObject({ status: 'passed' });
+    expect(await teardown.runAll()).toEqual([]);
+  });
+
   it('a target that never started: every guard errored, not run, and nothing sent', async () => {
     const { teardown, guards } = setUp();
     guards.targetUp('', 'embedded target failed to start: exited with code 1');

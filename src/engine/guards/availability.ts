@@ -211,17 +211,22 @@ export function judgeAvailability(
       message: `not judged: ${o.interrupted} after ${probes} probes of ${path} (${failed} failed); a window cut short proves nothing`,
     };
   if (probes < spec.minProbes) {
-    // The interval at which this stage's length would have given minProbes probes.
-    const fits = Math.max(20, Math.floor(elapsed / spec.minProbes));
+    // The interval at which this stage's length would have given minProbes probes; below the
+    // shortest interval (20 ms), fewer probes are all a stage this short can give.
+    const field = (name: string) => `stages.${o.stageName}.availability.${name}`;
+    const fits = Math.floor(elapsed / spec.minProbes);
+    const atShortest = Math.max(1, Math.floor(elapsed / 20));
     const lower =
-      fits < spec.intervalMs
-        ? `lower stages.${o.stageName}.availability.intervalMs (now ${spec.intervalMs}) to ${fits} or less`
-        : `lower stages.${o.stageName}.availability.minProbes (now ${spec.minProbes})`;
+      fits >= 20
+        ? `lower ${field('intervalMs')} (now ${spec.intervalMs}) to ${fits} or less`
+        : spec.intervalMs > 20
+          ? `lower ${field('intervalMs')} (now ${spec.intervalMs}) to 20 and ${field('minProbes')} (now ${spec.minProbes}) to ${atShortest} or less`
+          : `lower ${field('minProbes')} (now ${spec.minProbes}) to ${atShortest} or less`;
     return {
       ...base,
       status: 'errored',
       code: 'ROLLGATE_NO_DATA',
-      message: `only ${probes} probes of ${path} in ${elapsed} ms, fewer than minProbes ${spec.minProbes}: the stage ran too short to judge its availability; ${lower}`,
+      message: `only ${probes} probe${probes === 1 ? '' : 's'} of ${path} in ${elapsed} ms, fewer than minProbes ${spec.minProbes}: the stage ran too short to judge its availability; ${lower}`,
     };
   }
   return {

@@ -18,9 +18,16 @@ import { type GuardTransport, guardTransport } from './request.ts';
  * switches maintenance off before the run's processes are stopped.
  */
 export interface StageGuards {
-  /** Values read from the environment for the maintenance calls and target headers: mask them. */
+  /**
+   * Values read from the environment for the maintenance calls and target headers: mask them. Known
+   * from the start; after `targetUp`, with those read from the target's environment too.
+   */
   readonly secrets: string[];
-  targetUp(baseURL: string, notStarted?: string): void;
+  /**
+   * The target is up (or not: `notStarted` says why). `targetEnv` is the environment the target
+   * was started with (an embedded app's generated secrets): the maintenance headers read it too.
+   */
+  targetUp(baseURL: string, notStarted?: string, targetEnv?: Record<string, string>): void;
   maintenanceOn(notRun?: string): Promise<CheckResult[]>;
   maintenanceOff(notRun?: string): Promise<CheckResult[]>;
   availability(notRun?: string): Promise<CheckResult[]>;
@@ -105,8 +112,10 @@ export function createStageGuards(
   let maintenance: Maintenance | undefined;
 
   return {
-    secrets,
-    targetUp(baseURL, why) {
+    get secrets() {
+      return [...new Set([...secrets, ...(maintenance?.secrets ?? [])])];
+    },
+    targetUp(baseURL, why, targetEnv = {}) {
       notStarted = why;
       if (why || !transport || transport instanceof ObservationError) return;
       if (aSpec) {
@@ -115,7 +124,8 @@ export function createStageGuards(
         o.defer('stop the availability probes', () => loop!.stop());
       }
       if (mSpec) {
-        const m = createMaintenance(mSpec, { baseURL, transport, env: o.env, stageName: gate.stageName });
+        const env = { ...o.env, ...targetEnv };
+        const m = createMaintenance(mSpec, { baseURL, transport, env, stageName: gate.stageName });
         maintenance = m;
         // Registered after the run's processes: it runs before they are stopped (last in, first out).
         o.defer('switch maintenance mode off', async () => {
