@@ -31,6 +31,7 @@ describe('API', () => {
       status: 'ok',
       version: '1.2.3',
       environment: 'staging',
+      maintenance: false,
       checks: {
         database: { status: 'ok', engine: 'sqlite', latencyMs: expect.any(Number), journalMode: 'wal' },
       },
