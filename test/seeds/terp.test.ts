@@ -3,9 +3,11 @@ import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore as openDemoStore } from '../../demo/db/open-store.ts';
+import type { DemoServer } from '../../demo/server.ts';
 import { compareCopies } from '../../runbooks/terp/backup-copies.ts';
 import { renderSeries } from '../../runbooks/terp/make-series.ts';
 import { takeBackup } from '../../src/checks/backup/take-backup.ts';
+import { createMaintenance } from '../../src/engine/guards/maintenance.ts';
 import { decide } from '../../src/engine/policy.ts';
 import { prepareDrill } from '../../src/engine/steps/drill.ts';
 import { governanceChecks } from '../../src/engine/steps/governance.ts';
@@ -14,14 +16,15 @@ import type { Store } from '../../src/engine/store/store.ts';
 import type { LedgerEntry } from '../../src/model/ledger-entry.ts';
 import type { Runbook } from '../../src/model/runbook.ts';
 import { createMysqlDatabase, MYSQL_ADMIN_URL, mysqlQuery, type TestDatabase } from '../backup/servers.ts';
-import { tempDirs } from '../demo/helpers.ts';
+import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 import { readVerdict, rollgate, tempReports } from '../e2e/helpers.ts';
 import { loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
 
 /**
  * TERP's production rollout plan as a runbook: it validates and records the plan line by line; the
  * faults the plan names (an error rate more than 5 points above the previous release, performance
- * more than 50% worse, a deployment outside its window, a backup that is not intact) each hold at
+ * more than 50% worse, a deployment outside its window, a backup that is not intact, maintenance
+ * mode left on) each hold at
  * check level while the healthy recordings and backups pass; the production stage promotes end to
  * end inside the window, with maintenance mode switched on and off around its smoke tests.
  */
@@ -340,6 +343,50 @@ describe('backup integrity, at check level: the rollback drill on MariaDB', () =
     const changed = await compareCopies(backups, offsite);
     expect(changed.locations).toBe(1);
     expect(changed.problems[0]).toContain('the manifest says');
+  });
+});
+
+describe('maintenance mode not switched off, at check level', () => {
+  const TOKEN = 'terp-guard-token-5d2e8b';
+  let healthy: DemoServer;
+  let stuck: DemoServer;
+
+  beforeAll(async () => {
+    [healthy, stuck] = await Promise.all([
+      startTestDemo(dirs.make(), { adminToken: TOKEN }),
+      startTestDemo(dirs.make(), { adminToken: TOKEN, faults: ['maintenance-stuck'] }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([healthy?.close(), stuck?.close()]);
+  });
+
+  /** The production stage's own calls and probe, with its ADMIN_TOKEN from the environment. */
+  const maintenance = (url: string) =>
+    createMaintenance(rb.stages.production!.maintenance!, {
+      baseURL: url,
+      transport: { headers: {}, secrets: [] },
+      env: { ADMIN_TOKEN: TOKEN },
+      stageName: 'production',
+      probeDeadlineMs: 1000,
+    });
+
+  it('on the healthy stand-in the mode goes on and off again, each proven by the anonymous probe', async () => {
+    const m = maintenance(healthy.url);
+    expect(await m.on()).toMatchObject({ status: 'passed' });
+    const off = await m.off();
+    expect(off.status, off.message).toBe('passed');
+  });
+
+  it('a disable call acknowledged while the mode stays on fails maintenance/off', async () => {
+    const m = maintenance(stuck.url);
+    expect(await m.on()).toMatchObject({ status: 'passed' });
+    const off = await m.off();
+    expect(off.status).toBe('failed');
+    expect(off.message).toContain('but GET / still answered 503');
+    expect(off.message).toContain('maintenance mode is still on');
+    expect(off.message).not.toContain(TOKEN);
   });
 });
 
