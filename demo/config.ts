@@ -35,8 +35,9 @@ function parsePort(value: string | undefined): number {
 /**
  * Reads the demo's environment: PORT, DEMO_DATABASE_URL, DEMO_VERSION, DEMO_ENVIRONMENT,
  * DEMO_FAULTS, DEMO_ROLE, DEMO_CANARY_FAULTS, SESSION_SECRET, and what the telemetry reports
- * (DEMO_BUILD_COMMIT, DEMO_BUILT_AT, the integrations' credentials: `telemetry.ts`). Every problem throws here, before
- * anything starts. DEMO_CANARY_FAULTS apply only to the instance started with DEMO_ROLE=canary, so
+ * (DEMO_BUILD_COMMIT, DEMO_BUILT_AT, the integrations' credentials: `telemetry.ts`), DEMO_ADMIN_TOKEN
+ * (the maintenance endpoints: `maintenance.ts`) and DEMO_RESTART_AFTER_MS (the restart fault: `restart.ts`).
+ * Every problem throws here, before anything starts. DEMO_CANARY_FAULTS apply only to the instance started with DEMO_ROLE=canary, so
  * a canary stage with a baseline instance can break the canary alone.
  */
 export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoOptions & { port: number } {
