@@ -212,24 +212,34 @@ describe('accessibility that cannot observe is errored', () => {
     expect(none.message).toContain('no Chromium found');
   });
 
-  it('a page that does not load in time is errored (ROLLGATE_TIMEOUT)', async () => {
-    const hanging = await serve(() => {}); // never answers
+  it('a page that does not load in time, or whose script never yields to axe, is errored (ROLLGATE_TIMEOUT)', async () => {
+    const app = await serve((req, res) => {
+      if (req.url === '/slow') return; // never answers
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><html lang="en"><head><title>Busy</title></head><body><main><h1>Busy</h1>
+        <script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 0));</script></main></body></html>`);
+    });
+    const { target } = a11y({ paths: ['/busy'] }, false);
+    const attempt = (paths: string[]) =>
+      checkAccessibility(
+        { ...target, accessibility: { ...target.accessibility!, paths } },
+        { baseURL: app.url, release: '1.2.3', env: {}, root: ROOT, requestTimeoutMs: 1_000 },
+      ).catch((e: unknown) => e);
     try {
-      const { target } = a11y({ paths: ['/slow'] }, false);
-      const error = await checkAccessibility(target, {
-        baseURL: hanging.url,
-        release: '1.2.3',
-        env: {},
-        root: ROOT,
-        requestTimeoutMs: 1_000,
-      }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ObservationError);
-      expect(error).toMatchObject({
+      const slow = await attempt(['/slow']);
+      expect(slow).toBeInstanceOf(ObservationError);
+      expect(slow).toMatchObject({
         code: 'ROLLGATE_TIMEOUT',
         message: 'GET /slow did not load within 1000 ms',
       });
+      const busy = await attempt(['/busy']);
+      expect(busy).toBeInstanceOf(ObservationError);
+      expect(busy).toMatchObject({
+        code: 'ROLLGATE_TIMEOUT',
+        message: 'axe-core did not finish /busy within 1000 ms',
+      });
     } finally {
-      await hanging.close();
+      await app.close();
     }
   });
 

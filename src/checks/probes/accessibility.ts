@@ -142,6 +142,19 @@ function navigationError(error: unknown, path: string, timeoutMs: number, mask: 
   return new ObservationError(`GET ${path}: ${line}`, 'ROLLGATE_HTTP');
 }
 
+/** `promise`, or `timedOut()` thrown after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** An axe error that comes from the runbook (an unknown tag or rule), as a configuration error. */
 function axeError(error: unknown, path: string, mask: (t: string) => string): ObservationError {
   const line = mask(firstLine((error as Error).message).replace(/^\w+\.evaluate:\s*(Error:\s*)?/, ''));
@@ -250,9 +263,18 @@ export async function auditPages(o: AuditOptions): Promise<A11yPage[]> {
           throw new ObservationError(`GET ${path} ended on ${landed}: not the page to check (signed out?)`);
         const builder = new AxeBuilder({ page }).withTags([...o.tags]);
         if (o.disabledRules.length) builder.disableRules([...o.disabledRules]);
-        const results = await builder.analyze().catch((error: unknown) => {
-          throw axeError(error, path, mask);
-        });
+        // Bounded like the navigation: a page whose scripts never yield must not keep Chromium alive.
+        const results = await within(
+          builder.analyze().catch((error: unknown) => {
+            throw axeError(error, path, mask);
+          }),
+          o.timeoutMs,
+          () =>
+            new ObservationError(
+              `axe-core did not finish ${path} within ${o.timeoutMs} ms`,
+              'ROLLGATE_TIMEOUT',
+            ),
+        );
         await checkTags(page, results, o.tags);
         pages.push(pageOf(path, res.status(), results, blocked));
       } finally {
