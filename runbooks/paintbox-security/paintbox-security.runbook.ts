@@ -148,10 +148,33 @@ const smoke = { SMOKE_USER: 'demo', SMOKE_PASSWORD: 'demo-password' };
 /** The app: the demo as Paintbox on this machine. */
 const app: RunbookInput['targets'][string] = {
   ...declared,
+  health: {
+    ...declared.health,
+    // The app's own account of what it got at start-up: its CRM (Salesforce) and photo
+    // (CompanyCam) credentials, from the secrets manager in production, and a persistent WAL database.
+    telemetry: {
+      path: '/api/telemetry',
+      json: {
+        environment: 'paintbox-stand-in',
+        'integrations.salesforce.status': 'ok',
+        'integrations.companycam.status': 'ok',
+        'database.persistent': true,
+        'database.journalMode': 'wal',
+      },
+    },
+  },
   environment: 'paintbox-stand-in',
   // Paintbox's DATABASE_URL is the demo's DEMO_DATABASE_URL: set at runtime, persistent, WAL.
-  secrets: ['SESSION_SECRET', 'SMOKE_PASSWORD'],
-  requiredEnv: ['SESSION_SECRET', 'DEMO_DATABASE_URL'],
+  // The secrets the vault holds reach the app through its environment; rollgate generates the
+  // missing ones for the embedded stand-in, as the platform injects them in production.
+  secrets: [
+    'SESSION_SECRET',
+    'SMOKE_PASSWORD',
+    'SALESFORCE_PASSWORD',
+    'SALESFORCE_SECURITY_TOKEN',
+    'COMPANYCAM_API_KEY',
+  ],
+  requiredEnv: ['SESSION_SECRET', 'DEMO_DATABASE_URL', 'SALESFORCE_USERNAME'],
   databaseUrlEnv: 'DEMO_DATABASE_URL',
   requireWal: true,
   // The shipped deploy config (fly.toml's stand-in), the repository's deploy files and the
@@ -186,6 +209,7 @@ const app: RunbookInput['targets'][string] = {
       DEMO_DATABASE_URL: DATABASE_URL,
       DEMO_CONFIG_FILE: '{scratchDir}/demo-config.toml',
       DEMO_ENVIRONMENT: 'paintbox-stand-in',
+      SALESFORCE_USERNAME: 'paintbox-stand-in@example.invalid',
       ...smoke,
     },
     readyPath: '/api/simple-health',
@@ -227,6 +251,7 @@ export default defineRunbook({
       checks: [
         'secret-scan',
         'runtime-config',
+        'health',
         'security-headers',
         'session-cookie',
         'cors',

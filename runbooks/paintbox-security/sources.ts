@@ -15,7 +15,7 @@ export const SIGNOFF = {
     title: 'Secrets manager entries and access in place',
     role: 'security',
     reason:
-      "the vault's entries and the IAM role that reads them live in the AWS console, which the stand-in does not have; runtime-config proves the app gets its secrets at runtime and secret-scan that none is in the config",
+      "the vault's entries and the IAM role that reads them live in the AWS console, which the stand-in does not have; runtime-config and the telemetry probe prove the app gets its secrets at runtime, secret-scan that none is in the config",
   },
   multiRegion: {
     title: 'Second region with database replica and routing',
@@ -115,6 +115,7 @@ const by = (s: Signoff) => ({ signoff: s.title });
 const security = {
   scan: 'security:hygiene/secret-scan',
   runtime: 'security:hygiene/runtime-config',
+  telemetry: 'security:probes/health-telemetry',
   headers: 'security:security/headers',
   cookie: 'security:security/session-cookie',
   cors: 'security:security/cors',
@@ -229,7 +230,7 @@ const items: Item[] = [
   {
     section: `${p1} / 1.1 Credentials out of fly.toml`,
     label: 'App reads its secrets at runtime',
-    checks: [security.runtime],
+    checks: [security.runtime, security.telemetry],
   },
   {
     section: `${p1} / 1.2 Secrets manager`,
@@ -244,7 +245,7 @@ const items: Item[] = [
   {
     section: `${p1} / 1.2 Secrets manager`,
     label: 'Secrets fetched at app start-up',
-    checks: [security.runtime],
+    checks: [security.runtime, security.telemetry],
   },
   {
     section: `${p1} / 1.3 API security`,
@@ -385,7 +386,7 @@ const items: Item[] = [
     section: `${seq} / Day 1`,
     kind: 'step',
     label: 'App gets its secrets from the manager',
-    checks: [security.runtime],
+    checks: [security.runtime, security.telemetry],
   },
   { section: `${seq} / Day 1`, kind: 'step', label: 'API security in place', checks: apiSecurity },
   {
@@ -419,7 +420,7 @@ const items: Item[] = [
     section: `${success} / Security`,
     kind: 'criterion',
     label: 'Every secret from the manager, none in files',
-    checks: [security.runtime, security.scan],
+    checks: [security.runtime, security.telemetry, security.scan],
   },
   {
     section: `${success} / Security`,

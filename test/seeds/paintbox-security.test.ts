@@ -101,19 +101,30 @@ describe('the paintbox-security runbook', () => {
 });
 
 describe('faults the plan names, at check level', () => {
-  const secret = 'paintbox-session-secret-for-tests';
   const smoke = { SMOKE_USER: 'demo', SMOKE_PASSWORD: 'demo-password' };
+  /** What the vault hands the app at start-up (the gate generates them for the embedded stand-in). */
+  const vault = {
+    SESSION_SECRET: 'paintbox-session-secret-for-tests',
+    SALESFORCE_USERNAME: 'paintbox-stand-in@example.invalid',
+    SALESFORCE_PASSWORD: 'sf-password-for-tests',
+    SALESFORCE_SECURITY_TOKEN: 'sf-token-for-tests',
+    COMPANYCAM_API_KEY: 'cc-key-for-tests',
+  };
   /** A demo started as a deployment starts it, writing its effective config into its own folder. */
-  async function start(faults: string) {
+  async function start(faults: string, withheld: readonly (keyof typeof vault)[] = []) {
     const dir = dirs.make();
+    const secrets = Object.fromEntries(
+      Object.entries(vault).filter(([k]) => !withheld.includes(k as keyof typeof vault)),
+    );
     const databaseUrl = `file:${dir}/data/paintbox.db?mode=wal`;
     const demo = await startDemoProcess({
       DEMO_DATABASE_URL: databaseUrl,
       DEMO_CONFIG_FILE: path.join(dir, 'demo-config.toml'),
       DEMO_FAULTS: faults,
-      SESSION_SECRET: secret,
+      DEMO_ENVIRONMENT: 'paintbox-stand-in',
+      ...secrets,
     });
-    return { demo, dir, env: { ...smoke, SESSION_SECRET: secret, DEMO_DATABASE_URL: databaseUrl } };
+    return { demo, dir, env: { ...smoke, ...secrets, DEMO_DATABASE_URL: databaseUrl } };
   }
   let healthy: Awaited<ReturnType<typeof start>>;
   let faulty: Awaited<ReturnType<typeof start>>;
@@ -132,7 +143,8 @@ describe('faults the plan names, at check level', () => {
   beforeAll(async () => {
     [healthy, faulty] = await Promise.all([
       start(''),
-      start('leaky-config,no-rate-limit,no-security-headers,cors-reflect'),
+      // The photo service's key never reached the app: the vault did not deliver it.
+      start('leaky-config,no-rate-limit,no-security-headers,cors-reflect', ['COMPANYCAM_API_KEY']),
     ]);
     demos.push(healthy.demo, faulty.demo);
   });
@@ -146,6 +158,9 @@ describe('faults the plan names, at check level', () => {
     expect(statuses(r)).toEqual({
       'hygiene/secret-scan': 'passed',
       'hygiene/runtime-config': 'passed',
+      'probes/health-simple': 'passed',
+      'probes/health-deep': 'passed',
+      'probes/health-telemetry': 'passed',
       'security/headers': 'passed',
       'security/session-cookie': 'passed',
       'security/cors': 'passed',
@@ -155,6 +170,14 @@ describe('faults the plan names, at check level', () => {
     });
     // fly.stand-in.toml, the repository's deploy files and the effective config: all scanned, all clean.
     expect(r.get('hygiene/secret-scan')!.measurements[0]).toMatchObject({ actual: 0, samples: 4 });
+    // The app reports the CRM and photo credentials it got at start-up, and its database as persistent WAL.
+    expect(r.get('probes/health-telemetry')!.measurements.map((m) => [m.name, m.actual])).toEqual(
+      expect.arrayContaining([
+        ['json integrations.salesforce.status', 'ok'],
+        ['json integrations.companycam.status', 'ok'],
+        ['json database.journalMode', 'wal'],
+      ]),
+    );
     expect(r.get('hygiene/runtime-config')!.measurements.map((m) => [m.name, m.actual])).toEqual([
       ['missing-env-vars', 0],
       ['missing-secrets', 0],
@@ -172,11 +195,14 @@ describe('faults the plan names, at check level', () => {
     expect(r.get('security/tls')!.notApplicable).toContain('plain HTTP on loopback');
   });
 
-  it('credentials in the config, no rate limiting, no security headers and a reflected CORS origin each fail their check', async () => {
+  it('credentials in the config, a secret not delivered, no rate limiting, no security headers and a reflected CORS origin each fail their check', async () => {
     const r = await runChecks(appIn(faulty.dir), { baseURL: faulty.demo.url, env: faulty.env });
     expect(statuses(r)).toEqual({
       'hygiene/secret-scan': 'failed',
-      'hygiene/runtime-config': 'passed',
+      'hygiene/runtime-config': 'failed',
+      'probes/health-simple': 'passed',
+      'probes/health-deep': 'passed',
+      'probes/health-telemetry': 'failed',
       'security/headers': 'failed',
       'security/session-cookie': 'passed',
       'security/cors': 'failed',
@@ -187,6 +213,8 @@ describe('faults the plan names, at check level', () => {
     expect(r.get('hygiene/secret-scan')!.message).toMatch(
       /demo-config\.toml:\d+:\d+ rollgate\/url-credentials: found a password inside a postgres:\/\/ URL/,
     );
+    expect(r.get('hygiene/runtime-config')!.message).toContain('COMPANYCAM_API_KEY');
+    expect(r.get('probes/health-telemetry')!.message).toContain('integrations.companycam.status');
     expect(r.get('security/rate-limit')!.message).toContain(
       'first 429 at request: seen none in 202 requests',
     );
@@ -289,6 +317,9 @@ describe('end to end', () => {
       'auth/sign-in': 'passed',
       'hygiene/secret-scan': 'passed',
       'hygiene/runtime-config': 'passed',
+      'probes/health-simple': 'passed',
+      'probes/health-deep': 'passed',
+      'probes/health-telemetry': 'passed',
       'security/headers': 'passed',
       'security/session-cookie': 'passed',
       'security/cors': 'passed',
