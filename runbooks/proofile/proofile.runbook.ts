@@ -418,8 +418,9 @@ function app(o: {
     },
     // Skipped as not applicable on the loopback HTTP stand-in; judged on any HTTPS base URL.
     tls: { minDaysLeft: 14 },
-    // A recorded `npm audit --omit=dev --json` of the app: advisories change daily, a recording is repeatable.
-    audit: { report: 'runbooks/proofile/npm-audit.json' },
+    // `npm audit --omit=dev --json` of the stand-in's lockfile (the project root), judged on its
+    // critical and high advisories. A registry that refuses the audit errors it (README: recordings).
+    audit: { dir: '.', omitDev: true },
     accessibility: { paths: ['/login'] },
     embedded: {
       command: ['tsx', 'runbooks/proofile/standin.ts'],
@@ -625,6 +626,7 @@ export default defineRunbook({
       description: 'Regular maintenance: maintenance mode switched on, proven on, switched off, proven off',
       target: 'production',
       checks: ['health'],
+      smoke: { specs: [goldenPaths] },
       maintenance: {
         enable: {
           path: '/admin/maintenance/enable',
@@ -635,6 +637,8 @@ export default defineRunbook({
           headers: adminAuth,
         },
       },
+      // The API and signed-in operators are never turned away: the service stays up throughout.
+      availability,
       timeoutMs: 120_000,
     },
     rollback: {

@@ -279,7 +279,7 @@ export const S = {
   ticket: { title: 'Incident ticket opened', stage: 'rollback', role: 'release-manager', reason: INCIDENT },
   investigated: { title: 'Root cause investigated', stage: 'rollback', role: 'backend', reason: INCIDENT },
   decided: {
-    title: 'Fix, rollback or workaround decided',
+    title: 'Fix, rollback or workaround decided and carried out',
     stage: 'rollback',
     role: 'release-manager',
     reason: INCIDENT,

@@ -1,0 +1,335 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoServer, startDemo } from '../../demo/server.ts';
+import { loadProfileFile } from '../../src/checks/load/index.ts';
+import { runLoadCheck } from '../../src/engine/steps/load-stage.ts';
+import type { CheckResult } from '../../src/model/check-result.ts';
+import type { Runbook } from '../../src/model/runbook.ts';
+import { createPgDatabase, PG_ADMIN_URL, pgQuery, type TestDatabase, uniqueName } from '../backup/servers.ts';
+import { declare, runOne } from '../builtin/helpers.ts';
+import { type CertPair, daysFromNow, leafCert, makeCa, serveTls } from '../builtin/tls-certs.ts';
+import { check, readVerdict, rollgate, tempReports } from '../e2e/helpers.ts';
+import { loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
+
+/**
+ * Proofile's sprint 7.5 production deployment plan as a runbook: it validates and records the plan
+ * line by line, with nothing missing; the faults the plan names hold at check level while the
+ * healthy stand-in passes the same checks (a 5% error rate at the canary, p95 over its 1 s WARN and
+ * 3 s CRITICAL, memory growing more than 2% an hour, database connections leaking, a certificate
+ * about to expire); the graduated stage (25%) promotes end to end on the stand-in.
+ */
+
+const RUNBOOK = 'runbooks/proofile/proofile.runbook.ts';
+const DOCUMENT = '004_7a451f82c325f8b2.txt';
+/** Every `- [ ]` line of the plan. */
+const CHECKBOXES = 98;
+const SMOKE_ENV = { SMOKE_USER: 'demo', SMOKE_PASSWORD: 'demo-password' };
+
+let rb: Runbook;
+const scratch = mkdtempSync(path.join(tmpdir(), 'rollgate-proofile-'));
+
+beforeAll(async () => {
+  rb = await loadSeedRunbook(RUNBOOK);
+});
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the proofile runbook', () => {
+  it('validates, with every line of the plan recorded and every sign-off giving its reason', () => {
+    expect(rb.sources.map((s) => s.document)).toEqual([DOCUMENT]);
+    const { items } = rb.sources[0]!;
+    expect(items.length).toBeGreaterThanOrEqual(sourceFloor(DOCUMENT));
+    expect(items.filter((i) => i.kind === 'checkbox')).toHaveLength(CHECKBOXES);
+    // One item per metric target (response time and web vitals one per percentile and vital), one
+    // per alert threshold, in the plan's order.
+    expect(items.filter((i) => i.kind === 'metric')).toHaveLength(13);
+    expect(items.filter((i) => i.kind === 'threshold').map((i) => i.label)).toEqual([
+      'Error rate over 0.5%: WARN',
+      'Error rate over 1%: CRITICAL',
+      'p95 over 1 s: WARN',
+      'p95 over 3 s: CRITICAL',
+      'CPU over 70%: WARN',
+      'CPU over 85%: CRITICAL',
+      'Memory growing over 2% an hour: WARN',
+      'Memory over 90%: CRITICAL',
+    ]);
+    // The three phases' success criteria and the release's ten.
+    expect(items.filter((i) => i.kind === 'criterion')).toHaveLength(4 + 5 + 6 + 10);
+    expect(items.filter((i) => !i.checks.length && !i.signoff).map((i) => i.label)).toEqual([]);
+    const used = new Set(items.map((i) => i.signoff).filter(Boolean));
+    expect(rb.signoffs.filter((s) => !used.has(s.title)).map((s) => s.title)).toEqual([]);
+    expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
+  });
+
+  it('records nothing observable from outside as a sign-off', () => {
+    expect(signedOffButObservable(rb.sources[0]!.items)).toEqual([]);
+  });
+
+  it('pairs each WARN (advisory) with a blocking CRITICAL on the same query', () => {
+    const metrics = new Map(rb.stages.production!.metrics.map((m) => [m.name, m]));
+    for (const [warn, critical] of [
+      ['error-rate-warn', 'error-rate-critical'],
+      ['p95-warn', 'p95-critical'],
+      ['cpu-warn', 'cpu-critical'],
+    ] as const) {
+      expect(metrics.get(warn)).toMatchObject({ advisory: true, query: metrics.get(critical)!.query });
+      expect(metrics.get(critical)!.advisory).toBe(false);
+    }
+    expect(rb.stages.soak!.metrics.find((m) => m.name === 'memory-growth')).toMatchObject({
+      advisory: true,
+      window: 3_600_000,
+    });
+  });
+
+  it('validates on the command line', async () => {
+    const r = await rollgate(['validate', '--runbook', RUNBOOK], {});
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toContain('valid runbook "proofile"');
+  });
+});
+
+/** `tsx runbooks/proofile/standin.ts` as a target starts it, on a database of its own. */
+async function startStandin(databaseUrl: string) {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(DEMO_|ROLLGATE_|PORT$)/.test(k)),
+  );
+  const child = execa(path.join(ROOT, 'node_modules/.bin/tsx'), ['runbooks/proofile/standin.ts'], {
+    cwd: ROOT,
+    env: { ...base, PORT: '0', DEMO_DATABASE_URL: databaseUrl },
+    extendEnv: false,
+    reject: false,
+    all: true,
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.all!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    void child.then((r) => reject(new Error(`the stand-in exited before it was ready: ${r.all}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+describe('the stand-in', () => {
+  it('creates its database when missing, and two copies starting at once share it', async () => {
+    const name = uniqueName('proofile_standin');
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    try {
+      const [a, b] = await Promise.all([startStandin(url.toString()), startStandin(url.toString())]);
+      try {
+        for (const s of [a, b]) {
+          const body = await (await fetch(`${s.url}/api/health`)).json();
+          expect(body).toMatchObject({
+            status: 'ok',
+            checks: { database: { status: 'ok', engine: 'postgres' } },
+          });
+        }
+        const users = await pgQuery<{ n: string }>(url.toString(), 'SELECT count(*) AS n FROM users');
+        expect(users[0]!.n).toBe('1');
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    } finally {
+      await pgQuery(PG_ADMIN_URL, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+});
+
+describe('faults the plan names, at check level', () => {
+  describe('error rate over 0.5% at 5% of traffic: the canary load against the release it replaces', () => {
+    let db: TestDatabase;
+    const demos: Record<'baseline' | 'healthy' | 'errors', DemoServer | undefined> = {
+      baseline: undefined,
+      healthy: undefined,
+      errors: undefined,
+    };
+
+    beforeAll(async () => {
+      db = await createPgDatabase('proofile_standin');
+      // One after another: the first creates the tables the others find.
+      demos.baseline = await startDemo({ databaseUrl: db.url, version: '0.0.9', role: 'baseline' });
+      demos.healthy = await startDemo({ databaseUrl: db.url, version: '0.1.0', role: 'canary' });
+      demos.errors = await startDemo({
+        databaseUrl: db.url,
+        version: '0.1.0',
+        role: 'canary',
+        faults: ['error-rate-5'],
+      });
+    });
+
+    afterAll(async () => {
+      await Promise.all(Object.values(demos).map((d) => d?.close()));
+      await db?.drop();
+    });
+
+    /** The canary stage's own load check (profile, budgets, comparison), as the gate runs it. */
+    async function canaryLoad(canary: DemoServer): Promise<CheckResult> {
+      const stage = rb.stages.canary!;
+      const profile = await loadProfileFile(stage.load!.profile, ROOT);
+      return runLoadCheck(stage, 'canary', profile, {
+        baseURL: canary.url,
+        baselineURL: demos.baseline!.url,
+        env: { ...process.env, ...SMOKE_ENV },
+        runDir: mkdtempSync(path.join(scratch, 'load-')),
+      });
+    }
+
+    it('the healthy canary passes its 0.5% error budget and the comparison', async () => {
+      const r = await canaryLoad(demos.healthy!);
+      expect(r.status, r.message).toBe('passed');
+      expect(r.measurements.find((m) => m.name === 'error-rate')).toMatchObject({ actual: 0, passed: true });
+    });
+
+    it('error-rate-5 fails the budget (5% > 0.5%) and the rise over the baseline', async () => {
+      const r = await canaryLoad(demos.errors!);
+      expect(r.status, r.message).toBe('failed');
+      const budget = r.measurements.find((m) => m.name === 'error-rate')!;
+      expect(budget).toMatchObject({ operator: '<', expected: 0.005, passed: false });
+      expect(budget.actual as number).toBeGreaterThan(0.04);
+      expect(budget.actual as number).toBeLessThan(0.06);
+      expect(r.measurements.filter((m) => !m.passed).map((m) => m.name)).toContain('error-rate');
+      expect(r.message).toMatch(/error-rate/);
+    });
+  });
+
+  describe('the alert rules on recorded series (rollgate metrics test)', () => {
+    interface Result {
+      stage: string;
+      series: string;
+      check: string;
+      expected: string;
+      got: string;
+      ok: boolean;
+      message: string;
+    }
+    let results: Result[];
+    const got = (stage: string, file: string, name: string) => {
+      const r = results.find((x) => x.stage === stage && x.series.endsWith(file) && x.check === name);
+      if (!r) throw new Error(`no result for ${stage} ${file} ${name}`);
+      return r;
+    };
+
+    beforeAll(async () => {
+      const r = await rollgate(['metrics', 'test', '--runbook', RUNBOOK, '--json'], {});
+      expect(r.exitCode, r.all).toBe(0);
+      const out = JSON.parse(r.stdout) as { ok: boolean; results: Result[] };
+      expect(out.ok).toBe(true);
+      results = out.results;
+      expect(results.filter((x) => !x.ok)).toEqual([]);
+    });
+
+    it('ten healthy minutes pass every production rule, WARN and CRITICAL alike', () => {
+      const healthy = results.filter((x) => x.stage === 'production' && x.series.endsWith('healthy-10m.om'));
+      expect(healthy.map((x) => x.check).sort()).toEqual(
+        rb.stages.production!.metrics.map((m) => m.name).sort(),
+      );
+      expect(healthy.filter((x) => x.got !== 'pass')).toEqual([]);
+    });
+
+    it('p95 at 1.75 s fails the 1 s WARN (advisory) but not the 3 s CRITICAL; at 3.75 s both fail', () => {
+      const warn = got('production', 'p95-1750ms-10m.om', 'p95-warn');
+      expect(warn.got).toBe('fail');
+      expect(warn.message).toMatch(/^advisory, not met: p95-warn: 1749\.\d+ ms violates <= 1000 ms/);
+      const critical = got('production', 'p95-1750ms-10m.om', 'p95-critical');
+      expect(critical.got).toBe('pass');
+      expect(critical.message).toMatch(/^p95-critical: 1749\.\d+ ms <= 3000 ms/);
+      const worse = got('production', 'p95-3750ms-10m.om', 'p95-critical');
+      expect(worse.got).toBe('fail');
+      expect(worse.message).toMatch(/^p95-critical: 3749\.\d+ ms violates <= 3000 ms/);
+    });
+
+    it('memory growing 3% an hour fails the 2%/hour rule; flat memory passes it', () => {
+      const leak = got('soak', 'memory-growing-3pct-6h.om', 'memory-growth');
+      expect(leak.got).toBe('fail');
+      expect(leak.message).toMatch(
+        /^advisory, not met: memory-growth: 0\.0(2[5-9]|3[0-4])\d* ratio\/h violates <= 0\.02/,
+      );
+      expect(got('soak', 'memory-flat-6h.om', 'memory-growth').got).toBe('pass');
+    });
+
+    it('connections never returned to the pool fail "under 50" at 25% of traffic; a normal pool passes', () => {
+      const leak = got('graduated', 'connection-leak-6h.om', 'db-connections');
+      expect(leak.got).toBe('fail');
+      expect(leak.message).toMatch(/^db-connections: 90 violates < 50/);
+      expect(got('graduated', 'connections-normal-6h.om', 'db-connections').got).toBe('pass');
+    });
+  });
+
+  describe('an SSL/TLS certificate about to expire', () => {
+    const dir = mkdtempSync(path.join(scratch, 'tls-'));
+    const servers: Record<string, Awaited<ReturnType<typeof serveTls>>> = {};
+    let caFile: string;
+
+    beforeAll(async () => {
+      const ca = makeCa(dir);
+      caFile = ca.certFile;
+      const hosts = ['127.0.0.1', 'localhost'];
+      const certs: Record<string, CertPair> = {
+        valid: leafCert(ca, { name: 'valid', hosts, notAfter: daysFromNow(90) }),
+        // Five and a half days: five whole days left whenever the check runs within twelve hours.
+        soon: leafCert(ca, { name: 'soon', hosts, notAfter: daysFromNow(5.5) }),
+      };
+      for (const [name, pair] of Object.entries(certs)) servers[name] = await serveTls(pair);
+    });
+
+    afterAll(async () => {
+      await Promise.all(Object.values(servers).map((s) => s.close()));
+    });
+
+    /** The production target's own tls declaration, trusting the test CA. */
+    const tls = (baseURL: string) =>
+      runOne(declare({ tls: rb.targets.production!.tls!, http: { caFile } }, { checks: ['tls'] }), {
+        baseURL,
+      });
+
+    it('a certificate with 90 days left passes; one expiring in 5 days fails against 14', async () => {
+      const ok = await tls(servers.valid!.url);
+      expect(ok.status, ok.message).toBe('passed');
+      const soon = await tls(servers.soon!.url);
+      expect(soon.status).toBe('failed');
+      expect(soon.message).toMatch(/expires in 5 days \(.+\), 14 required/);
+      expect(soon.measurements.find((m) => m.name === 'tls-days-left')).toMatchObject({
+        actual: 5,
+        passed: false,
+      });
+    });
+  });
+});
+
+describe('graduated (25% of traffic) end to end on the stand-in', () => {
+  it('promotes: health, the steady load, error rate, database, cache and availability', async () => {
+    const reports = tempReports();
+    const r = await rollgate(['gate', 'graduated', '--runbook', RUNBOOK], { ROLLGATE_REPORTS_DIR: reports });
+    expect(r.exitCode, r.all).toBe(0);
+    const v = readVerdict(reports);
+    expect(v.verdict).toBe('promote');
+    for (const id of [
+      'probes/health-deep',
+      'probes/version-matches',
+      'load/steady',
+      'metrics/error-ratio',
+      'metrics/db-connections',
+      'metrics/cache-hit-ratio',
+      'metrics/cpu-critical',
+      'availability/zero-downtime',
+    ])
+      expect(check(v, id).status, `${id}: ${check(v, id).message}`).toBe('passed');
+    // 3,000 requests resolve the 0.1% target (the rule of three); the load got more answered.
+    expect(check(v, 'metrics/error-ratio').measurements[0]!.samples).toBeGreaterThanOrEqual(3000);
+    expect(check(v, 'metrics/cache-hit-ratio').measurements[0]!.actual as number).toBeGreaterThan(0.8);
+    expect(check(v, 'metrics/p95-warn').blocking).toBe(false);
+    rmSync(reports, { recursive: true, force: true });
+  });
+});
