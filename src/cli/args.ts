@@ -26,6 +26,12 @@ Commands:
                     fetch Debian's prometheus package (apt-get download, no root) into
                     .cache/rollgate/prometheus for the embedded provider and metrics test
   prometheus where  print which prometheus and promtool rollgate would use, and why
+  coverage          for each line of the documents a runbook records (sources): automated, manual or
+                    missing, and what encodes it; exit 1 when one is missing (--json)
+  import <file.md>  a markdown deployment plan → <out>/<name>.runbook.ts and placeholder suites that
+                    HOLD until written (--out, default runbooks/<name>/; --name, --base-url, --force)
+  render            write the runbook back as markdown that import reads again (--out <file.md>;
+                    default stdout)
 
 Options:
   --runbook <file>      runbook module (env ROLLGATE_RUNBOOK); default rollgate.runbook.ts in the current
@@ -36,7 +42,7 @@ Options:
   --release <version>   release under test (env ROLLGATE_RELEASE); defaults to the embedded app's version
   --timeout <ms>        stage deadline (env ROLLGATE_TIMEOUT_MS)
   --now <iso>           fix the clock (env ROLLGATE_NOW); recorded in the verdict
-  --json                machine-readable output (plan, validate, metrics test)
+  --json                machine-readable output (plan, validate, metrics test, coverage)
   --verbose             stream the runners' own output
   --override-window <reason>  run outside the stage's deployment window (recorded)
   --budget <rule>       gate, plan: a budget for this run only, over the stage's of that name
@@ -47,15 +53,19 @@ Options:
   --watch-duration <d>  gate: for this long (10m, 2h); with --watch-interval, or the stage's watch
   --failure-limit <n>   gate: failed runs a watch tolerates (default 0)
   --consecutive-success-limit <n>  gate: passes in a row that end a watch as passed
-  --name <name>         init: the runbook's name (default: package.json's name, lower-case-dashes)
-  --force               init: overwrite files and replace npm scripts that exist
+  --name <name>         init: the runbook's name (default: package.json's name, lower-case-dashes);
+                        import: (default: the file's name)
+  --force               init, import: overwrite files (init: and replace npm scripts) that exist
   --target <name>       backup: the target whose data is backed up (default: the only one with backups)
   --stage <name>        backup: the target of this stage; metrics test: only this stage
-  --out <dir>           backup: write here instead of the target's backups.dir
+  --out <dir>           backup: write here instead of the target's backups.dir; import: the folder
+                        (default runbooks/<name>/); render: the markdown file
   -h, --help            this text
 
 Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).
-backup: 0 every backup written (verify: the backup is sound), 1 one failed, 2 bad input.`;
+backup: 0 every backup written (verify: the backup is sound), 1 one failed, 2 bad input.
+coverage: 0 nothing missing, 1 something missing, 2 could not tell. import: 0 written, 1 a file
+exists (nothing written), 2 bad input.`;
 
 export interface Cli {
   command: string;

@@ -38,6 +38,12 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./metrics.ts')).metricsCommand(cli);
       case 'prometheus':
         return await (await import('./prometheus.ts')).prometheusCommand(cli);
+      case 'coverage':
+        return await (await import('./coverage.ts')).coverageCommand(cli);
+      case 'import':
+        return await (await import('./import.ts')).importCommand(cli);
+      case 'render':
+        return await (await import('./render.ts')).renderCommand(cli);
       default:
         throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `unknown command "${cli.command}".\n\n${USAGE}`);
     }

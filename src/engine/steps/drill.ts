@@ -28,6 +28,21 @@ export interface DrillRun {
 
 const check = drillCheck;
 
+/**
+ * The ids of the checks a drill adds, as a run reports them (here and in drill-provenance.ts);
+ * `drill/restore-content` only for a database backup. What `rollgate coverage` resolves drill
+ * references against.
+ */
+export const DRILL_CHECK_IDS = [
+  'drill/backup',
+  'drill/backup-recorded',
+  'drill/backup-hygiene',
+  'drill/verify-restore',
+  'drill/restore-content',
+  'drill/rpo',
+  'drill/rto',
+] as const;
+
 /** Partial (`.tmp`), empty and manifest files are never "the newest backup". */
 export function newestBackup(
   dir: string,

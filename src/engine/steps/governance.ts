@@ -55,6 +55,13 @@ export function signCommand(
   return `npx rollgate sign ${stage} ${quote(title)} --by <name> --release ${release}${rb}`;
 }
 
+/** The id of a sign-off's check: `signoff/security-team-approval`. */
+export const signoffCheckId = (title: string) => `signoff/${slug(title)}`;
+/** The id of the deployment-window check of a stage with `windows`. */
+export const WINDOW_CHECK_ID = 'window/deployment-window';
+/** The ids of a stage's `requires` checks: `requires/<stage>` per stage, `requires/drill`, `requires/watch`. */
+export const requiresCheckId = (what: string) => `requires/${what}`;
+
 const ago = (ms: number) => (ms >= 3600e3 ? `${(ms / 3600e3).toFixed(1)} h` : `${Math.round(ms / 60e3)} min`);
 
 /**
@@ -71,7 +78,7 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
     if (s) signoffs.push({ ...s, role: item.role });
     checks.push(
       harness(
-        `signoff/${slug(item.title)}`,
+        signoffCheckId(item.title),
         `sign-off: ${item.title}${item.role ? ` (${item.role})` : ''}`,
         'manual',
         file,
@@ -87,7 +94,7 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
 
   if (g.stage.windows.length) {
     const w = assessWindows(g.now, g.stage.windows);
-    const base = { id: 'window/deployment-window', title: `deployment window (${w.windows})` };
+    const base = { id: WINDOW_CHECK_ID, title: `deployment window (${w.windows})` };
     if (w.inside)
       checks.push(harness(base.id, base.title, 'harness', file, { message: `inside the window: ${w.now}` }));
     else if (g.overrideWindow)
@@ -111,7 +118,7 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
   if (needs && (needs.stages.length || needs.drill || needs.watch)) {
     const ledger = await g.store.ledger(g.runbook.name);
     for (const req of needs.stages) {
-      const id = `requires/${req.stage}`;
+      const id = requiresCheckId(req.stage);
       const title = `${req.stage} promoted release ${g.release}${req.soak ? ` at least ${ago(req.soak)} ago` : ''}`;
       const { newest, promotedSince: promoted } = stageStanding(ledger, req.stage, g.release);
       if (!promoted) {
@@ -158,7 +165,7 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
       const ok = age <= needs.drill.within;
       checks.push(
         harness(
-          'requires/drill',
+          requiresCheckId('drill'),
           `a passing ${needs.drill.stage} drill within ${ago(needs.drill.within)}`,
           'harness',
           file,
@@ -177,7 +184,7 @@ export async function governanceChecks(g: GovernanceInput): Promise<GovernanceRe
       const w = assessWatchSpan(ledger, needs.watch, g.release);
       checks.push(
         harness(
-          'requires/watch',
+          requiresCheckId('watch'),
           `${formatDuration(needs.watch.span)} of consecutive passing ${needs.watch.stage} watch runs for release ${g.release}`,
           'harness',
           file,

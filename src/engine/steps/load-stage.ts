@@ -97,6 +97,9 @@ export function describeLoad(stage: Stage, profile: LoadProfile): { what: string
   };
 }
 
+/** The id of a stage's load check: `load/<the profile's name>`. */
+export const loadCheckId = (profileName: string) => `load/${profileName}`;
+
 /**
  * Runs the profile against the target (or, with a baseline, against both, interleaved) and turns
  * the result into one check with its measurements. A stage that could not start errors it.
@@ -125,7 +128,7 @@ export async function runLoadCheck(
   const compared = Boolean(stage.baseline);
   const name = profile?.name ?? 'k6-summary';
   const base = {
-    id: `load/${name}`,
+    id: loadCheckId(name),
     title: o.k6Summary
       ? `load results from ${path.basename(o.k6Summary)} within the stage's budgets`
       : compared
