@@ -65,6 +65,23 @@ describe('the paintbox-security runbook', () => {
     expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
   });
 
+  it('rollgate coverage finds every item encoded: nothing missing', async () => {
+    const r = await rollgate(['coverage', '--runbook', RUNBOOK, '--json'], {});
+    expect(r.exitCode, r.all).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      counts: Record<'automated' | 'manual' | 'missing', number>;
+      documents: { document: string; items: { label: string; status: string }[] }[];
+    };
+    expect(report.documents.map((d) => d.document)).toEqual([DOCUMENT]);
+    expect(report.counts.missing).toBe(0);
+    expect(report.counts.automated + report.counts.manual).toBe(rb.sources[0]!.items.length);
+    // The items with checks are automated: every check they name exists in its stage.
+    const automated = new Set(rb.sources[0]!.items.filter((i) => i.checks.length).map((i) => i.label));
+    expect(
+      report.documents[0]!.items.filter((i) => automated.has(i.label) && i.status !== 'automated'),
+    ).toEqual([]);
+  });
+
   it('signs off nothing observable from outside, save what the stand-in lacks', () => {
     const { items } = rb.sources[0]!;
     expect(signedOffButObservable(items, NOT_ON_STAND_IN)).toEqual([]);
