@@ -37,8 +37,11 @@ const RELEASE = '0.1.0';
 
 const dirs = tempDirs();
 let rb: Runbook;
+/** `rollgate coverage` lists every stage's suites (tens of seconds): started first, awaited by its test. */
+let coverage: ReturnType<typeof rollgate>;
 
 beforeAll(async () => {
+  coverage = rollgate(['coverage', '--runbook', RUNBOOK, '--json'], {});
   rb = await loadSeedRunbook(RUNBOOK);
 });
 
@@ -450,5 +453,30 @@ describe('end to end', () => {
         e.isSymbolicLink() ? [] : e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)],
       );
     for (const f of files(reports)) expect(readFileSync(f).includes(ADMIN_TOKEN), f).toBe(false);
+  });
+});
+
+// Last, so the coverage run started in beforeAll overlaps the tests above.
+describe('rollgate coverage', () => {
+  it('rollgate coverage finds every item automated or signed off with a reason, none missing', async () => {
+    const r = await coverage;
+    expect(r.exitCode, r.all).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      counts: { automated: number; manual: number; missing: number };
+      documents: {
+        document: string;
+        items: { label: string; status: string; checks: { stages: string[] }[] }[];
+      }[];
+    };
+    expect(report.counts.missing).toBe(0);
+    expect(report.counts.automated + report.counts.manual).toBe(rb.sources[0]!.items.length);
+    const items = report.documents[0]!.items;
+    expect(items.filter((i) => i.status === 'missing').map((i) => i.label)).toEqual([]);
+    // Every check an item names is one a stage really runs.
+    expect(items.flatMap((i) => i.checks).filter((c) => c.stages.length === 0)).toEqual([]);
+    expect(items.find((i) => i.label === 'Error rate more than 5 points above baseline')?.status).toBe(
+      'automated',
+    );
+    expect(items.find((i) => i.label === 'Inventory list')?.status).toBe('manual');
   });
 });
