@@ -84,10 +84,19 @@ describe('the proofile runbook', () => {
     });
   });
 
-  it('validates on the command line', async () => {
-    const r = await rollgate(['validate', '--runbook', RUNBOOK], {});
+  it('validates on the command line, and rollgate coverage finds nothing missing', async () => {
+    const valid = await rollgate(['validate', '--runbook', RUNBOOK], {});
+    expect(valid.exitCode, valid.all).toBe(0);
+    const r = await rollgate(['coverage', '--runbook', RUNBOOK, '--json'], {});
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.stdout).toContain('valid runbook "proofile"');
+    const report = JSON.parse(r.stdout) as {
+      counts: { automated: number; manual: number; missing: number };
+      documents: { document: string; items: { label: string; status: string }[] }[];
+    };
+    expect(report.counts.missing).toBe(0);
+    expect(report.documents.map((d) => d.document)).toEqual([DOCUMENT]);
+    expect(report.counts.automated + report.counts.manual).toBe(rb.sources[0]!.items.length);
+    expect(report.counts.automated).toBeGreaterThan(report.counts.manual);
   });
 });
 
