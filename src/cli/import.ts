@@ -86,7 +86,7 @@ export async function importCommand(cli: Cli, cwd = process.cwd()): Promise<numb
     `stages ${c.stages} (${Object.keys(result.runbook.stages).join(', ')}), items ${c.items}, sign-offs ${c.signoffs}, placeholders ${c.placeholders}, budgets ${c.budgets}`,
   ];
   if (result.masked)
-    lines.push(`masked ${result.masked} credential(s) found in ${document} (written as ****)`);
+    lines.push(`masked ${result.masked} credential(s) found in ${document} (written as ***)`);
   if (result.notes.length) {
     lines.push(`not imported (${result.notes.length}): read them and add what matters by hand`);
     for (const n of result.notes.slice(0, 20)) lines.push(`  ${n}`);

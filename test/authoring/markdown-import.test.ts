@@ -88,8 +88,8 @@ describe('the markdown reader', () => {
       'All tests pass (see CI) on main',
     );
     // A masked credential is not emphasis.
-    expect(plainText('secret: ****, and *this* _too_ but not snake_case_words')).toBe(
-      'secret: ****, and this too but not snake_case_words',
+    expect(plainText('secret: ***, and *this* _too_ but not snake_case_words')).toBe(
+      'secret: ***, and this too but not snake_case_words',
     );
   });
 
@@ -267,10 +267,10 @@ describe('credentials in a plan', () => {
     );
     expect(m.text).toBe(
       [
-        'url postgres://app:****@db:5432/app here',
-        'export SECRET_KEY=****',
-        'PASSWORD="****"',
-        'curl -H "Authorization: Bearer ****"',
+        'url postgres://app:***@db:5432/app here',
+        'export SECRET_KEY=***',
+        'PASSWORD="***"',
+        'curl -H "Authorization: Bearer ***"',
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a placeholder in the plan's text, not a JS template
         'DB_PASSWORD=${DB_PASSWORD} and a Bearer <token> stay',
       ].join('\n'),

@@ -3,7 +3,7 @@ import { isPlaceholder } from '../../checks/secrets/secret-placeholders.ts';
 import { findParameterCredentials, findUrlCredentials } from '../../checks/secrets/url-credentials-rule.ts';
 
 /** What a masked credential reads as in everything `rollgate import` writes. */
-export const MASK = '****';
+export const MASK = '***';
 
 /** `Bearer <token>`: a token of at least 8 characters that is not a placeholder or a plain word. */
 const BEARER = /\bBearer[ \t]+([A-Za-z0-9._~+/-]{8,}=*)/g;
@@ -14,7 +14,7 @@ const BEARER = /\bBearer[ \t]+([A-Za-z0-9._~+/-]{8,}=*)/g;
  * assignments (`SECRET_KEY=…`, `DB_PASSWORD: …`, `"token": "…"`) and `Bearer …` tokens. The
  * finders are the secret scan's (url-credentials-rule.ts, key-value-rule.ts); placeholders such
  * as `${DB_PASSWORD}` or `<token>` are no credentials and stay.
- * @example maskCredentials('postgres://app:s3cret-9@db/app', 'plan.md').text // 'postgres://app:****@db/app'
+ * @example maskCredentials('postgres://app:s3cret-9@db/app', 'plan.md').text // 'postgres://app:***@db/app'
  */
 export function maskCredentials(text: string, file: string): { text: string; values: string[] } {
   const spans: [number, number][] = [
