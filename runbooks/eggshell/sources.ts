@@ -638,38 +638,32 @@ const items: Item[] = [
   {
     section: 'Success Criteria',
     label: 'zero downtime during the deployment',
-    kind: 'criterion',
     checks: ['production:availability/zero-downtime'],
   },
   {
     section: 'Success Criteria',
     label: 'golden paths functional',
-    kind: 'criterion',
     checks: [...goldenPaths('production'), 'production:eggshell/calculation-precision'],
   },
-  { section: 'Success Criteria', label: 'TTI target met', kind: 'criterion', checks: tti('production') },
+  { section: 'Success Criteria', label: 'TTI target met', checks: tti('production') },
   {
     section: 'Success Criteria',
     label: 'no data loss',
-    kind: 'criterion',
     checks: ['dr:drill/rpo', 'dr:drill/restore-content'],
   },
   {
     section: 'Success Criteria',
     label: 'telemetry accurate',
-    kind: 'criterion',
     checks: telemetry('production'),
   },
   {
     section: 'Success Criteria',
     label: 'error rate under 0.1%',
-    kind: 'criterion',
     checks: ['production:metrics/error-ratio', 'production:load/eggshell-traffic'],
   },
   {
     section: 'Success Criteria',
     label: '99.9% uptime kept',
-    kind: 'criterion',
     checks: ['production-monitor:availability/zero-downtime', 'production-monitor:probes/health-simple'],
   },
 
