@@ -68,6 +68,9 @@ function comment(text: string, indent: string): string[] {
 
 const PEOPLE = 'PEOPLE';
 
+/** Text inside a block comment: nothing in it may end the comment. */
+const inDoc = (s: string) => s.replace(/\*\//g, '*\\/').replace(/[\r\n\u2028\u2029]+/g, ' ');
+
 function shellComments(blocks: ImportedStage['shell'], document: string, indent: string): string[] {
   return blocks.flatMap((b) => [
     `${indent}// Shell from ${document} line ${b.line} (kept as written, credentials masked):`,
@@ -82,7 +85,7 @@ export function runbookSource(rb: ImportedRunbook, peopleReason: string): string
   out.push(`import { defineRunbook${rb.signoffs.length ? ', manual' : ''} } from 'rollgate';`, '');
   out.push(
     '/**',
-    ` * ${rb.title ? `${rb.title}: imported` : 'Imported'} by \`rollgate import\` from ${rb.document}.`,
+    ` * ${rb.title ? `${inDoc(rb.title)}: imported` : 'Imported'} by \`rollgate import\` from ${inDoc(rb.document)}.`,
     ' *',
     ' * Every checklist line, metric row and threshold of the plan is an item under `sources` below,',
     ' * encoded by a sign-off (a decision or an action of people) or by a placeholder check in the',
@@ -150,7 +153,7 @@ export function suiteSource(rb: ImportedRunbook, st: ImportedStage): string {
     "import { placeholder } from 'rollgate/vitest';",
     '',
     '/**',
-    ` * Stage "${st.name}" of the runbook "${rb.name}", imported by \`rollgate import\` from ${rb.document}.`,
+    ` * Stage "${st.name}" of the runbook "${rb.name}", imported by \`rollgate import\` from ${inDoc(rb.document)}.`,
     ' * Each placeholder is a line of the plan no check observes yet, and always errors',
     ' * (ROLLGATE_PLACEHOLDER), so the stage HOLDs. Replace it with the real check, keeping its title',
     " * (the runbook's sources name it by the id the title gives), or change the item in `sources`:",
