@@ -39,7 +39,7 @@ const MEMORY_LIMIT_BYTES = 512 * 1024 * 1024;
 const profiles = {
   /** Closed model, 4 users back to back, interleaved against the baseline (the canary). */
   interleaved: 'runbooks/proofile/interleaved.profile.ts',
-  /** Open model, 350 requests a second for 10 s: production-like, so CPU means something. */
+  /** Open model, 350 requests a second for 15 s: production-like, so CPU means something. */
   steady: 'runbooks/proofile/steady.profile.ts',
 };
 const preflight = 'runbooks/preflight.suite.ts';

@@ -4,7 +4,7 @@ import { defineLoadProfile } from 'rollgate';
  * Production-like traffic at a steady arrival rate (an open model): the same visitor mix as the
  * canary's, at a rate the stand-in serves without saturating, so CPU and memory read as they would
  * under real traffic rather than under a stress test. 3,000 requests resolve a 0.1% error rate
- * (the rule of three; 10 s at 350 a second leave room).
+ * (the rule of three; 15 s at 350 a second leave room on a busy machine, which falls behind the rate).
  */
 export default defineLoadProfile({
   name: 'steady',
@@ -16,8 +16,8 @@ export default defineLoadProfile({
   ],
   auth: { login: { path: '/login', usernameEnv: 'SMOKE_USER', passwordEnv: 'SMOKE_PASSWORD' } },
   arrivalRate: 350,
-  connections: 8,
-  duration: '10s',
+  connections: 20,
+  duration: '15s',
   warmup: '1s',
   stages: [
     'staging',

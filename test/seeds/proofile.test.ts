@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServer, startDemo } from '../../demo/server.ts';
 import { loadProfileFile } from '../../src/checks/load/index.ts';
 import { runLoadCheck } from '../../src/engine/steps/load-stage.ts';
 import type { CheckResult } from '../../src/model/check-result.ts';
 import type { Runbook } from '../../src/model/runbook.ts';
-import { createPgDatabase, PG_ADMIN_URL, pgQuery, type TestDatabase, uniqueName } from '../backup/servers.ts';
+import { PG_ADMIN_URL, pgQuery, uniqueName } from '../backup/servers.ts';
 import { declare, runOne } from '../builtin/helpers.ts';
 import { type CertPair, daysFromNow, leafCert, makeCa, serveTls } from '../builtin/tls-certs.ts';
 import { check, readVerdict, rollgate, tempReports } from '../e2e/helpers.ts';
-import { loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
+import { type DemoProcess, loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
 
 /**
  * Proofile's sprint 7.5 production deployment plan as a runbook: it validates and records the plan
@@ -100,14 +99,14 @@ describe('the proofile runbook', () => {
   });
 });
 
-/** `tsx runbooks/proofile/standin.ts` as a target starts it, on a database of its own. */
-async function startStandin(databaseUrl: string) {
+/** `tsx runbooks/proofile/standin.ts` as a target starts it (its database in `env`), over a clean environment. */
+async function startStandin(env: Record<string, string>): Promise<DemoProcess> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(DEMO_|ROLLGATE_|PORT$)/.test(k)),
   );
   const child = execa(path.join(ROOT, 'node_modules/.bin/tsx'), ['runbooks/proofile/standin.ts'], {
     cwd: ROOT,
-    env: { ...base, PORT: '0', DEMO_DATABASE_URL: databaseUrl },
+    env: { ...base, PORT: '0', ...env },
     extendEnv: false,
     reject: false,
     all: true,
@@ -130,61 +129,54 @@ async function startStandin(databaseUrl: string) {
   };
 }
 
-describe('the stand-in', () => {
-  it('creates its database when missing, and two copies starting at once share it', async () => {
-    const name = uniqueName('proofile_standin');
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    try {
-      const [a, b] = await Promise.all([startStandin(url.toString()), startStandin(url.toString())]);
-      try {
-        for (const s of [a, b]) {
-          const body = await (await fetch(`${s.url}/api/health`)).json();
-          expect(body).toMatchObject({
-            status: 'ok',
-            checks: { database: { status: 'ok', engine: 'postgres' } },
-          });
-        }
-        const users = await pgQuery<{ n: string }>(url.toString(), 'SELECT count(*) AS n FROM users');
-        expect(users[0]!.n).toBe('1');
-      } finally {
-        await Promise.all([a.stop(), b.stop()]);
-      }
-    } finally {
-      await pgQuery(PG_ADMIN_URL, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    }
-  });
-});
-
 describe('faults the plan names, at check level', () => {
   describe('error rate over 0.5% at 5% of traffic: the canary load against the release it replaces', () => {
-    let db: TestDatabase;
-    const demos: Record<'baseline' | 'healthy' | 'errors', DemoServer | undefined> = {
-      baseline: undefined,
-      healthy: undefined,
-      errors: undefined,
-    };
+    /** A database of the stand-in's own that does not exist yet: the stand-in creates it. */
+    const name = uniqueName('proofile_standin');
+    const url = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${name}` }).toString();
+    const demos: Partial<Record<'baseline' | 'healthy' | 'errors', DemoProcess>> = {};
 
     beforeAll(async () => {
-      db = await createPgDatabase('proofile_standin');
-      // One after another: the first creates the tables the others find.
-      demos.baseline = await startDemo({ databaseUrl: db.url, version: '0.0.9', role: 'baseline' });
-      demos.healthy = await startDemo({ databaseUrl: db.url, version: '0.1.0', role: 'canary' });
-      demos.errors = await startDemo({
-        databaseUrl: db.url,
-        version: '0.1.0',
-        role: 'canary',
-        faults: ['error-rate-5'],
+      // The stand-in's processes, as the gate starts them, all at once on the missing database.
+      const demo = (version: string, role: string, faults = '') =>
+        startStandin({
+          DEMO_DATABASE_URL: url,
+          DEMO_VERSION: version,
+          DEMO_ROLE: role,
+          DEMO_FAULTS: faults,
+          DEMO_CONFIG_FILE: path.join(scratch, `${role}${faults}-config.toml`),
+        });
+      const started = await Promise.allSettled([
+        demo('0.0.9', 'baseline'),
+        demo('0.1.0', 'canary'),
+        demo('0.1.0', 'canary', 'error-rate-5'),
+      ]);
+      (['baseline', 'healthy', 'errors'] as const).forEach((k, i) => {
+        const s = started[i]!;
+        if (s.status === 'fulfilled') demos[k] = s.value;
       });
+      for (const s of started) if (s.status === 'rejected') throw s.reason;
     });
 
     afterAll(async () => {
-      await Promise.all(Object.values(demos).map((d) => d?.close()));
-      await db?.drop();
+      await Promise.all(Object.values(demos).map((d) => d.stop()));
+      await pgQuery(PG_ADMIN_URL, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    });
+
+    it('the stand-in created its database, and the three copies started at once share it', async () => {
+      for (const d of Object.values(demos)) {
+        const body = await (await fetch(`${d.url}/api/health`)).json();
+        expect(body).toMatchObject({
+          status: 'ok',
+          checks: { database: { status: 'ok', engine: 'postgres' } },
+        });
+      }
+      const users = await pgQuery<{ n: string }>(url, 'SELECT count(*) AS n FROM users');
+      expect(users[0]!.n).toBe('1');
     });
 
     /** The canary stage's own load check (profile, budgets, comparison), as the gate runs it. */
-    async function canaryLoad(canary: DemoServer): Promise<CheckResult> {
+    async function canaryLoad(canary: DemoProcess): Promise<CheckResult> {
       const stage = rb.stages.canary!;
       const profile = await loadProfileFile(stage.load!.profile, ROOT);
       return runLoadCheck(stage, 'canary', profile, {
@@ -199,6 +191,9 @@ describe('faults the plan names, at check level', () => {
       const r = await canaryLoad(demos.healthy!);
       expect(r.status, r.message).toBe('passed');
       expect(r.measurements.find((m) => m.name === 'error-rate')).toMatchObject({ actual: 0, passed: true });
+      expect(r.measurements.find((m) => m.name === 'canary-error-rate-vs-baseline')).toMatchObject({
+        passed: true,
+      });
     });
 
     it('error-rate-5 fails the budget (5% > 0.5%) and the rise over the baseline', async () => {
@@ -208,8 +203,13 @@ describe('faults the plan names, at check level', () => {
       expect(budget).toMatchObject({ operator: '<', expected: 0.005, passed: false });
       expect(budget.actual as number).toBeGreaterThan(0.04);
       expect(budget.actual as number).toBeLessThan(0.06);
-      expect(r.measurements.filter((m) => !m.passed).map((m) => m.name)).toContain('error-rate');
-      expect(r.message).toMatch(/error-rate/);
+      expect(r.measurements.filter((m) => !m.passed).map((m) => m.name)).toEqual([
+        'canary-error-rate-vs-baseline',
+        'error-rate',
+      ]);
+      expect(r.message).toMatch(
+        /^canary-error-rate-vs-baseline: fail: canary error rate [\d.]+% \(\d+\/\d+\) vs baseline 0%/,
+      );
     });
   });
 
