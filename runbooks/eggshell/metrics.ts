@@ -25,8 +25,7 @@ export const canaryMetrics: MetricChecks = [
     // No minTraffic count: the rule of three asks 3,000 requests to resolve 0.1%.
     name: 'error-ratio',
     provider: 'prometheus',
-    title:
-      'canary 5xx ratio under 0.1% (success criterion; the 0.5% alert is looser), on at least 3,000 requests',
+    title: '5xx ratio under 0.1% (success criterion; the 0.5% alert is looser), on at least 3,000 requests',
     query: errorRatio,
     operator: '<',
     value: 0.001,
