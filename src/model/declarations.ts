@@ -242,7 +242,8 @@ export const AuditPolicy = z.strictObject({
   budget: z
     .partialRecord(AuditSeverity, z.number().int().min(0))
     .refine((b) => Object.keys(b).length > 0, {
-      message: 'names no severity, so the audit could never fail: give at least one, e.g. { critical: 0, high: 0 }',
+      message:
+        'names no severity, so the audit could never fail: give at least one, e.g. { critical: 0, high: 0 }',
     })
     .default({ critical: 0, high: 0 }),
   /** Leave devDependencies out (npm audit --omit=dev). */
