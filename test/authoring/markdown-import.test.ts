@@ -209,6 +209,48 @@ describe('outlining a plan', () => {
     });
   });
 
+  it('makes a line naming something observable a placeholder, even when it names a policy, a team or a notice', () => {
+    const observable = [
+      'Content Security Policy header present',
+      'Rate limiting policy enforced',
+      'CORS policy restricts origins',
+      'Error rate alert notifies the team',
+      'Information disclosure: no stack traces',
+      'Team page loads under 2s',
+      'GDPR export endpoint returns the test customer’s data',
+      'Alert notifies the on-call team',
+    ];
+    const people = [
+      'Security review approved for the CSP header change',
+      'Notify customer support of the rollout window',
+      'Inform all stakeholders of the schedule',
+      'Users notified of the maintenance window',
+      'Support team briefed on the new refund flow',
+      'Results reviewed with the product team',
+      'On-call schedule confirmed for the weekend',
+      'Pager handover acknowledged',
+      'Privacy policy updated for the new tracker',
+      'Terms of service changes cleared',
+      'GDPR data processing agreement in place',
+    ];
+    const plan = outlineMarkdown(
+      [
+        '# Plan',
+        '',
+        '## Staging Verification',
+        '',
+        ...[...observable, ...people].map((l) => `- [ ] ${l}`),
+      ].join('\n'),
+      'plan.md',
+    );
+    const as = (label: string) => plan.items.find((i) => i.label === label)?.encode.as;
+    for (const l of observable) expect(as(l), l).toBe('placeholder');
+    for (const l of people) expect(as(l), l).toBe('signoff');
+    expect(plan.items.find((i) => i.label.startsWith('Privacy policy'))!.encode).toMatchObject({
+      role: 'legal',
+      reason: 'a decision or an action of people, not a state of the deployment',
+    });
+  });
   it('turns targets into budgets on their stage, monitoring targets and CRITICAL thresholds into every stage’s, WARN into items only', () => {
     expect(lantern.stages.find((s) => s.name === 'canary')!.budgets).toEqual([
       { name: 'error-rate', operator: '<', value: 0.005, unit: 'ratio' },

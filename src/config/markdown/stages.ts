@@ -107,11 +107,62 @@ export function sectionKindOf(path: readonly string[]): SectionKind | undefined 
   return undefined;
 }
 
-/** Words of a line that is a decision or an action of people, not a state of the deployment. */
-const PEOPLE =
-  /\b(?:approv\w*|notif\w*|announc\w*|sign[\s-]?offs?|signed[\s-]off|teams?|stakeholders?|on[\s-]?call|polic(?:y|ies)|legal|gdpr|communicat\w*|inform\w*|brief\w*|acknowledg\w*|consent|compliance|customers? support)\b/i;
+/**
+ * Whether a line is a decision or an action of people (a sign-off), not a state of the deployment
+ * (a check). A guess, documented in docs/coverage.md, in three steps:
+ * 1. an approval, a sign-off or an announcement is a person's, whatever it is about;
+ * 2. a line that names something observable on the target (a header, a rate limit, CORS, the
+ *    error rate, latency, a page that loads, TLS, a backup…) is a check, even when it names a
+ *    team or a policy (`CORS policy restricts origins`, `Team page loads under 2s`);
+ * 3. else people being told or briefed (`Notify customer support`, `Stakeholders informed`), a
+ *    review with or by a team, the on-call rota, legal matters (legal, GDPR, terms, privacy
+ *    policy, compliance, consent) are a person's; an alert that notifies is not.
+ */
+const APPROVAL = /\b(?:approv\w*|sign[\s-]?offs?|signs?[\s-]off|signed[\s-]off|announc\w*)\b/i;
 
-export const isPeopleLine = (label: string) => PEOPLE.test(label);
+/** Things a check observes on the target: a line naming one is a check (step 2). */
+const OBSERVABLE = new RegExp(
+  [
+    String.raw`\b(?:headers?|content[\s-]security[\s-]policy|csp|hsts|cors|same[\s-]origin)\b`,
+    String.raw`\brate[\s-]?limit\w*|\bthrottl\w*`,
+    String.raw`\b(?:error|failure|success)[\s-]?rates?\b|\blatency\b|\bresponse[\s-]?times?\b|\bp(?:50|90|95|99)\b`,
+    String.raw`\b(?:pages?|screens?|site)\s+(?:loads?|loaded|renders?|rendered|answers?|responds?)\b|\bloads?\s+(?:in|under|within|below)\b`,
+    String.raw`\b(?:tls|ssl|https|hsts|certificates?)\b`,
+    String.raw`\b(?:backups?|restores?|restored)\b`,
+    String.raw`\bstack[\s-]?traces?\b|\bendpoints?\b|\bstatus[\s-]?codes?\b|\b[45]xx\b|\buptime\b|\bhealth[\s-]?checks?\b`,
+    // An alert that notifies or pages is a rule that fires, not a person telling anyone.
+    String.raw`\b(?:alerts?|alarms?|alerting|monitors?|webhooks?|bots?)\s+(?:[\w-]+\s+){0,2}?(?:notif\w*|pages?|paged|fires?|triggers?)\b`,
+  ].join('|'),
+  'i',
+);
+
+/** Who a person tells, briefs or works with. */
+const NOUN = String.raw`(?:stakeholders?|users?|customers?|clients?|partners?|consumers?|teams?|support|on[\s-]?call|engineers?|owners?|managers?|leads?|staff|everyone|board|committee|channels?)`;
+/** A few words between a verb and who it is about: `Notify [the] customer support`. */
+const FEW = String.raw`(?:the\s+|all\s+|our\s+|affected\s+)?(?:[\w-]+\s+){0,2}?`;
+const TELL =
+  '(?:notify|notifies|notifying|inform|informs|informing|brief|briefs|briefing|tell|tells|communicate|communicates|communicating)';
+const TOLD = '(?:notified|informed|briefed|told|communicated)';
+
+/** People told or briefed, working together, on duty, legal matters (step 3). */
+const PEOPLE = new RegExp(
+  [
+    // `Notify customer support…`, `Stakeholders informed…`, `Notification to users sent`.
+    String.raw`\b${TELL}\s+${FEW}${NOUN}\b`,
+    String.raw`\b${NOUN}\s+(?:(?:are|is|were|was|get|gets|got|have\s+been|has\s+been)\s+)?${TOLD}\b`,
+    String.raw`\b(?:notifications?|communications?|notices?|status\s+updates?)\s+(?:[\w-]+\s+){0,2}?(?:to|of|for|with)\s+${FEW}${NOUN}\b|\bcommunications?\s+plan\b`,
+    // `Success metrics reviewed with the product team`, `… agreed by the change board`.
+    String.raw`\b(?:with|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:teams?|board|committee|stakeholders?|owners?|managers?|leads?)\b`,
+    // On duty: `On-call engineer assigned`, `Support team on standby`.
+    String.raw`\bon[\s-]?call\b|\b(?:teams?|support|engineers?|staff)\s+(?:is\s+|are\s+)?(?:on\s+standby|ready|available|staffed|assigned|trained)\b`,
+    String.raw`\backnowledg\w*|\bstakeholders?\b|\bcustomer\s+support\b(?!\s+tickets?)`,
+    String.raw`\b(?:legal|gdpr|compliance|consent|terms\s+(?:of\s+(?:service|use)|and\s+conditions)|(?:updated|new)\s+terms|(?:privacy|cookie|retention)\s+polic(?:y|ies))\b`,
+  ].join('|'),
+  'i',
+);
+
+export const isPeopleLine = (label: string) =>
+  APPROVAL.test(label) || (!OBSERVABLE.test(label) && PEOPLE.test(label));
 
 /** Why an imported sign-off is signed by a person, written into its `reason`. */
 export const PEOPLE_REASON = 'a decision or an action of people, not a state of the deployment';
