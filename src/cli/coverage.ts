@@ -32,6 +32,20 @@ function table(items: readonly CoverageItem[]): string[] {
   return [line(head), ...rows.map(line)];
 }
 
+/** The report as the table `rollgate coverage` prints: one table per document, then the counts. */
+export function coverageText(report: CoverageReport): string {
+  const out = [`${report.runbook}: coverage of ${report.file}`];
+  for (const d of report.documents) {
+    out.push('', `${d.document}${d.title ? `: ${d.title}` : ''}`, ...table(d.items));
+    out.push(
+      `  ${d.document}: automated ${d.counts.automated}, manual ${d.counts.manual}, missing ${d.counts.missing}`,
+    );
+  }
+  const c = report.counts;
+  out.push('', `automated ${c.automated}, manual ${c.manual}, missing ${c.missing}`);
+  return out.join('\n');
+}
+
 export async function coverageCommand(cli: Cli): Promise<number> {
   const loaded = await load(cli);
   if (!loaded.runbook.sources.length) {
@@ -41,18 +55,7 @@ export async function coverageCommand(cli: Cli): Promise<number> {
   const lists = await listStageChecks(process.cwd(), loaded.runbook, process.env);
   const { report, couldNotTell } = assessCoverage(loaded, lists);
   if (cli.values.json) console.log(JSON.stringify(CoverageReport.parse(report), null, 2));
-  else {
-    const out = [`${report.runbook}: coverage of ${report.file}`];
-    for (const d of report.documents) {
-      out.push('', `${d.document}${d.title ? `: ${d.title}` : ''}`, ...table(d.items));
-      out.push(
-        `  ${d.document}: automated ${d.counts.automated}, manual ${d.counts.manual}, missing ${d.counts.missing}`,
-      );
-    }
-    const c = report.counts;
-    out.push('', `automated ${c.automated}, manual ${c.manual}, missing ${c.missing}`);
-    console.log(out.join('\n'));
-  }
+  else console.log(coverageText(report));
   if (couldNotTell.length) {
     console.error(
       `rollgate coverage: could not tell, the stages' checks are not all known:\n${couldNotTell.map((p) => `  ${p}`).join('\n')}\nFix the suites above (rollgate plan <stage> shows the same), then run coverage again.`,

@@ -36,6 +36,12 @@ export const CoverageItem = z.strictObject({
   /** What encodes it (automated), the sign-off's reason (manual), or what is missing. */
   detail: z.string(),
   checks: z.array(CoverageCheck),
+  /**
+   * Automated, but every check behind it is advisory in every stage that runs it (a metric check
+   * with `advisory: true`, an id matching the stage's `advisory`): it is reported and never holds
+   * a stage. Absent otherwise.
+   */
+  advisoryOnly: z.literal(true).optional(),
   signoff: z
     .strictObject({
       title: z.string(),

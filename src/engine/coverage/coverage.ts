@@ -7,12 +7,16 @@ import type { StageCheck, StageChecks } from './stage-checks.ts';
 /**
  * What encodes each line of the documents a runbook records (`sources`):
  * - automated: every check reference resolves to a check its stage(s) really run, and none of
- *   them is a placeholder;
+ *   them is a placeholder; `advisoryOnly` when none of them is blocking where it runs (it is
+ *   reported but never holds a stage);
  * - manual: a sign-off that is declared and says why a person signs it (`reason`);
  * - missing: nothing encodes it, a reference resolves to nothing (with the ids close to it), a
  *   referenced check is a placeholder, or the sign-off gives no reason.
  * Pure: the stages' checks are listed beforehand (stage-checks.ts).
  */
+
+/** What an automated item's detail says when every check behind it is advisory. */
+export const ADVISORY_ONLY = '(advisory only: never holds a stage)';
 
 export interface CoverageResult {
   report: CoverageReport;
@@ -114,11 +118,16 @@ function assessItem(item: SourceItem, rb: Runbook, lists: StageChecks[]): Covera
   }
   const checks = resolved.map((r) => r.check);
   if (problems.length) return { ...base, status: 'missing', detail: problems.join('; '), checks };
+  // Observed, so automated; but when no check behind it is blocking in any stage that runs it,
+  // it is reported and never holds a stage (a WARN threshold is advisory by nature): say so.
+  const advisoryOnly = resolved.every((r) => r.found.every((f) => !f.blocking));
+  const ids = checks.map((c) => `${c.id} (${c.stages.join(', ')})`).join(', ');
   return {
     ...base,
     status: 'automated',
-    detail: checks.map((c) => `${c.id} (${c.stages.join(', ')})`).join(', '),
+    detail: advisoryOnly ? `${ids} ${ADVISORY_ONLY}` : ids,
     checks,
+    ...(advisoryOnly ? { advisoryOnly: true as const } : {}),
   };
 }
 
