@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createMasker, secretLookingValues } from '../config/mask.ts';
@@ -9,12 +10,22 @@ import { load } from './common.ts';
 
 /**
  * `rollgate render`: the runbook as markdown, on stdout or into `--out <file.md>`. Lists the
- * stages' tests (runs nothing). Exit 0 written, 1 written but a suite could not be listed (the
- * markdown and stderr name it), 2 the runbook could not be loaded.
+ * stages' tests (runs nothing). An `--out` file that exists is left alone unless `--force`. Exit 0
+ * written, 1 written but a suite could not be listed (the markdown and stderr name it) or `--out`
+ * exists (nothing written), 2 the runbook could not be loaded.
  */
 export async function renderCommand(cli: Cli): Promise<number> {
   const loaded = await load(cli);
   const rb = loaded.runbook;
+  // Like init and import: a file that exists is not overwritten unless --force.
+  const out = cli.values.out ? path.resolve(process.cwd(), cli.values.out) : undefined;
+  const overwrite = out !== undefined && existsSync(out);
+  if (overwrite && cli.values.force !== true) {
+    console.error(
+      `rollgate render: ${cli.values.out} exists. Nothing was written. Give another --out, or run again with --force to overwrite it.`,
+    );
+    return 1;
+  }
   const lists = await listStageChecks(process.cwd(), rb, process.env);
   const { report } = assessCoverage(loaded, lists);
   // Values of the runbook's declared secrets and of secret-looking variables never reach the page.
@@ -22,12 +33,11 @@ export async function renderCommand(cli: Cli): Promise<number> {
   const mask = createMasker([...secretLookingValues(process.env), ...secretNames.map((n) => process.env[n])]);
   const markdown = mask(renderRunbookMarkdown({ file: loaded.file, runbook: rb, lists, coverage: report }));
   const problems = lists.flatMap((l) => l.problems.map((p) => `stage ${l.name}: ${p}`));
-  if (cli.values.out) {
-    const out = path.resolve(process.cwd(), cli.values.out);
+  if (out) {
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, markdown);
     console.log(
-      `rollgate render: ${loaded.file} → ${cli.values.out} (${Object.keys(rb.stages).length} stages, ${rb.sources.reduce((n, s) => n + s.items.length, 0)} source items). Read it back with: rollgate import ${cli.values.out}`,
+      `rollgate render: ${loaded.file} → ${cli.values.out}${overwrite ? ' (overwritten: --force)' : ''} (${Object.keys(rb.stages).length} stages, ${rb.sources.reduce((n, s) => n + s.items.length, 0)} source items). Read it back with: rollgate import ${cli.values.out}`,
     );
   } else process.stdout.write(markdown);
   if (problems.length) {

@@ -247,4 +247,20 @@ describe('the imported runbook', () => {
       rb.sources.flatMap((s) => s.items.map((i) => [i.section, i.label, i.kind, i.signoff]));
     expect(items(again.runbook)).toEqual(items(original.runbook));
   }, 240_000);
+
+  it('render refuses to overwrite an --out file that exists, naming it (nothing written), and overwrites with --force', async () => {
+    const out = path.join(project, 'rendered/kept.md');
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, 'notes of our own\n');
+    const refused = await run(['render', '--runbook', RUNBOOK, '--out', 'rendered/kept.md']);
+    expect(refused.exitCode, refused.all).toBe(1);
+    expect(refused.stderr).toContain('rendered/kept.md exists. Nothing was written.');
+    expect(refused.stderr).toContain('--force');
+    expect(refused.stdout).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe('notes of our own\n');
+    const forced = await run(['render', '--runbook', RUNBOOK, '--out', 'rendered/kept.md', '--force']);
+    expect(forced.exitCode, forced.all).toBe(0);
+    expect(forced.stdout).toContain('→ rendered/kept.md (overwritten: --force)');
+    expect(readFileSync(out, 'utf8')).toContain('## Stage: canary');
+  }, 240_000);
 });
