@@ -4,7 +4,7 @@ import path from 'node:path';
 import { RollgateError } from '../config/errors.ts';
 import { importMarkdown } from '../engine/coverage/import-runbook.ts';
 import type { Cli } from './args.ts';
-import { DEFAULT_BASE_URL } from './init.ts';
+import { baseUrlArg } from './init.ts';
 
 /**
  * `rollgate import <file.md>`: a markdown deployment plan → `<out>/<name>.runbook.ts` and one
@@ -13,18 +13,6 @@ import { DEFAULT_BASE_URL } from './init.ts';
  */
 
 const usage = 'usage: rollgate import <file.md> [--out <dir>] [--name <name>] [--base-url <url>] [--force]';
-
-function baseUrlArg(value: string | undefined): string {
-  const url = value ?? DEFAULT_BASE_URL;
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'http:' || u.protocol === 'https:') return url.replace(/\/+$/, '');
-  } catch {}
-  throw new RollgateError(
-    'ROLLGATE_BAD_ARGUMENT',
-    `import --base-url: "${url}" is not an http(s) URL. Give the address the app answers on, e.g. --base-url http://127.0.0.1:3000 (the default).`,
-  );
-}
 
 function nameArg(value: string | undefined): string | undefined {
   if (value === undefined || /^[a-z0-9][a-z0-9-]*$/.test(value)) return value;
@@ -49,7 +37,7 @@ export async function importCommand(cli: Cli, cwd = process.cwd()): Promise<numb
   if (!existsSync(abs))
     throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `import: ${file} not found (from ${cwd}). ${usage}`);
   const markdown = readFileSync(abs, 'utf8');
-  const baseURL = baseUrlArg(cli.values['base-url']);
+  const baseURL = baseUrlArg('import', cli.values['base-url']);
   const name = nameArg(cli.values.name);
   const document = path.basename(abs);
   // The output folder needs the name; a rendered runbook carries one, so outline once without --out.

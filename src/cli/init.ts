@@ -25,7 +25,12 @@ function templateFiles(dir: string): string[] {
     .sort();
 }
 
-function baseUrlArg(value: string | undefined): string {
+/**
+ * The `--base-url` of a command that writes a runbook (`init`, `import`): an http(s) URL without
+ * trailing slashes, default {@link DEFAULT_BASE_URL}; anything else is a bad argument naming the command.
+ * @example baseUrlArg('import', 'http://127.0.0.1:4100/') // 'http://127.0.0.1:4100'
+ */
+export function baseUrlArg(command: string, value: string | undefined): string {
   const url = value ?? DEFAULT_BASE_URL;
   try {
     const u = new URL(url);
@@ -33,7 +38,7 @@ function baseUrlArg(value: string | undefined): string {
   } catch {}
   throw new RollgateError(
     'ROLLGATE_BAD_ARGUMENT',
-    `init --base-url: "${url}" is not an http(s) URL. Give the address the app answers on, e.g. --base-url http://127.0.0.1:3000 (the default) or --base-url https://staging.example.com.`,
+    `${command} --base-url: "${url}" is not an http(s) URL. Give the address the app answers on, e.g. --base-url ${DEFAULT_BASE_URL} (the default) or --base-url https://staging.example.com.`,
   );
 }
 
@@ -67,7 +72,7 @@ const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'
 /** Runs init in `cwd`; returns the exit code (0 written, 1 something exists, 2 cannot init here). */
 export async function initCommand(cli: Cli, cwd = process.cwd()): Promise<number> {
   const force = cli.values.force === true;
-  const baseURL = baseUrlArg(cli.values['base-url']);
+  const baseURL = baseUrlArg('init', cli.values['base-url']);
   const read = readPackage(cwd);
   if (typeof read === 'string') {
     console.error(`rollgate init: ${read}\nNothing was written.`);

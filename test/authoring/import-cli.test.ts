@@ -153,7 +153,7 @@ describe('rollgate import', () => {
     expect(empty.exitCode).toBe(2);
     expect(empty.stderr).toContain('notes.md has nothing to import');
     expect(badUrl.exitCode).toBe(2);
-    expect(badUrl.stderr).toContain('is not an http(s) URL');
+    expect(badUrl.stderr).toContain('import --base-url: "ftp://example.invalid" is not an http(s) URL');
     expect(files(project).has('runbooks/notes/notes.runbook.ts')).toBe(false);
     expect([...files(project).keys()].some((f) => f.startsWith('elsewhere/'))).toBe(false);
   });
