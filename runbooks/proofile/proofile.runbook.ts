@@ -39,7 +39,7 @@ const MEMORY_LIMIT_BYTES = 512 * 1024 * 1024;
 const profiles = {
   /** Closed model, 4 users back to back, interleaved against the baseline (the canary). */
   interleaved: 'runbooks/proofile/interleaved.profile.ts',
-  /** Open model, 350 requests a second for 15 s: production-like, so CPU means something. */
+  /** Open model, 350 requests a second for 25 s: production-like, so CPU means something. */
   steady: 'runbooks/proofile/steady.profile.ts',
 };
 const preflight = 'runbooks/preflight.suite.ts';
@@ -251,6 +251,14 @@ const steadyMetrics: Metrics = [
   ...memoryRules,
   ...health,
 ];
+
+/**
+ * Phase 2 (25%): the steady rules without CPU. The plan's phase 2 judges error rate, performance,
+ * the database and the cache; its CPU targets are production monitoring (`production`, the soaks,
+ * `staging`). On the stand-in, CPU seconds per request are the gate machine's own (a slow machine
+ * spends more), so graduated, the stage gated end to end in CI, holds no threshold on them.
+ */
+const graduatedMetrics: Metrics = steadyMetrics.filter((m) => !cpuRules.includes(m));
 
 /**
  * The canary, loaded back to back (which saturates one core, so no CPU rule), judged on its own
@@ -569,6 +577,7 @@ export default defineRunbook({
       target: 'canary',
       checks: ['health', 'version'],
       ...steady,
+      metrics: graduatedMetrics,
       metricTests: graduatedMetricTests,
       availability,
       timeoutMs: 180_000,
