@@ -5,12 +5,13 @@ import type { DemoServer } from '../../demo/server.ts';
 import { telemetryInfo } from '../../demo/telemetry.ts';
 import { writeSessionFiles } from '../../src/checks/auth/session-files.ts';
 import { signIn } from '../../src/checks/auth/sign-in.ts';
+import { loadProfileFile } from '../../src/checks/load/index.ts';
 import type { CheckResult } from '../../src/model/check-result.ts';
 import type { Runbook } from '../../src/model/runbook.ts';
 import { declare, runChecks } from '../builtin/helpers.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 import { readVerdict, rollgate, tempReports, check as verdictCheck } from '../e2e/helpers.ts';
-import { loadSeedRunbook, signedOffButObservable, sourceFloor } from './helpers.ts';
+import { loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
 
 /**
  * The Eggshell production deployment plan as a runbook: it validates and records the plan item by
@@ -51,6 +52,17 @@ describe('the eggshell runbook', () => {
 
   it('signs off nothing observable from outside', () => {
     expect(signedOffButObservable(rb.sources[0]!.items)).toEqual([]);
+  });
+
+  it('sizes the load for the 0.1% target with room for a machine that falls behind its rate', async () => {
+    // The rule of three: 3,000 requests resolve 0.1%; the load sends half as many again.
+    const needed = 3 / 0.001;
+    const profile = await loadProfileFile(rb.stages.production!.load!.profile, ROOT);
+    const sent = (ms: number) => (profile.arrivalRate! * ms) / 1000;
+    const { slices, sliceMs } = rb.stages.canary!.load!.compare;
+    expect(rb.stages.canary!.load!.profile).toBe(rb.stages.production!.load!.profile);
+    expect(sent(slices * sliceMs)).toBeGreaterThanOrEqual(1.5 * needed);
+    expect(sent(profile.duration)).toBeGreaterThanOrEqual(1.5 * needed);
   });
 
   it("encodes the plan's numbers on the stand-in", () => {
