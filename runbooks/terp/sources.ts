@@ -20,6 +20,18 @@ const S = {
     role: 'dba',
     reason: 'an approval is a decision by a person; the schema itself is checked by terp/schema-valid',
   }),
+  windowApproved: manual('Deployment window approved', {
+    stage: 'go-no-go',
+    role: 'release-manager',
+    reason:
+      'choosing the night and approving it is a decision by people; that the deployment then runs inside the Tuesday-Thursday 22:00-02:00 window is checked by window/deployment-window',
+  }),
+  emergencyOnly: manual('Outside the window only for a critical security or bug fix', {
+    stage: 'production',
+    role: 'tech-lead',
+    reason:
+      "whether a change is a critical security or bug fix is a person's judgement of the change; the gate only holds outside the window unless --override-window gives a reason, which it records",
+  }),
   notified: manual('Stakeholders notified of the deployment', {
     stage: 'go-no-go',
     role: 'release-manager',
@@ -161,7 +173,7 @@ const items: Item[] = [
   box(`${REQ} / Approval Requirements`, 'Technical lead approves', S.techLead),
   box(`${REQ} / Approval Requirements`, 'DBA approves schema changes', S.dba),
   box(`${REQ} / Approval Requirements`, 'Business stakeholders notified', S.notified),
-  box(`${REQ} / Approval Requirements`, 'Deployment window approved', WINDOW),
+  box(`${REQ} / Approval Requirements`, 'Deployment window approved', S.windowApproved),
 
   item(`${WIN} / Standard Maintenance Window`, 'Tuesday to Thursday only', 'criterion', WINDOW),
   item(`${WIN} / Standard Maintenance Window`, '22:00 to 02:00 Eastern', 'criterion', WINDOW),
@@ -174,12 +186,13 @@ const items: Item[] = [
     'go-no-go:requires/drill',
     'rollback-drill:drill/verify-restore',
   ]),
-  // Outside the window only with --override-window "<reason>", recorded in the verdict and the ledger.
+  // The window check holds outside the window; --override-window "<reason>" is recorded in the
+  // verdict and the ledger. What qualifies as an emergency is the tech lead's call.
   item(
     `${WIN} / Emergency Deployments`,
     'Emergency: critical security or bug fixes only',
     'criterion',
-    WINDOW,
+    S.emergencyOnly,
   ),
 
   box(`${PRE} / 24 Hours Before`, 'Deployment notice to stakeholders', S.notified),

@@ -34,6 +34,8 @@ const DOCUMENT = '003_e5683169b2973eae.txt';
 /** Every `- [ ]` line of the plan. */
 const CHECKBOXES = 65;
 const RELEASE = '0.1.0';
+/** A label with a keyword always observable (window), signed off: the approval is a decision. */
+const APPROVED_WINDOW = 'Deployment window approved';
 
 const dirs = tempDirs();
 let rb: Runbook;
@@ -84,8 +86,19 @@ describe('the terp runbook', () => {
     expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
   });
 
-  it('signs off nothing observable from outside', () => {
-    expect(signedOffButObservable(rb.sources[0]!.items)).toEqual([]);
+  it('signs off nothing observable from outside, save the approval of the window', () => {
+    // Approving the night is a decision by people (its sign-off says so); running inside it is
+    // window/deployment-window, which the window's own rules are encoded by.
+    const items = rb.sources[0]!.items;
+    expect(signedOffButObservable(items, [APPROVED_WINDOW])).toEqual([]);
+    expect(items.find((i) => i.label === APPROVED_WINDOW)?.signoff).toBe('Deployment window approved');
+    expect(
+      items.filter((i) => i.section.endsWith('Standard Maintenance Window')).map((i) => i.checks),
+    ).toEqual([
+      ['production:window/deployment-window'],
+      ['production:window/deployment-window'],
+      ['production:window/deployment-window', 'rollback-drill:drill/rto'],
+    ]);
   });
 
   it("encodes the plan's window, soak, fresh backup, maintenance calls and rollback thresholds", () => {
@@ -401,7 +414,8 @@ describe('end to end', () => {
     timeout: 240_000,
   }, async () => {
     const reports = tempReports();
-    // What the ledger and the sign-offs hold by then: go-no-go promoted this release, QA signed the modules the stand-in lacks.
+    // What the ledger and the sign-offs hold by then: go-no-go promoted this release, QA signed the
+    // modules the stand-in lacks, and the tech lead the emergency rule.
     const store = await openStore(reports, {});
     await store.appendLedger(ledgerEntry('go-no-go', '2026-11-24T21:40:00.000Z'));
     for (const s of rb.signoffs.filter((x) => x.stage === 'production'))
@@ -443,7 +457,7 @@ describe('end to end', () => {
       'golden/create-estimate': 'passed',
     });
     expect(Object.values(status).filter((s) => s !== 'passed' && s !== 'skipped')).toEqual([]);
-    expect(v.checks.filter((c) => c.kind === 'manual')).toHaveLength(5);
+    expect(v.checks.filter((c) => c.kind === 'manual')).toHaveLength(6);
     // The stand-in ran on its own MariaDB database, created when missing.
     expect(await mysqlQuery(MYSQL_ADMIN_URL, "SHOW DATABASES LIKE 'terp_standin'")).toHaveLength(1);
     // The admin token is in no file of the reports folder.
