@@ -332,7 +332,7 @@ const items: Item[] = [
   },
   {
     section: 'Emergency Procedures / Scale Up During High Load',
-    label: 'more or bigger machines under heavy load',
+    label: 'more machines or memory under load',
     kind: 'step',
     signoff: SIGNOFF.machines.title,
   },
