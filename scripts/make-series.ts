@@ -6,6 +6,9 @@
  * OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`: one sample every 60 s from
  * 2026-10-01T00:00:00Z, timestamps in seconds, only `# HELP` / `# TYPE` / `# UNIT` comments (promtool
  * rejects any other) and a final `# EOF`. Labels are those a canary scrape carries.
+ *
+ * The seed runbooks' own series scripts (runbooks/proofile/make-series.ts,
+ * runbooks/terp/make-series.ts) share its generator, label format, writer and command line.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,7 +40,7 @@ interface Family {
 }
 
 /** mulberry32: a tiny seeded generator, so the jitter is the same on every run and machine. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -126,11 +129,15 @@ const NORMAL_ERROR_RATIO = 0.0005;
 /** The minutes ending at steps 46-60: the last 15 minutes of the hour. */
 const SPIKE_FROM_STEP = 46;
 
-function formatLabels(labels: Record<string, string>): string {
-  const all = { ...TARGET_LABELS, ...labels };
-  return Object.entries(all)
+/** A label set as it goes between a sample's braces: `name="value",…`, in the given order. */
+export function labelText(labels: Record<string, string>): string {
+  return Object.entries(labels)
     .map(([name, value]) => `${name}="${value}"`)
     .join(',');
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  return labelText({ ...TARGET_LABELS, ...labels });
 }
 
 /** One family as OpenMetrics text; a counter's samples carry `_total`, its family name does not. */
@@ -159,24 +166,44 @@ export function renderSeries(): Map<string, string> {
   ]);
 }
 
-/** Writes every file into `dir` (created when missing); returns the paths written. */
-export function writeSeries(dir: string): string[] {
+/** Writes each rendered file (name → text) into `dir` (created when missing); returns the paths written. */
+export function writeSeriesFiles(dir: string, series: Map<string, string>): string[] {
   mkdirSync(dir, { recursive: true });
-  return [...renderSeries()].map(([name, text]) => {
+  return [...series].map(([name, text]) => {
     const file = path.join(dir, name);
     writeFileSync(file, text);
     return file;
   });
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** Writes every file into `dir` (created when missing); returns the paths written. */
+export function writeSeries(dir: string): string[] {
+  return writeSeriesFiles(dir, renderSeries());
+}
+
+/**
+ * A series script's command line, when `moduleUrl` (its `import.meta.url`) is the script run:
+ * `[--out <dir>]`, `defaultDir` without it; writes `render()`'s files and prints each path.
+ */
+export function seriesCommand(
+  moduleUrl: string,
+  defaultDir: string,
+  render: () => Map<string, string>,
+): void {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
   const outFlag = process.argv.indexOf('--out');
-  const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
   const out = outFlag > 0 ? process.argv[outFlag + 1] : undefined;
   if (outFlag > 0 && !out) {
     process.stderr.write('make-series: --out needs a directory, e.g. --out /tmp/series\n');
     process.exit(2);
   }
-  const dir = out ? path.resolve(out) : path.join(root, 'runbooks', 'series');
-  for (const file of writeSeries(dir)) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+  const dir = out ? path.resolve(out) : defaultDir;
+  for (const file of writeSeriesFiles(dir, render()))
+    process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
 }
+
+seriesCommand(
+  import.meta.url,
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'runbooks', 'series'),
+  renderSeries,
+);

@@ -14,14 +14,19 @@
  *   with one thing wrong (p95 around 1.75 s or 3.75 s, 0.7% or 2% errors, CPU at 75% or 90%,
  *   resident memory at 95% of the limit), everything else healthy;
  * - six hours of resident memory for the soak's hourly rule: flat, or growing 3% an hour.
+ *
+ * The start (2026-10-01T00:00:00Z), the step (60 s), the seeded generator, the label format, the
+ * writer and the command line are scripts/make-series.ts's.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** 2026-10-01T00:00:00Z in seconds: a fixed date in the past of every run that reads these files. */
-const START = Date.UTC(2026, 9, 1) / 1000;
-const STEP = 60;
+import {
+  labelText,
+  random,
+  SERIES_START as START,
+  STEP_SECONDS as STEP,
+  seriesCommand,
+} from '../../scripts/make-series.ts';
 
 /** The production stand-in's memory limit the runbook's memory ratio divides by (512 MiB). */
 export const MEMORY_LIMIT_BYTES = 512 * 1024 * 1024;
@@ -64,18 +69,6 @@ interface Shape {
 }
 
 const HEALTHY: Shape = { latency: LATENCY.healthy, errorRatio: 0.0003, cpu: 0.3, memory: 0.35 };
-
-/** mulberry32: a tiny seeded generator, so the jitter is the same on every run and machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Series {
   labels: Record<string, string>;
@@ -227,9 +220,7 @@ function render(family: Family): string[] {
         : family.type === 'histogram'
           ? `${family.name}${__suffix ?? '_bucket'}`
           : family.name;
-    const text = Object.entries({ ...TARGET, ...rest })
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(',');
+    const text = labelText({ ...TARGET, ...rest });
     values.forEach((v, i) => {
       lines.push(`${sample}{${text}} ${v} ${START + i * STEP}`);
     });
@@ -255,17 +246,8 @@ export function renderSeries(): Map<string, string> {
   ]);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const flag = process.argv.indexOf('--out');
-  const out = flag > 0 ? process.argv[flag + 1] : undefined;
-  if (flag > 0 && !out) {
-    process.stderr.write('make-series: --out needs a directory, e.g. --out /tmp/series\n');
-    process.exit(2);
-  }
-  const dir = out ? path.resolve(out) : path.join(path.dirname(fileURLToPath(import.meta.url)), 'series');
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of renderSeries()) {
-    writeFileSync(path.join(dir, name), text);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(dir, name))}\n`);
-  }
-}
+seriesCommand(
+  import.meta.url,
+  path.join(path.dirname(fileURLToPath(import.meta.url)), 'series'),
+  renderSeries,
+);

@@ -8,14 +8,16 @@
  * sample a minute, ~20 requests a second each: the request counter by status (200 and 500)
  * (`errors-*`), or the latency histogram with the demo's buckets (`latency-*`). OpenMetrics for
  * `promtool tsdb create-blocks-from openmetrics`: timestamps in seconds, `# EOF` at the end.
+ *
+ * The step (60 s), the seeded generator, the label format, the writer and the command line are
+ * scripts/make-series.ts's; the start is TERP's own.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { labelText, random, STEP_SECONDS, seriesCommand } from '../../scripts/make-series.ts';
 
 /** 2026-11-03T03:00:00Z (22:00 in New York, a Tuesday): a fixed date in the past of every run. */
 export const SERIES_START = Date.UTC(2026, 10, 3, 3) / 1000;
-const STEP_SECONDS = 60;
 const MINUTES = 15;
 const REQUESTS_PER_MINUTE = 1200;
 
@@ -24,18 +26,6 @@ const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1, 2.5, 5, 1
 
 type Side = 'release' | 'previous';
 const ROLE: Record<Side, string> = { release: 'canary', previous: 'baseline' };
-
-/** mulberry32: a tiny seeded generator, so the jitter is the same on every run and machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SideSpec {
   /** Share of requests answered 500. */
@@ -108,11 +98,6 @@ function side(target: Side, spec: SideSpec, seed: number): { counters: Sample[];
   };
 }
 
-const formatLabels = (labels: Record<string, string>) =>
-  Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(',');
-
 /** Both sides' counters (`errors`) or histograms (`latency`) as OpenMetrics text, then `# EOF`. */
 function render(family: 'errors' | 'latency', release: SideSpec, previous: SideSpec, seed: number): string {
   const sides = [side('release', release, seed), side('previous', previous, seed + 1)];
@@ -129,7 +114,7 @@ function render(family: 'errors' | 'latency', release: SideSpec, previous: SideS
   for (const s of sides)
     for (const sample of family === 'errors' ? s.counters : s.histogram)
       sample.values.forEach((v, i) => {
-        lines.push(`${sample.name}{${formatLabels(sample.labels)}} ${v} ${SERIES_START + i * STEP_SECONDS}`);
+        lines.push(`${sample.name}{${labelText(sample.labels)}} ${v} ${SERIES_START + i * STEP_SECONDS}`);
       });
   return `${lines.join('\n')}\n# EOF\n`;
 }
@@ -155,23 +140,8 @@ export function renderSeries(): Map<string, string> {
   ]);
 }
 
-/** Writes every file into `dir` (created when missing); returns the paths written. */
-export function writeSeries(dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  return [...renderSeries()].map(([name, text]) => {
-    const file = path.join(dir, name);
-    writeFileSync(file, text);
-    return file;
-  });
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const outFlag = process.argv.indexOf('--out');
-  const out = outFlag > 0 ? process.argv[outFlag + 1] : undefined;
-  if (outFlag > 0 && !out) {
-    process.stderr.write('make-series: --out needs a directory, e.g. --out /tmp/series\n');
-    process.exit(2);
-  }
-  const dir = out ? path.resolve(out) : path.join(path.dirname(fileURLToPath(import.meta.url)), 'series');
-  for (const file of writeSeries(dir)) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
-}
+seriesCommand(
+  import.meta.url,
+  path.join(path.dirname(fileURLToPath(import.meta.url)), 'series'),
+  renderSeries,
+);
