@@ -55,6 +55,11 @@ export interface GateRunOptions {
   overrideWindow?: string;
   /** An embedded Prometheus already running for a watch series (its history spans the runs). */
   metricsServer?: Promise<StagePrometheus>;
+  /**
+   * rollgate started the target: a watch series starts its embedded app once and passes its URL as
+   * `gate.baseURL`. Default: the gate has no baseURL (this run starts it).
+   */
+  targetEmbedded?: boolean;
 }
 
 export interface GateRunResult {
@@ -240,7 +245,9 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       },
     };
     // Built-ins first: nothing a golden path does (signing out, changing data) can blame the release.
-    const builtins = await builtinStep(context, startError ?? stopping.reason).run(run);
+    const builtins = await builtinStep(context, startError ?? stopping.reason, {
+      embedded: o.targetEmbedded ?? !gate.baseURL,
+    }).run(run);
     const notStarted = startError || stopping.reason;
     const outcomes: RunnerOutcome[] = notStarted
       ? [

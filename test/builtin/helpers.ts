@@ -35,6 +35,11 @@ export interface RunOptions {
   sessionFile?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The target is an app rollgate started (BuiltinRun.embedded). Default true: the stand-ins these
+   * tests start on loopback play the embedded app; false plays a deployment given by URL.
+   */
+  embedded?: boolean;
 }
 
 /**
@@ -69,7 +74,7 @@ export async function runChecks(
   };
   const out = new Map<string, CheckResult>();
   for (const c of builtinChecks(declared.stage.checks, declaration))
-    out.set(c.id, await runBuiltin(c, context, ctx, o.timeoutMs));
+    out.set(c.id, await runBuiltin(c, context, ctx, o.timeoutMs, o.embedded ?? true));
   return out;
 }
 

@@ -4,11 +4,15 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetContext } from '../../src/checks/authoring/target-context.ts';
 import { LOOPBACK_HTTP } from '../../src/checks/builtin/tls.ts';
 import { freePort } from '../../src/checks/free-port.ts';
 import { observeTls } from '../../src/checks/probes/tls.ts';
+import type { ResolvedGate } from '../../src/config/options.ts';
+import { builtinStep } from '../../src/engine/steps/builtin-step.ts';
+import type { StepContext } from '../../src/engine/steps/step.ts';
 import type { CheckResult } from '../../src/model/check-result.ts';
-import { declare, runOne } from './helpers.ts';
+import { declare, ROOT, runOne } from './helpers.ts';
 import {
   type CertPair,
   daysFromNow,
@@ -68,19 +72,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The tls check of a target trusting the test CA (caFile), against `baseURL`. */
-function tls(baseURL: string, o: { minDaysLeft?: number; caFile?: string | null; url?: string } = {}) {
+/** A target trusting the test CA (caFile) whose stage runs `tls` only. */
+const declareTls = (o: { minDaysLeft?: number; caFile?: string | null; url?: string } = {}) => {
   const caFile = o.caFile === undefined ? ca.certFile : o.caFile;
-  return runOne(
-    declare(
-      {
-        tls: { minDaysLeft: o.minDaysLeft ?? 14, ...(o.url ? { url: o.url } : {}) },
-        ...(caFile ? { http: { caFile } } : {}),
-      },
-      { checks: ['tls'] },
-    ),
-    { baseURL },
+  return declare(
+    {
+      tls: { minDaysLeft: o.minDaysLeft ?? 14, ...(o.url ? { url: o.url } : {}) },
+      ...(caFile ? { http: { caFile } } : {}),
+    },
+    { checks: ['tls'] },
   );
+};
+
+/**
+ * The tls check of a target trusting the test CA, against `baseURL`; `embedded` (default false
+ * here): rollgate started the target, as the gate does for an embedded app.
+ */
+function tls(
+  baseURL: string,
+  o: { minDaysLeft?: number; caFile?: string | null; url?: string; embedded?: boolean } = {},
+) {
+  return runOne(declareTls(o), { baseURL, embedded: o.embedded ?? false });
 }
 
 const measured = (r: CheckResult, name: string) => r.measurements.find((m) => m.name === name);
@@ -221,15 +233,55 @@ describe('tls: no certificate to judge', () => {
     }
   });
 
-  it('skips plain HTTP on loopback as not applicable, with the reason', async () => {
+  it('skips plain HTTP on loopback as not applicable only for an app rollgate started, with the reason', async () => {
     for (const base of ['http://127.0.0.1:8080', 'http://localhost:3000', 'http://[::1]:3000']) {
-      const r = await tls(base);
+      const r = await tls(base, { embedded: true });
       expect(r.status, base).toBe('skipped');
       expect(r.notApplicable).toContain(LOOPBACK_HTTP);
     }
     expect(LOOPBACK_HTTP).toBe(
-      'plain HTTP on loopback (a stand-in): TLS is judged where the target is HTTPS',
+      'plain HTTP on loopback from an app rollgate started (a stand-in): TLS is judged where the target is HTTPS',
     );
+  });
+
+  it('fails a plain-HTTP loopback base URL given to rollgate (a port-forward to production): no certificate observed', async () => {
+    for (const base of ['http://localhost:8080', 'http://127.0.0.1:8080', 'http://[::1]:3000']) {
+      const r = await tls(base);
+      expect(r.status, base).toBe('failed');
+      expect(r.message).toContain(
+        `${new URL(base).origin} is served over plain HTTP: no certificate to judge`,
+      );
+      expect(r.message).toContain('judge an HTTPS target, or declare tls.url with the https address');
+      expect(measured(r, 'TLS scheme')).toMatchObject({ actual: 'http', expected: 'https', passed: false });
+    }
+  });
+
+  it('fails a plain-HTTP tls.url, on loopback too and even when rollgate started the target', async () => {
+    for (const embedded of [false, true]) {
+      const r = await tls(servers.valid!.url, { url: 'http://127.0.0.1:8443', embedded });
+      expect(r.status, String(embedded)).toBe('failed');
+      expect(r.message).toContain('http://127.0.0.1:8443 is served over plain HTTP');
+      expect(r.message).toContain('tls.url must be an https URL');
+    }
+  });
+
+  it("the gate's built-in step tells the check whether rollgate started the target (default: it did not)", async () => {
+    const d = declareTls();
+    const { baseURL: _b, embedded: _e, ...target } = d.target;
+    const context = { baseURL: 'http://127.0.0.1:8080', release: '1.2.3', target } as TargetContext;
+    const ctx = {
+      gate: { stage: d.stage } as ResolvedGate,
+      env: {},
+      root: ROOT,
+      stopping: { signal: new AbortController().signal, reason: undefined },
+    } as unknown as StepContext;
+    const [given] = await builtinStep(context).run(ctx);
+    expect([given!.id, given!.status]).toEqual(['security/tls', 'failed']);
+    const [started] = await builtinStep(context, undefined, { embedded: true }).run(ctx);
+    expect([started!.status, started!.notApplicable]).toEqual([
+      'skipped',
+      expect.stringContaining(LOOPBACK_HTTP),
+    ]);
   });
 
   it('fails plain HTTP anywhere else, without a request', async () => {

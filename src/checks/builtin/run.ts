@@ -18,6 +18,12 @@ export interface BuiltinRun {
   sessionFile?: string;
   /** Per request; the engine bounds each check as a whole too. */
   requestTimeoutMs?: number;
+  /**
+   * rollgate itself started the target for this run (an embedded app, no base URL given), so its
+   * plain-HTTP loopback address is a stand-in. Absent or false: a deployment someone else runs
+   * (a runbook `baseURL` or `--base-url`, a port-forward on localhost included).
+   */
+  embedded?: boolean;
 }
 
 /**

@@ -8,7 +8,8 @@ import { bareHost, isLoopback, judgeTls, observeTls } from '../probes/tls.ts';
 import { timeoutOf } from './policy.ts';
 import type { BuiltinAssessment, BuiltinRun } from './run.ts';
 
-export const LOOPBACK_HTTP = 'plain HTTP on loopback (a stand-in): TLS is judged where the target is HTTPS';
+export const LOOPBACK_HTTP =
+  'plain HTTP on loopback from an app rollgate started (a stand-in): TLS is judged where the target is HTTPS';
 
 /** The CAs trusted: node's bundled roots, plus the target's `http.caFile` (from the project root). */
 function trustedCas(declaration: TargetDeclaration, root: string): { ca: string[]; label: string } {
@@ -26,11 +27,19 @@ function trustedCas(declaration: TargetDeclaration, root: string): { ca: string[
   }
 }
 
+/** What to do instead of plain HTTP, for the failure message. */
+function httpsAdvice(declaration: TargetDeclaration): string {
+  if (declaration.tls?.url) return 'tls.url must be an https URL: the address whose certificate to judge';
+  return 'judge an HTTPS target, or declare tls.url with the https address whose certificate to judge (only the loopback address of an app rollgate starts itself is skipped as a stand-in)';
+}
+
 /**
  * `security/tls`: the certificate at `tls.url` (else the run's base URL) verifies against the system
  * CAs and `http.caFile`, names the host, is in its validity period and has `minDaysLeft` days left.
- * Plain HTTP on loopback is a stand-in (skipped, not applicable); plain HTTP anywhere else fails.
- * "Now" is this machine's clock.
+ * Plain HTTP is not applicable (skipped) only at the loopback address of an app rollgate started
+ * itself (`run.embedded`, no `tls.url`): a stand-in. A plain-HTTP `tls.url`, or a plain-HTTP base
+ * URL given to rollgate (loopback or not: a port-forward to production is on localhost too), fails:
+ * no certificate was observed. "Now" is this machine's clock.
  */
 export async function checkTls(declaration: TargetDeclaration, run: BuiltinRun): Promise<BuiltinAssessment> {
   const policy = declaration.tls;
@@ -43,7 +52,7 @@ export async function checkTls(declaration: TargetDeclaration, run: BuiltinRun):
     throw new ObservationError(`tls: "${address}" is not a URL`, 'ROLLGATE_CONFIG');
   }
   if (url.protocol === 'http:') {
-    if (isLoopback(url.hostname))
+    if (run.embedded && !policy.url && isLoopback(url.hostname))
       return {
         subject: `TLS of ${url.origin}`,
         rules: [
@@ -58,7 +67,7 @@ export async function checkTls(declaration: TargetDeclaration, run: BuiltinRun):
       rules: [scheme],
       measurements: [ruleMeasurement(scheme)],
       evidence: [],
-      message: `${url.origin} is served over plain HTTP: no TLS at all (only a loopback stand-in may be plain HTTP)`,
+      message: `${url.origin} is served over plain HTTP: no certificate to judge; ${httpsAdvice(declaration)}`,
     };
   }
   if (url.protocol !== 'https:')

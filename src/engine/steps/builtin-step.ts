@@ -90,13 +90,15 @@ async function attempt(
 /**
  * One built-in as a check: attempted up to `retries + 1` times (a pass on retry is flaky), its
  * status, message and code decided as a runner's result is (collect.ts), blocking unless the
- * stage's `advisory` names it, and validated for the verdict like every check.
+ * stage's `advisory` names it, and validated for the verdict like every check. `embedded`: the
+ * target is an app this run (or its watch series) started ({@link BuiltinRun.embedded}).
  */
 export async function runBuiltin(
   check: BuiltinCheck,
   context: TargetContext,
   ctx: Pick<StepContext, 'gate' | 'env' | 'root' | 'stopping'>,
   timeoutMs = BUILTIN_TIMEOUT_MS,
+  embedded = false,
 ): Promise<CheckResult> {
   const stage = ctx.gate.stage;
   const started = performance.now();
@@ -124,6 +126,7 @@ export async function runBuiltin(
     release: context.release,
     env: ctx.env,
     root: ctx.root,
+    embedded,
     ...(context.sessionFile ? { sessionFile: context.sessionFile } : {}),
   };
   let last: Attempt | undefined;
@@ -151,11 +154,12 @@ export async function runBuiltin(
 /**
  * Runs the stage's built-in checks (`stage.checks`) in the engine, in order, against the target's
  * declarations; `notRun` (the target never started, the run stopped) errors each one instead.
+ * `embedded`: rollgate started the target (an embedded app); by default it did not.
  */
 export const builtinStep = (
   context: TargetContext,
   notRun?: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; embedded?: boolean } = {},
 ): Step<CheckResult[]> => ({
   name: 'built-in checks',
   run: async (ctx) => {
@@ -182,7 +186,7 @@ export const builtinStep = (
         );
         continue;
       }
-      results.push(await runBuiltin(check, context, ctx, options.timeoutMs));
+      results.push(await runBuiltin(check, context, ctx, options.timeoutMs, options.embedded));
     }
     return results;
   },

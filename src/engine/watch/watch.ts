@@ -128,6 +128,7 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
       const run = await runGate({
         ...each,
         gate: target.gate,
+        targetEmbedded: !gate.baseURL,
         env: target.env,
         onEvent: onRunEvent,
         ...(metricsServer ? { metricsServer } : {}),
