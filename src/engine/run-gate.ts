@@ -152,6 +152,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     // Maintenance mode and the availability loop: the headers' secrets are masked from the start.
     guards = createStageGuards(gate, {
       env,
+      root: o.root,
       now: () => new Date(started.getTime() + (performance.now() - startedMono)),
       stopping,
       defer: teardown.defer,

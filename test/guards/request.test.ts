@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObservationError } from '../../src/checks/authoring/errors.ts';
 import { GuardRequestError, guardTransport, sendRequest } from '../../src/engine/guards/request.ts';
@@ -7,6 +8,7 @@ import { daysFromNow, leafCert, makeCa, serveTls } from '../builtin/tls-certs.ts
 import { tempDirs } from '../demo/helpers.ts';
 
 const dirs = tempDirs();
+const ROOT = path.resolve(import.meta.dirname, '../..');
 let echo: Server;
 let echoURL: string;
 beforeAll(async () => {
@@ -29,11 +31,11 @@ describe("the guards' requests", () => {
   it("send the target's declared headers, read from the environment, and say which variable is missing", async () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a runbook template, read from the environment
     const spec = { headers: { 'X-Gateway': 'key ${GATEWAY_KEY}' } };
-    const t = guardTransport(spec, { GATEWAY_KEY: 'gateway-key-1234' });
+    const t = guardTransport(spec, { GATEWAY_KEY: 'gateway-key-1234' }, ROOT);
     expect(t.secrets).toEqual(['gateway-key-1234']);
     const a = await sendRequest(`${echoURL}/x`, { headers: t.headers, timeoutMs: 2000 });
     expect(JSON.parse(a.body)).toMatchObject({ 'x-gateway': 'key gateway-key-1234', connection: 'close' });
-    expect(() => guardTransport(spec, {})).toThrow(
+    expect(() => guardTransport(spec, {}, ROOT)).toThrow(
       'target header X-Gateway needs the environment variable GATEWAY_KEY, which is not set',
     );
   });
@@ -61,14 +63,23 @@ describe("the guards' requests", () => {
       await expect(sendRequest(`${server.url}/`, { timeoutMs: 2000 })).rejects.toBeInstanceOf(
         GuardRequestError,
       );
-      const t = guardTransport({ caFile: ca.certFile }, {});
+      const t = guardTransport({ caFile: ca.certFile }, {}, ROOT);
       expect((await sendRequest(`${server.url}/`, { ca: t.ca, timeoutMs: 2000 })).status).toBe(200);
+      // A relative caFile is read from the project root (as the tls check reads it), not the
+      // current directory: the run's working directory is not the project's.
+      const relative = path.relative(dir, ca.certFile);
+      expect(path.isAbsolute(relative)).toBe(false);
+      const fromRoot = guardTransport({ caFile: relative }, {}, dir);
+      expect((await sendRequest(`${server.url}/`, { ca: fromRoot.ca, timeoutMs: 2000 })).status).toBe(200);
+      expect(() => guardTransport({ caFile: relative }, {}, ROOT)).toThrow(
+        `cannot read the target's CA bundle ${relative} (ENOENT)`,
+      );
     } finally {
       await server.close();
     }
     let error: unknown;
     try {
-      guardTransport({ caFile: `${dir}/missing.pem` }, {});
+      guardTransport({ caFile: `${dir}/missing.pem` }, {}, ROOT);
     } catch (e) {
       error = e;
     }

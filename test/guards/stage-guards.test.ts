@@ -1,14 +1,17 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoServer } from '../../demo/server.ts';
 import { resolveGate } from '../../src/config/options.ts';
 import { createStageGuards } from '../../src/engine/guards/stage-guards.ts';
 import { createTeardown } from '../../src/engine/teardown.ts';
 import { Runbook } from '../../src/model/runbook.ts';
+import { makeCa } from '../builtin/tls-certs.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 import { sampleValue, scrape } from '../demo/metrics-scrape.ts';
 
 const TOKEN = 'stage-guards-admin-token-5d0e7f';
 const dirs = tempDirs();
+const ROOT = path.resolve(import.meta.dirname, '../..');
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a runbook template, read from the environment
 const auth = { Authorization: 'Bearer ${ADMIN_TOKEN}' };
 
@@ -47,7 +50,11 @@ function gateFor(target: Record<string, unknown> = {}) {
   return resolveGate(runbook, 'canary', { release: '1.0.0' }, {});
 }
 
-function setUp(env: NodeJS.ProcessEnv = { ADMIN_TOKEN: TOKEN }, target?: Record<string, unknown>) {
+function setUp(
+  env: NodeJS.ProcessEnv = { ADMIN_TOKEN: TOKEN },
+  target?: Record<string, unknown>,
+  root = ROOT,
+) {
   const teardown = createTeardown();
   const stopping: { reason: string | undefined } = { reason: undefined };
   // What the run registered first is released last: the run's processes.
@@ -57,6 +64,7 @@ function setUp(env: NodeJS.ProcessEnv = { ADMIN_TOKEN: TOKEN }, target?: Record<
   });
   const guards = createStageGuards(gateFor(target), {
     env,
+    root,
     now: () => new Date(),
     stopping,
     defer: teardown.defer,
@@ -169,5 +177,26 @@ describe('a stage with maintenance mode and an availability loop', () => {
     }
     expect(await maintenanceOf()).toBe(false);
     expect(await teardown.runAll()).toEqual([]);
+  });
+
+  it('reads a relative http.caFile from the project root, not the current directory', async () => {
+    const root = dirs.make();
+    const ca = makeCa(root);
+    const caFile = path.relative(root, ca.certFile);
+    const fromRoot = setUp({ ADMIN_TOKEN: TOKEN }, { http: { caFile } }, root);
+    fromRoot.guards.targetUp(demo.url);
+    expect((await fromRoot.guards.maintenanceOn()).map((c) => [c.status, c.message])).toEqual([
+      ['passed', expect.any(String)],
+    ]);
+    expect((await fromRoot.guards.maintenanceOff())[0]!.status).toBe('passed');
+    await fromRoot.guards.availability();
+    expect(await fromRoot.teardown.runAll()).toEqual([]);
+    // The same relative name under another root is not there: errored, naming the file.
+    const elsewhere = setUp({ ADMIN_TOKEN: TOKEN }, { http: { caFile } }, dirs.make());
+    elsewhere.guards.targetUp(demo.url);
+    expect(await elsewhere.guards.maintenanceOn()).toMatchObject([
+      { status: 'errored', code: 'ROLLGATE_CA_BUNDLE', message: expect.stringContaining(caFile) },
+    ]);
+    expect(await elsewhere.teardown.runAll()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { ObservationError } from '../../checks/authoring/errors.ts';
 import { resolveHeaders, type TargetHttpSpec } from '../../checks/probes/http-target.ts';
@@ -35,14 +36,19 @@ export interface GuardTransport {
 
 /**
  * The target's declared `http` (headers with `${NAME}` read from `env`, a CA bundle) as the guards
- * send it; an ObservationError (missing variable, unreadable bundle) names what is wrong.
+ * send it; an ObservationError (missing variable, unreadable bundle) names what is wrong. A
+ * relative `caFile` is read from the project `root`, as the built-in checks read it.
  */
-export function guardTransport(spec: TargetHttpSpec | undefined, env: NodeJS.ProcessEnv): GuardTransport {
+export function guardTransport(
+  spec: TargetHttpSpec | undefined,
+  env: NodeJS.ProcessEnv,
+  root: string,
+): GuardTransport {
   const { headers, secrets } = resolveHeaders(spec?.headers, env);
   if (!spec?.caFile) return { headers, secrets };
   let pem: string;
   try {
-    pem = readFileSync(spec.caFile, 'utf8');
+    pem = readFileSync(path.resolve(root, spec.caFile), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ObservationError(

@@ -59,6 +59,8 @@ export function createStageGuards(
   gate: ResolvedGate,
   o: {
     env: NodeJS.ProcessEnv;
+    /** The project root: a relative `http.caFile` is read from here. */
+    root: string;
     /** Wall-clock now on the run's clock. */
     now: () => Date;
     stopping: Pick<Stopping, 'reason'>;
@@ -92,7 +94,7 @@ export function createStageGuards(
   let transport: GuardTransport | ObservationError | undefined;
   if (mSpec || aSpec) {
     try {
-      transport = guardTransport(gate.target.http, o.env);
+      transport = guardTransport(gate.target.http, o.env, o.root);
     } catch (error) {
       transport = error instanceof ObservationError ? error : new ObservationError((error as Error).message);
     }
