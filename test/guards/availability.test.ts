@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoServer } from '../../demo/server.ts';
 import {
@@ -140,6 +142,65 @@ describe('availability loop against a real demo', () => {
       expect((j.measurements[1]!.actual as number) < 1).toBe(true);
     } finally {
       await demo.close();
+    }
+  });
+});
+
+describe('the probe in flight when the loop stops', () => {
+  /** A server answering 200 at once, or holding each request (held) while `hold` is set. */
+  async function holdingServer() {
+    const held: ServerResponse[] = [];
+    const state = { hold: false };
+    const server = createServer((_req, res) => {
+      if (state.hold) held.push(res);
+      else res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
+    const close = () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    return { url, held, state, close };
+  }
+
+  it('is awaited and counted: an outage in the last moments fails the check', async () => {
+    const app = await holdingServer();
+    try {
+      const spec = AvailabilitySpec.parse({ intervalMs: 20, minProbes: 3, timeoutMs: 10_000 });
+      const loop = startAvailabilityLoop(spec, { url: app.url, transport, now });
+      await until('3 good probes', () => loop.records().length >= 3);
+      app.state.hold = true;
+      await until('a probe in flight', () => app.held.length === 1);
+      const stopped = loop.stop();
+      // The target answers the probe in flight only after the stop: a 500, the outage's start.
+      app.held[0]!.writeHead(500).end('down');
+      await stopped;
+      const records = loop.records();
+      expect(records.at(-1)).toMatchObject({ ok: false, status: 500 });
+      expect(records.slice(0, -1).every((r) => r.ok)).toBe(true);
+      expect(app.held).toHaveLength(1);
+      const j = judge(spec, loop);
+      expect(j.status).toBe('failed');
+      expect(j.message).toMatch(/^1 of \d+ probes failed \(first at \S+Z: answered 500, not 200;/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('never answered: the stop waits no longer than its timeoutMs, and counts it as a time-out', async () => {
+    const app = await holdingServer();
+    try {
+      const spec = AvailabilitySpec.parse({ intervalMs: 20, minProbes: 1, timeoutMs: 300 });
+      app.state.hold = true;
+      const loop = startAvailabilityLoop(spec, { url: app.url, transport, now });
+      await until('a probe in flight', () => app.held.length === 1);
+      await loop.stop();
+      expect(loop.records()).toMatchObject([{ ok: false, error: 'TIMEOUT (no answer within 300 ms)' }]);
+      expect(judge(spec, loop).status).toBe('failed');
+    } finally {
+      await app.close();
     }
   });
 });

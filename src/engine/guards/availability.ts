@@ -19,11 +19,15 @@ export interface ProbeRecord {
 /** The availability probes of one run: started when the target is up, stopped before release. */
 export interface AvailabilityLoop {
   readonly url: string;
-  /** Stops probing and drops the probe in flight; idempotent, resolves once nothing runs. */
+  /**
+   * Stops probing: no probe starts after it, and the probe in flight is awaited (at most its
+   * `timeoutMs`) and counted, so an outage in the last moments is never dropped. Idempotent;
+   * resolves once nothing runs.
+   */
   stop(): Promise<void>;
-  /** The probes that finished before the stop, in order. */
+  /** Every probe, in order, the one in flight at the stop included. */
   records(): readonly ProbeRecord[];
-  /** How long it probed (first start to stop), in ms. */
+  /** How long it probed (first start to the end of the last probe), in ms. */
   elapsedMs(): number;
 }
 
@@ -31,15 +35,15 @@ export interface AvailabilityLoop {
  * Probes `url` every `spec.intervalMs` (one at a time: a probe slower than the interval delays the
  * next, never overlaps it), each on a new connection with `spec.timeoutMs`. A probe failed when it
  * got no answer (refused, reset, time-out) or another status than `spec.status`. Its timer is
- * unref'd and `stop()` aborts the probe in flight, so the loop never keeps node alive nor outlives
- * the run that stops it.
+ * unref'd, and `stop()` ends the pause at once and waits for the probe in flight, which its own
+ * `timeoutMs` bounds: the loop never outlives the run that stops it by more than that.
  */
 export function startAvailabilityLoop(
   spec: AvailabilitySpec,
   o: { url: string; transport: GuardTransport; now: () => Date },
 ): AvailabilityLoop {
   const records: ProbeRecord[] = [];
-  const abort = new AbortController();
+  let stopped = false;
   const started = performance.now();
   let stoppedAt: number | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -51,21 +55,20 @@ export function startAvailabilityLoop(
       timer.unref();
     });
   const run = async () => {
-    while (!abort.signal.aborted) {
+    while (!stopped) {
       const mono = performance.now();
       const at = o.now().toISOString();
       let record: ProbeRecord;
       try {
+        // Not aborted by stop(): the probe in flight is part of the window, its time-out bounds it.
         const answer = await sendRequest(o.url, {
           headers: o.transport.headers,
           ca: o.transport.ca,
           timeoutMs: spec.timeoutMs,
-          signal: abort.signal,
         });
         const ok = answer.status === spec.status;
         record = { at, mono, durationMs: performance.now() - mono, ok, status: answer.status };
       } catch (error) {
-        if (abort.signal.aborted) break; // stopped mid-probe: neither up nor down
         const e =
           error instanceof GuardRequestError ? error : new GuardRequestError(String(error), 'EUNKNOWN');
         record = { at, mono, durationMs: performance.now() - mono, ok: false, error: e.message };
@@ -73,7 +76,7 @@ export function startAvailabilityLoop(
       record.durationMs = Math.round(record.durationMs);
       records.push(record);
       const wait = mono + spec.intervalMs - performance.now();
-      if (wait > 0 && !abort.signal.aborted) await pause(wait);
+      if (wait > 0 && !stopped) await pause(wait);
     }
   };
   const running = run();
@@ -82,11 +85,11 @@ export function startAvailabilityLoop(
     url: o.url,
     stop() {
       stopping ??= (async () => {
-        stoppedAt = performance.now();
-        abort.abort();
+        stopped = true;
         clearTimeout(timer);
         wake?.();
         await running;
+        stoppedAt = performance.now();
       })();
       return stopping;
     },
