@@ -41,10 +41,10 @@ export async function importCommand(cli: Cli, cwd = process.cwd()): Promise<numb
   const name = nameArg(cli.values.name);
   const document = path.basename(abs);
   // The output folder needs the name; a rendered runbook carries one, so outline once without --out.
-  const provisional = importMarkdown({ markdown, document, name, baseURL, outDir: 'runbooks/x' });
+  const provisional = await importMarkdown({ markdown, document, name, baseURL, outDir: 'runbooks/x' });
   const outDir =
     posix(path.relative(cwd, path.resolve(cwd, cli.values.out ?? `runbooks/${provisional.name}`))) || '.';
-  const result = importMarkdown({ markdown, document, name: provisional.name, baseURL, outDir });
+  const result = await importMarkdown({ markdown, document, name: provisional.name, baseURL, outDir });
   if (!result.counts.items && result.counts.stages === 1 && !result.counts.budgets) {
     console.error(
       `rollgate import: ${file} has nothing to import: no checklist line (- [ ]), metric table, threshold, criterion or stage heading. Nothing was written.`,

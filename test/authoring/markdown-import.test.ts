@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseBlocks, splitRow } from '../../src/config/markdown/blocks.ts';
 import { plainText } from '../../src/config/markdown/inline.ts';
 import { budgetName, parseStatement } from '../../src/config/markdown/metric-lines.ts';
@@ -8,7 +8,7 @@ import { outlineMarkdown } from '../../src/config/markdown/outline.ts';
 import { STAGE_HEADING } from '../../src/config/markdown/render-format.ts';
 import { stageOfHeading } from '../../src/config/markdown/stages.ts';
 import { maskCredentials } from '../../src/engine/coverage/import-mask.ts';
-import { importMarkdown } from '../../src/engine/coverage/import-runbook.ts';
+import { type ImportOutput, importMarkdown } from '../../src/engine/coverage/import-runbook.ts';
 import { scanPlaceholders } from '../../src/engine/coverage/placeholder-scan.ts';
 import { checkIdentity } from '../../src/engine/identity.ts';
 import type { Runbook } from '../../src/model/runbook.ts';
@@ -295,8 +295,8 @@ describe('outlining a plan', () => {
 });
 
 describe('credentials in a plan', () => {
-  it('are masked: URL passwords keep scheme, user and host; assignments and Bearer tokens lose their value', () => {
-    const m = maskCredentials(
+  it('are masked: URL passwords keep scheme, user and host; assignments and Bearer tokens lose their value', async () => {
+    const m = await maskCredentials(
       [
         'url postgres://app:Vellum-Sprocket-5521@db:5432/app here',
         'export SECRET_KEY=sk-Quarry-Lattice-0077',
@@ -320,12 +320,101 @@ describe('credentials in a plan', () => {
     expect(m.values).toHaveLength(4);
   });
 
-  it('reach no byte of anything import writes', () => {
+  it('are masked in each shape of shell command, header and token, readable around the value', async () => {
+    // Planted values of our own, each in a shape the secret scan (secretlint's preset and
+    // rollgate's rules) or import's own command shapes know; none is a documentation example.
+    const basic = Buffer.from('ops:Heron-Teapot-2231').toString('base64');
+    const ghp = `ghp_${'Lw3Rt7Yp1Kd9Qs5Vn2Bx8Hm4Jc6Fz0Ga1Te3U'.slice(0, 36)}`;
+    const npm = `npm_${'Pq7Wd2Lk9Ms4Xt1Rb6Vc3Nh8Jg5Fy0Ze2Ua4IoQ7Sk'.slice(0, 36)}`;
+    const slack = 'xoxb-4417902381-5521093847-Gk7Tz2Wq9Lm4Xr8Vb1Nc';
+    const awsSet = 'Zq4vR8tLm2Xn6Pw1Ks9Dh3Jf7Gb5Yc0Ae8Ui2Oo4';
+    const awsEnv = 'Tn3Kp8Wd1Rm6Xq9Ls4Vb7Hc2Jf5Gz0Ya8Ue1Io6E';
+    expect([ghp, npm].map((t) => t.length)).toEqual([40, 40]);
+    expect([awsSet, awsEnv].map((t) => t.length)).toEqual([40, 40]);
+    const shapes: [line: string, masked: string, planted: string[]][] = [
+      [
+        'curl -u deploy:Quokka-Lantern-5150 https://ci.invalid/api',
+        'curl -u deploy:*** https://ci.invalid/api',
+        ['Quokka-Lantern-5150'],
+      ],
+      [
+        "curl --user 'deploy:Quokka-Lantern-5151' https://ci.invalid",
+        "curl --user 'deploy:***' https://ci.invalid",
+        ['Quokka-Lantern-5151'],
+      ],
+      [
+        'mysql -u root -pMarmot7Gable booking < dump.sql',
+        'mysql -u root -p*** booking < dump.sql',
+        ['Marmot7Gable'],
+      ],
+      [
+        `curl -H "Authorization: Basic ${basic}" https://ci.invalid`,
+        'curl -H "Authorization: Basic ***" https://ci.invalid',
+        [basic, 'Heron-Teapot-2231'],
+      ],
+      [
+        `aws configure set aws_secret_access_key ${awsSet}`,
+        'aws configure set aws_secret_access_key ***',
+        [awsSet],
+      ],
+      [`export AWS_SECRET_ACCESS_KEY=${awsEnv}`, 'export AWS_SECRET_ACCESS_KEY=***', [awsEnv]],
+      [
+        `git clone https://github.invalid/x.git # with ${ghp}`,
+        'git clone https://github.invalid/x.git # with ***',
+        [ghp],
+      ],
+      [`npm publish # token ${npm}`, 'npm publish # token ***', [npm]],
+      [`post to slack with ${slack}`, 'post to slack with ***', [slack]],
+      ['./migrate --password Wombat44Trellis', './migrate --password ***', ['Wombat44Trellis']],
+    ];
+    for (const [line, masked, planted] of shapes) {
+      const m = await maskCredentials(line, 'plan.md');
+      expect(m.text, line).toBe(masked);
+      expect(m.values.length, line).toBeGreaterThan(0);
+      // Not vacuous: the line holds its value (the Basic token holds the password encoded).
+      expect(line).toContain(planted[0]);
+    }
+    // Placeholders and look-alikes stay as written.
+    for (const line of [
+      'curl -u "$CI_USER:$CI_PASSWORD" https://ci.invalid',
+      'mysql -u root -p booking',
+      'Authorization: Basic <base64>',
+      'Basic Functionality works for every user',
+      'docker run -u 1000:1000 app',
+      'token expiration_seconds_default',
+    ])
+      expect((await maskCredentials(line, 'plan.md')).text, line).toBe(line);
+
+    // Through import: each shape in a shell block and in a checklist line, no byte of any in what it writes.
+    const plan = [
+      '# Release',
+      '',
+      '## Staging Verification',
+      '',
+      ...shapes.map(([line]) => `- [ ] Run \`${line}\``),
+      '',
+      '```bash',
+      ...shapes.map(([line]) => line),
+      '```',
+    ].join('\n');
+    const out = await importMarkdown({
+      markdown: plan,
+      document: 'plan.md',
+      baseURL: 'http://127.0.0.1:3000',
+      outDir: 'runbooks/x',
+    });
+    const written = [...out.files.map((f) => f.text), JSON.stringify(out.runbook)].join('\n');
+    for (const p of shapes.flatMap(([, , planted]) => planted)) expect(written, p).not.toContain(p);
+    expect(written).toContain('curl -u deploy:*** https://ci.invalid/api');
+    expect(out.counts.items).toBe(shapes.length);
+  });
+
+  it('reach no byte of anything import writes', async () => {
     for (const f of ['lantern-rollout.md', 'quill-release.md']) {
       const md = read(f);
       // Not vacuous: the plan holds each of its planted values.
       expect(PLANTED.filter((p) => md.includes(p)).length, f).toBe(3);
-      const out = importMarkdown({
+      const out = await importMarkdown({
         markdown: md,
         document: f,
         baseURL: 'http://127.0.0.1:3000',
@@ -340,11 +429,14 @@ describe('credentials in a plan', () => {
 });
 
 describe('importMarkdown', () => {
-  const out = importMarkdown({
-    markdown: read('lantern-rollout.md'),
-    document: 'lantern-rollout.md',
-    baseURL: 'http://127.0.0.1:4100',
-    outDir: 'runbooks/lantern',
+  let out: ImportOutput;
+  beforeAll(async () => {
+    out = await importMarkdown({
+      markdown: read('lantern-rollout.md'),
+      document: 'lantern-rollout.md',
+      baseURL: 'http://127.0.0.1:4100',
+      outDir: 'runbooks/lantern',
+    });
   });
 
   it('writes a runbook and one placeholder suite per stage, with the package’s public imports', () => {

@@ -12,9 +12,10 @@ import { renderRunbookMarkdown } from '../../src/reporters/markdown-runbook.ts';
  * Issue 13, render → import: the markdown `rollgate render` writes of a runbook imports back to
  * the same stage names, the same source item labels (as a multiset) and the same budgets (stage,
  * name, operator, value), for the demo's runbook and every runbooks/<name>/<name>.runbook.ts there
- * is when the test runs (seed runbooks others write are covered as they appear). Rendered as the
- * command renders: with each stage's checks listed (nothing runs). The imported fixture plan's
- * round trip through the CLI is in import-cli.test.ts.
+ * is when the test runs. The demo is rendered as the command renders, with each stage's suite and
+ * golden-path tests listed by the runners (nothing runs); the others with their declared checks
+ * only, since listing costs seconds per runner and adds nothing to stages, labels and budgets. The
+ * imported fixture plan's round trip through the CLI is in import-cli.test.ts.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -46,14 +47,15 @@ describe('render → import', () => {
     '%s: same stages, item labels and budgets',
     async (file) => {
       const loaded = await loadRunbook(file, ROOT);
-      const lists = await listStageChecks(ROOT, loaded.runbook, process.env);
+      const listRunners = file === 'runbooks/demo.runbook.ts';
+      const lists = await listStageChecks(ROOT, loaded.runbook, process.env, { listRunners });
       const markdown = renderRunbookMarkdown({
         file: loaded.file,
         runbook: loaded.runbook,
         lists,
         coverage: assessCoverage(loaded, lists).report,
       });
-      const back = importMarkdown({
+      const back = await importMarkdown({
         markdown,
         document: `${loaded.runbook.name}.md`,
         baseURL: 'http://127.0.0.1:3000',
@@ -69,6 +71,7 @@ describe('render → import', () => {
       if (loaded.runbook.sources.length)
         expect(markdown).toContain('| Section | Item | Kind | Encoded by | Status |');
       expect(markdown).toContain('| Check | Title | Kind | Blocking |');
+      if (listRunners) expect(markdown).toContain('golden-paths/');
     },
     600_000,
   );

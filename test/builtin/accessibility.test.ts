@@ -247,6 +247,48 @@ describe('accessibility that cannot observe is errored', () => {
     const r = await runOne(
       a11y({ paths: ['/login'], disabledRules: [{ rule: 'no-such-rule', reason: 'x' }] }),
       {
+  it('a page that renders nothing is errored (ROLLGATE_NO_DATA), naming the scripts and style sheets the browser refused', async () => {
+    const pages: Record<string, string> = {
+      // An empty answer: axe only finds the document's missing title and language.
+      '/empty': '',
+      // A script-built shell whose bundle and styles come from other hosts: refused, so blank.
+      '/shell': `<!doctype html><html lang="en"><head><title>Estimates</title>
+        <link rel="stylesheet" href="https://static.example.com/app.css">
+        <script src="http://203.0.113.9/app.js"></script></head><body><div id="root"></div></body></html>`,
+      // The same shell whose bundle is the target's own: it renders, and is judged.
+      '/own': `<!doctype html><html lang="en"><head><title>Estimates</title></head><body><div id="root"></div>
+        <script src="/app.js"></script></body></html>`,
+      '/app.js': `document.getElementById('root').innerHTML = '<main><h1>Estimates</h1><p>None yet.</p></main>';`,
+    };
+    const app = await serve((req, res) => {
+      const body = pages[req.url ?? ''];
+      if (body === undefined) return void res.writeHead(404).end();
+      const type = req.url!.endsWith('.js') ? 'text/javascript' : 'text/html';
+      res.writeHead(200, { 'content-type': type }).end(body);
+    });
+    try {
+      const run = (path: string) => runOne(a11y({ paths: [path] }, false), { baseURL: app.url });
+      const empty = await run('/empty');
+      expect(empty).toMatchObject({ status: 'errored', code: 'ROLLGATE_NO_DATA' });
+      expect(empty.message).toBe(
+        "GET /empty: the page rendered nothing for axe-core to judge (no rule passed or failed on any element but the document's html, head and body)",
+      );
+      const shell = await run('/shell');
+      expect(shell).toMatchObject({ status: 'errored', code: 'ROLLGATE_NO_DATA' });
+      expect(shell.message).toContain('GET /shell: the page rendered nothing for axe-core to judge');
+      expect(shell.message).toContain('the browser refused ');
+      expect(shell.message).toContain('stylesheet https://static.example.com/app.css');
+      expect(shell.message).toContain('script http://203.0.113.9/app.js');
+      expect(shell.message).toContain(
+        "(only the target's host and loopback load: serve them from the target)",
+      );
+      const own = await run('/own');
+      expect([own.status, own.message]).toEqual(['passed', undefined]);
+    } finally {
+      await app.close();
+    }
+  });
+
         baseURL: healthy.url,
       },
     );

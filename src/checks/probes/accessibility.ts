@@ -46,6 +46,14 @@ export interface A11yPage {
   incomplete: number;
   /** Hosts the page asked for that the browser refused (only the target's host and loopback load). */
   blockedHosts: string[];
+  /** What the browser refused, by resource type (the first {@link MAX_BLOCKED}). */
+  blocked: BlockedRequest[];
+}
+
+/** A request the network guard refused: its resource type (script, stylesheet…) and URL. */
+export interface BlockedRequest {
+  type: string;
+  url: string;
 }
 
 export interface AuditOptions {
@@ -70,6 +78,8 @@ export interface AuditOptions {
 
 /** Elements kept per violated rule; `nodeCount` says how many there were. */
 export const MAX_NODES = 10;
+/** Refused requests kept per page. */
+export const MAX_BLOCKED = 20;
 const MAX_HTML = 300;
 
 const firstLine = (text: string) => text.split('\n')[0]!.trim();
@@ -99,7 +109,7 @@ async function launch(env: NodeJS.ProcessEnv | undefined): Promise<Browser> {
 async function guardNetwork(
   context: BrowserContext,
   baseURL: string,
-  block: (host: string) => void,
+  block: (host: string, refused: BlockedRequest) => void,
 ): Promise<void> {
   const own = new URL(baseURL).hostname.toLowerCase();
   const allowed = (url: string) => {
@@ -114,13 +124,13 @@ async function guardNetwork(
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (/^(data|blob|about):/.test(url) || allowed(url)) return route.continue();
-    block(new URL(url).host);
+    block(new URL(url).host, { type: route.request().resourceType(), url });
     return route.abort('blockedbyclient');
   });
   await context.routeWebSocket(/.*/, (ws) => {
     if (allowed(ws.url())) ws.connectToServer();
     else {
-      block(new URL(ws.url()).host);
+      block(new URL(ws.url()).host, { type: 'websocket', url: ws.url() });
       ws.close({ code: 1008, reason: 'blocked by rollgate: not the target' });
     }
   });
@@ -210,7 +220,50 @@ async function checkTags(page: Page, results: AxeResults, tags: readonly string[
     );
 }
 
-function pageOf(path: string, status: number, results: AxeResults, blocked: Set<string>): A11yPage {
+/** What the network guard refused while one page loaded. */
+interface Refused {
+  hosts: Set<string>;
+  requests: BlockedRequest[];
+}
+
+/** Resource types a page needs to render: refusing them can leave a blank shell. */
+const RENDERING = new Set(['script', 'stylesheet']);
+
+/**
+ * The document's own elements (`html`, `head`, `body`, `title`, `meta`), as axe's selector for one
+ * of them alone. Rules judging only these (a title, a language, the body's aria-hidden) apply to
+ * any document, an empty one too: they say nothing of what the page renders.
+ */
+const DOCUMENT_ELEMENT = /^(html|head|body|title|meta)([.#[:][^\s>+~]*)?$/i;
+
+/** axe passed, broke or left for review a rule on an element the page rendered (not the document's own). */
+function judgedContent(results: AxeResults): boolean {
+  return [...results.passes, ...results.violations, ...results.incomplete].some((r) =>
+    r.nodes.some((n) => {
+      const last = n.target.at(-1);
+      const selector = Array.isArray(last) ? String(last.at(-1)) : String(last);
+      return !DOCUMENT_ELEMENT.test(selector.trim());
+    }),
+  );
+}
+
+/**
+ * A page on which axe judged no element but the document's own (an empty body, a blank shell
+ * whose scripts did not run): nothing rendered. Errored, never passed, naming the scripts and
+ * stylesheets the browser refused when there were any: they are the likely reason.
+ */
+function nothingRendered(path: string, refused: Refused, mask: (t: string) => string): ObservationError {
+  const needed = refused.requests.filter((r) => RENDERING.has(r.type));
+  const why = needed.length
+    ? `; the browser refused ${needed.map((r) => `${r.type} ${mask(r.url)}`).join(', ')} (only the target's host and loopback load: serve them from the target)`
+    : '';
+  return new ObservationError(
+    `GET ${path}: the page rendered nothing for axe-core to judge (no rule passed or failed on any element but the document's html, head and body)${why}`,
+    'ROLLGATE_NO_DATA',
+  );
+}
+
+function pageOf(path: string, status: number, results: AxeResults, refused: Refused): A11yPage {
   return {
     path,
     status,
@@ -219,15 +272,17 @@ function pageOf(path: string, status: number, results: AxeResults, blocked: Set<
     passes: results.passes.length,
     inapplicable: results.inapplicable.length,
     incomplete: results.incomplete.length,
-    blockedHosts: [...blocked].sort(),
+    blockedHosts: [...refused.hosts].sort(),
+    blocked: refused.requests,
   };
 }
 
 /**
  * Loads each path in one Chromium (one context, pages in sequence), waits for `load`, and runs
  * axe-core on it with the given tags and rules left out. A page that does not answer 2xx, ends on
- * another path (a signed-in page redirecting to its login), or does not load in time is an
- * ObservationError: an error page's accessibility says nothing of the release.
+ * another path (a signed-in page redirecting to its login), does not load in time, or on which
+ * axe judged no element it rendered (nothing rendered) is an ObservationError: an error page's or
+ * a blank page's accessibility says nothing of the release.
  */
 export async function auditPages(o: AuditOptions): Promise<A11yPage[]> {
   const mask = o.mask ?? ((t: string) => t);
@@ -239,11 +294,14 @@ export async function auditPages(o: AuditOptions): Promise<A11yPage[]> {
     });
     if (o.cookies?.length) await context.addCookies(o.cookies);
     // Pages load one after the other: what is refused meanwhile belongs to the page loading.
-    let blocked = new Set<string>();
-    await guardNetwork(context, o.baseURL, (host) => blocked.add(host));
+    let refused: Refused = { hosts: new Set(), requests: [] };
+    await guardNetwork(context, o.baseURL, (host, request) => {
+      refused.hosts.add(host);
+      if (refused.requests.length < MAX_BLOCKED) refused.requests.push(request);
+    });
     const pages: A11yPage[] = [];
     for (const path of o.paths) {
-      blocked = new Set<string>();
+      refused = { hosts: new Set(), requests: [] };
       const page = await context.newPage();
       try {
         const url = o.baseURL.replace(/\/$/, '') + path;
@@ -276,7 +334,8 @@ export async function auditPages(o: AuditOptions): Promise<A11yPage[]> {
             ),
         );
         await checkTags(page, results, o.tags);
-        pages.push(pageOf(path, res.status(), results, blocked));
+        if (!judgedContent(results)) throw nothingRendered(path, refused, mask);
+        pages.push(pageOf(path, res.status(), results, refused));
       } finally {
         await page.close();
       }

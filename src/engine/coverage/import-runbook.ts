@@ -57,8 +57,8 @@ export function nameFromFile(file: string): string {
 /** The generic placeholder of a stage no line of the plan gives a check (a stage must gate something). */
 const STAGE_PLACEHOLDER = (stage: string) => `the checks of stage ${stage}`;
 
-export function importMarkdown(input: ImportInput): ImportOutput {
-  const masked = maskCredentials(input.markdown, input.document);
+export async function importMarkdown(input: ImportInput): Promise<ImportOutput> {
+  const masked = await maskCredentials(input.markdown, input.document);
   const outline = outlineMarkdown(masked.text, input.document);
   const name = input.name ?? outline.renderedName ?? nameFromFile(input.document);
   const outDir = input.outDir.replace(/\\/g, '/').replace(/\/+$/, '') || '.';
