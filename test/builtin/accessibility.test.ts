@@ -243,10 +243,6 @@ describe('accessibility that cannot observe is errored', () => {
     }
   });
 
-  it('an axe rule that does not exist in disabledRules is a configuration error', async () => {
-    const r = await runOne(
-      a11y({ paths: ['/login'], disabledRules: [{ rule: 'no-such-rule', reason: 'x' }] }),
-      {
   it('a page that renders nothing is errored (ROLLGATE_NO_DATA), naming the scripts and style sheets the browser refused', async () => {
     const pages: Record<string, string> = {
       // An empty answer: axe only finds the document's missing title and language.
@@ -289,6 +285,10 @@ describe('accessibility that cannot observe is errored', () => {
     }
   });
 
+  it('an axe rule that does not exist in disabledRules is a configuration error', async () => {
+    const r = await runOne(
+      a11y({ paths: ['/login'], disabledRules: [{ rule: 'no-such-rule', reason: 'x' }] }),
+      {
         baseURL: healthy.url,
       },
     );
