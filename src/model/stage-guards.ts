@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { templateNames } from './template.ts';
 
 /**
  * What a stage does around its checks: switch the target's maintenance mode on and off again, and
@@ -8,13 +9,35 @@ import { z } from 'zod';
 
 const path = z.string().startsWith('/', 'must be a path on the target starting with /');
 
+/**
+ * Header names that carry a credential: Authorization, Proxy-Authorization, Cookie, and names with
+ * token, secret, password, api key, access key, auth, session or credential in them (X-Api-Key,
+ * X-Auth-Token, X-Admin-Secret). A literal value there would be a secret written into the runbook.
+ */
+export const CREDENTIAL_HEADER =
+  /^(proxy-)?authorization$|^cookie$|(^|[-_])(token|secret|password|passwd|api[-_]?key|apikey|access[-_]?key|auth|session|credentials?)([-_]|$)/i;
+
+/** Request headers; a credential header's value must read the environment (`${NAME}`). */
+const callHeaders = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
+  for (const [name, value] of Object.entries(headers))
+    if (CREDENTIAL_HEADER.test(name) && templateNames(value).length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${name} carries a credential: must read an environment variable, e.g. 'Bearer \${ADMIN_TOKEN}' (a literal value would be a secret written into the runbook, never masked)`,
+      });
+});
+
 /** One request rollgate makes to the target. */
 export const TargetCall = z.strictObject({
   /** @example '/admin/maintenance/enable' */
   path,
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-  /** Request headers; `${NAME}` reads an environment variable (a secret, masked). @example { Authorization: 'Bearer ${ADMIN_TOKEN}' } */
-  headers: z.record(z.string(), z.string()).default({}),
+  /**
+   * Request headers; `${NAME}` reads an environment variable (a secret, masked). A credential
+   * header (Authorization, Cookie, X-Api-Key…) must read one. @example { Authorization: 'Bearer ${ADMIN_TOKEN}' }
+   */
+  headers: callHeaders.default({}),
 });
 export type TargetCall = z.infer<typeof TargetCall>;
 
