@@ -119,7 +119,8 @@ describe('maintenance mode in a running demo', () => {
 
 describe('the restart fault', () => {
   it('refuses connections for a while, then answers again on the same port', async () => {
-    const demo = await startTestDemo(dirs.make(), { faults: ['restart'], restartAfterMs: 200 });
+    // 2 s: time enough for the first request to be answered before the restart even on a busy machine.
+    const demo = await startTestDemo(dirs.make(), { faults: ['restart'], restartAfterMs: 2000 });
     try {
       const probe = () =>
         fetch(`${demo.url}/api/simple-health`).then(
