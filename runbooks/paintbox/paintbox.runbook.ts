@@ -113,6 +113,12 @@ const deployMetrics: NonNullable<RunbookInput['stages'][string]['metrics']> = [
     operator: '<',
     value: 2000,
     unit: 'ms',
+    // 3 ÷ 5%: with 60 requests, one is above the true p95 (95% confidence); fewer are inconclusive.
+    minTraffic: {
+      query:
+        'sum(increase(http_request_duration_seconds_count{rollgate_target="{target}",route!="/api/metrics"}[{window}]))',
+      count: 60,
+    },
   },
   {
     name: 'memory-usage',

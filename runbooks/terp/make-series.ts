@@ -32,6 +32,8 @@ interface SideSpec {
   errorRatio: number;
   /** Median latency in seconds; latencies are log-normal around it (p95 ≈ 2.28 × median). */
   medianSeconds: number;
+  /** Requests a minute, ±5%; default 1,200 (~20 a second). */
+  requestsPerMinute?: number;
 }
 
 interface Sample {
@@ -52,7 +54,7 @@ function side(target: Side, spec: SideSpec, seed: number): { counters: Sample[];
   const sum = [0];
   let carried = 0;
   for (let minute = 1; minute <= MINUTES; minute++) {
-    const total = Math.round(REQUESTS_PER_MINUTE * (1 + (next() - 0.5) * 0.1));
+    const total = Math.round((spec.requestsPerMinute ?? REQUESTS_PER_MINUTE) * (1 + (next() - 0.5) * 0.1));
     const owed = carried + total * spec.errorRatio;
     const errors = Math.floor(owed);
     carried = owed - errors;
@@ -136,6 +138,16 @@ export function renderSeries(): Map<string, string> {
     [
       'latency-release-double.om',
       render('latency', { errorRatio: 0.003, medianSeconds: 0.22 }, PREVIOUS, 29),
+    ],
+    // Twice as slow, but 3 requests a minute: about 45 a side, too few to read a p95 from.
+    [
+      'latency-few-requests.om',
+      render(
+        'latency',
+        { errorRatio: 0.003, medianSeconds: 0.22, requestsPerMinute: 3 },
+        { ...PREVIOUS, requestsPerMinute: 3 },
+        31,
+      ),
     ],
   ]);
 }

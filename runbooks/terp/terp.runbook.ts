@@ -103,6 +103,8 @@ const requests = `sum(increase(http_requests_total${traffic()}[{window}]))`;
 const errorRatio = `sum(increase(http_requests_total${traffic(',status=~"5.."')}[{window}])) / ${requests}`;
 // A p95 under 50 ms counts as 50 ms: below it a 50% change is a few milliseconds of jitter.
 const p95 = `clamp_min(histogram_quantile(0.95, sum by (le) (increase(http_request_duration_seconds_bucket${traffic()}[{window}]))), 0.05)`;
+/** The requests the latency histogram observed: what a percentile of it is read from. */
+const observed = `sum(increase(http_request_duration_seconds_count${traffic()}[{window}]))`;
 const rss = 'process_resident_memory_bytes{rollgate_target="{target}"}';
 
 /** Step 7 and the rollback criteria, on what the embedded Prometheus scraped from both releases under the load. */
@@ -129,6 +131,9 @@ const verifyMetrics = [
       'rollback criterion: p95 latency at most 50% above the previous release (under 50 ms counts as 50)',
     query: p95,
     baseline: { mode: 'ratio', operator: '<=', value: 1.5 },
+    // 3 ÷ 5%: with 60 requests on each side, one is above the true p95 (95% confidence); fewer
+    // leave the p95 to a handful of requests, which is inconclusive (HOLD), not a pass.
+    minTraffic: { query: observed, count: 60 },
   },
   {
     // MariaDB's pool in the app holds 10 connections: the pool never ran dry under the load.
@@ -189,6 +194,11 @@ const verifyMetricTests: RunbookInput['stages'][string]['metricTests'] = [
     series: series('latency-release-double.om'),
     description: 'every request twice as slow: performance degraded more than 50%, roll back',
     expect: { 'p95-vs-baseline': 'fail' },
+  },
+  {
+    series: series('latency-few-requests.om'),
+    description: 'twice as slow, on about 45 requests a side: too few for a p95 (60 needed), inconclusive',
+    expect: { 'p95-vs-baseline': 'inconclusive' },
   },
 ];
 

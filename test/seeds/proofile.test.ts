@@ -88,6 +88,20 @@ describe('the proofile runbook', () => {
     expect(cpu('graduated')).toEqual([]);
   });
 
+  it('judges no percentile of the latency histogram on fewer than 300 requests (3 ÷ 1%, for p99)', () => {
+    for (const stage of ['staging', 'canary', 'graduated', 'production', 'soak']) {
+      const percentiles = rb.stages[stage]!.metrics.filter((m) => m.query.includes('histogram_quantile'));
+      expect(percentiles.map((m) => m.name)).toEqual([
+        'p50-latency',
+        'p95-latency',
+        'p99-latency',
+        'p95-warn',
+        'p95-critical',
+      ]);
+      for (const m of percentiles) expect(m.minTraffic, `${stage} ${m.name}`).toMatchObject({ count: 300 });
+    }
+  });
+
   it('sizes the steady load for the 0.1% target with room for a machine that falls behind its rate', async () => {
     // The rule of three: 3,000 requests resolve 0.1%; the load sends them even at 40% of its rate.
     const profile = await loadProfileFile(rb.stages.graduated!.load!.profile, ROOT);

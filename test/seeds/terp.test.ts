@@ -125,6 +125,10 @@ describe('the terp runbook', () => {
       value: 0.05,
     });
     expect(thresholds['p95-vs-baseline']).toMatchObject({ mode: 'ratio', operator: '<=', value: 1.5 });
+    // 3 ÷ 5%: no p95 judged on fewer than 60 requests a side.
+    expect(rb.stages.verify!.metrics.find((m) => m.name === 'p95-vs-baseline')!.minTraffic).toMatchObject({
+      count: 60,
+    });
     expect(rb.stages.verify!.load!.compare).toMatchObject({ medianRatio: 1.5, errorRateDelta: 0.05 });
     // The stand-in's data is on this machine's MariaDB, in databases of its own.
     for (const t of ['staging', 'production', 'release', 'previous'])
@@ -179,6 +183,12 @@ describe('rollback thresholds on recorded series (rollgate metrics test: promtoo
     );
     expect(got('latency-release-20pct.om', 'p95-vs-baseline')).toMatchObject({ got: 'pass', ok: true });
     expect(got('latency-normal.om', 'p95-vs-baseline')).toMatchObject({ got: 'pass', ok: true });
+  });
+
+  it('a p95 on a handful of requests is inconclusive, even twice as slow', () => {
+    const few = got('latency-few-requests.om', 'p95-vs-baseline');
+    expect(few).toMatchObject({ got: 'inconclusive', ok: true });
+    expect(few!.message).toMatch(/^inconclusive: \d\d requests in 15m; 60 needed/);
   });
 });
 
