@@ -108,13 +108,9 @@ export function firstLines(text: string, n = 6): string {
   );
 }
 
-/** Lists (without running) every check a stage must run. Nothing here touches the target. */
-export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Plan> {
+/** A stage's checks from what the runners listed (each list may hold other stages' files too). */
+function assemble(stage: Stage, vt: Listed[] | Error, pw: Listed[] | Error): Plan {
   const plan: Plan = { checks: [], problems: [], keys: new Map() };
-  const [vt, pw] = await Promise.all([
-    stage.suites.length ? listVitest(root, stage, env) : Promise.resolve([] as Listed[]),
-    stage.smoke ? listPlaywright(root, stage, env) : Promise.resolve([] as Listed[]),
-  ]);
   const add = (
     listed: Listed[] | Error,
     kind: 'vitest' | 'playwright',
@@ -126,8 +122,10 @@ export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessE
         plan.problems.push({ suite: s, kind, message: `could not list tests: ${listed.message}` });
       return;
     }
+    const own = new Set(suites.map((s) => path.normalize(s)));
+    const mine = listed.filter((l) => own.has(path.normalize(l.file)));
     for (const s of suites) {
-      const n = listed.filter((l) => path.normalize(l.file) === path.normalize(s)).length;
+      const n = mine.filter((l) => path.normalize(l.file) === path.normalize(s)).length;
       if (n === 0)
         plan.problems.push({
           suite: s,
@@ -135,7 +133,7 @@ export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessE
           message: `ran no test: ${filter ? `filter "${filter}" matches no test in ${s}` : `${s} has no tests or does not exist`}`,
         });
     }
-    for (const l of listed) {
+    for (const l of mine) {
       const ident = checkIdentity(l.file, l.titlePath);
       let id = ident.id;
       for (let i = 2; plan.checks.some((c) => c.id === id); i++) id = `${ident.id}#${i}`;
@@ -152,6 +150,62 @@ export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessE
   add(vt, 'vitest', stage.suites, stage.suiteFilter);
   if (stage.smoke) add(pw, 'playwright', stage.smoke.specs, stage.smoke.grep);
   return plan;
+}
+
+/** Lists (without running) every check a stage must run. Nothing here touches the target. */
+export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Plan> {
+  const [vt, pw] = await Promise.all([
+    stage.suites.length ? listVitest(root, stage, env) : Promise.resolve([] as Listed[]),
+    stage.smoke ? listPlaywright(root, stage, env) : Promise.resolve([] as Listed[]),
+  ]);
+  return assemble(stage, vt, pw);
+}
+
+/**
+ * The plans of many stages (`rollgate coverage`, `render`), listing each runner once for every
+ * stage that shares its options: the union of their files in one `vitest list` and one
+ * `playwright test --list`, each stage then taking its own files. A stage with a test filter
+ * (`suiteFilter`, `smoke.grep`) is listed on its own, since the runner applies the filter.
+ */
+export async function planStages(
+  root: string,
+  stages: readonly Stage[],
+  env: NodeJS.ProcessEnv,
+): Promise<Plan[]> {
+  const groups = new Map<string, Stage[]>();
+  const alone: Stage[] = [];
+  for (const st of stages) {
+    if (st.suiteFilter || st.smoke?.grep) {
+      alone.push(st);
+      continue;
+    }
+    const k = JSON.stringify([st.vitest, st.playwright, st.retries]);
+    groups.set(k, [...(groups.get(k) ?? []), st]);
+  }
+  const lists = new Map<Stage, Promise<[Listed[] | Error, Listed[] | Error]>>();
+  for (const group of groups.values()) {
+    const suites = [...new Set(group.flatMap((g) => g.suites))];
+    const specs = [...new Set(group.flatMap((g) => g.smoke?.specs ?? []))];
+    const union: Stage = {
+      ...group[0]!,
+      suites,
+      smoke: specs.length ? { specs } : undefined,
+    };
+    const listed = Promise.all([
+      suites.length ? listVitest(root, union, env) : Promise.resolve([] as Listed[]),
+      specs.length ? listPlaywright(root, union, env) : Promise.resolve([] as Listed[]),
+    ]);
+    for (const st of group) lists.set(st, listed);
+  }
+  const alonePlans = new Map(alone.map((st) => [st, planStage(root, st, env)] as const));
+  return Promise.all(
+    stages.map(async (st) => {
+      const own = alonePlans.get(st);
+      if (own) return own;
+      const [vt, pw] = await lists.get(st)!;
+      return assemble(st, vt, pw);
+    }),
+  );
 }
 
 /**

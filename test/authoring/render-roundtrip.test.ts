@@ -71,7 +71,7 @@ describe('render → import', () => {
       if (loaded.runbook.sources.length)
         expect(markdown).toContain('| Section | Item | Kind | Encoded by | Status |');
       expect(markdown).toContain('| Check | Title | Kind | Blocking |');
-      if (listRunners) expect(markdown).toContain('golden-paths/');
+      if (listRunners) expect(markdown).toContain('golden/login');
     },
     600_000,
   );

@@ -4,7 +4,7 @@ import { loadProfileFile } from '../../checks/load/profile.ts';
 import type { CheckKind } from '../../model/check-result.ts';
 import type { Runbook, Stage } from '../../model/runbook.ts';
 import { planGuards } from '../guards/plan-guards.ts';
-import { isBlocking, planBuiltins, planMetrics, planStage } from '../plan.ts';
+import { isBlocking, type Plan, planBuiltins, planMetrics, planStages } from '../plan.ts';
 import { DRILL_CHECK_IDS } from '../steps/drill.ts';
 import { requiresCheckId, signoffCheckId, WINDOW_CHECK_ID } from '../steps/governance.ts';
 import { loadCheckId } from '../steps/load-stage.ts';
@@ -49,27 +49,20 @@ function isDeclared(scan: PlaceholderScan, full: string): boolean {
   return false;
 }
 
-type RunnerKey = Pick<Stage, 'suites' | 'suiteFilter' | 'smoke' | 'vitest' | 'playwright'>;
-
-/** The lists of each stage of a runbook, its distinct suite selections listed once each, in parallel. */
+/** The lists of each stage of a runbook, each runner listed once for all stages that share its options. */
 export async function listStageChecks(
   root: string,
   runbook: Runbook,
   env: NodeJS.ProcessEnv,
+  /** `false`: only the checks the runbook declares, without asking the runners for their tests. */
+  options: { listRunners?: boolean } = {},
 ): Promise<StageChecks[]> {
-  const plans = new Map<string, ReturnType<typeof planStage>>();
-  const planOf = (stage: Stage) => {
-    const k = JSON.stringify({
-      suites: stage.suites,
-      suiteFilter: stage.suiteFilter,
-      smoke: stage.smoke,
-      vitest: stage.vitest,
-      playwright: stage.playwright,
-    } satisfies RunnerKey);
-    const p = plans.get(k) ?? planStage(root, stage, env);
-    plans.set(k, p);
-    return p;
-  };
+  const stages = Object.values(runbook.stages);
+  const plans: Promise<Plan[]> =
+    options.listRunners === false
+      ? Promise.resolve(stages.map(() => ({ checks: [], problems: [], keys: new Map() })))
+      : planStages(root, stages, env);
+  const planOf = async (stage: Stage) => (await plans)[stages.indexOf(stage)]!;
   const scans = new Map<string, Promise<PlaceholderScan | Error>>();
   const scanOf = (file: string) => {
     const s =
