@@ -55,7 +55,7 @@ Options:
   --consecutive-success-limit <n>  gate: passes in a row that end a watch as passed
   --name <name>         init: the runbook's name (default: package.json's name, lower-case-dashes);
                         import: (default: the file's name)
-  --force               init, import: overwrite files (init: and replace npm scripts) that exist
+  --force               init, import, render: overwrite files (init: and replace npm scripts) that exist
   --target <name>       backup: the target whose data is backed up (default: the only one with backups)
   --stage <name>        backup: the target of this stage; metrics test: only this stage
   --out <dir>           backup: write here instead of the target's backups.dir; import: the folder
