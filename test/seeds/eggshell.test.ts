@@ -11,7 +11,13 @@ import type { Runbook } from '../../src/model/runbook.ts';
 import { declare, runChecks } from '../builtin/helpers.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 import { readVerdict, rollgate, tempReports, check as verdictCheck } from '../e2e/helpers.ts';
-import { loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
+import {
+  expectCoverageComplete,
+  expectSourcesRecorded,
+  loadSeedRunbook,
+  ROOT,
+  signedOffButObservable,
+} from './helpers.ts';
 
 /**
  * The Eggshell production deployment plan as a runbook: it validates and records the plan item by
@@ -37,17 +43,10 @@ afterAll(() => dirs.cleanup());
 
 describe('the eggshell runbook', () => {
   it('validates, with every line of the plan recorded and encoded', () => {
-    expect(rb.sources.map((s) => s.document)).toEqual([DOCUMENT]);
-    const { items } = rb.sources[0]!;
-    expect(items.length).toBeGreaterThanOrEqual(sourceFloor(DOCUMENT));
-    expect(items.filter((i) => i.kind === 'checkbox')).toHaveLength(CHECKBOXES);
+    const items = expectSourcesRecorded(rb, DOCUMENT, CHECKBOXES);
     // Each metric row is two items: its target and its alert threshold.
     expect(items.filter((i) => i.kind === 'metric')).toHaveLength(METRIC_ROWS);
     expect(items.filter((i) => i.kind === 'threshold')).toHaveLength(METRIC_ROWS);
-    expect(items.filter((i) => !i.checks.length && !i.signoff).map((i) => i.label)).toEqual([]);
-    const used = new Set(items.map((i) => i.signoff).filter(Boolean));
-    expect(rb.signoffs.filter((s) => !used.has(s.title)).map((s) => s.title)).toEqual([]);
-    expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
   });
 
   it('signs off nothing observable from outside', () => {
@@ -222,13 +221,7 @@ describe('faults the plan names, at check level', () => {
 
 describe('rollgate coverage', () => {
   it('finds every recorded item encoded: nothing missing', async () => {
-    const r = await rollgate(['coverage', '--runbook', RUNBOOK, '--json'], {});
-    expect(r.exitCode, r.all).toBe(0);
-    const out = JSON.parse(r.stdout) as {
-      documents: { document: string; counts: { automated: number; manual: number; missing: number } }[];
-    };
-    expect(out.documents.map((d) => [d.document, d.counts.missing])).toEqual([[DOCUMENT, 0]]);
-    expect(out.documents[0]!.counts.automated).toBeGreaterThan(out.documents[0]!.counts.manual);
+    await expectCoverageComplete(rb, RUNBOOK);
   });
 });
 

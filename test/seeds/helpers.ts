@@ -1,14 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import { expect } from 'vitest';
 import { loadRunbook } from '../../src/config/load-runbook.ts';
+import { CoverageReport } from '../../src/model/coverage.ts';
 import type { Runbook } from '../../src/model/runbook.ts';
 import type { SourceItem } from '../../src/model/sources.ts';
+import { rollgate } from '../e2e/helpers.ts';
 
 /**
  * What the seed runbook tests share (issue 13): loading a seed runbook, the floor of recorded items
- * per document, the labels that must never be a sign-off, and the demo started as a deployment
- * starts it (`tsx demo/main.ts`, which also writes its effective config file).
+ * per document, what every seed's sources and coverage must show, the labels that must never be a
+ * sign-off, and the demo (or a stand-in script) started as a deployment starts it (`tsx demo/main.ts`,
+ * which also writes its effective config file).
  */
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,6 +29,66 @@ export function sourceFloor(document: string): number {
   const f = floors[document];
   if (!f) throw new Error(`no floor for ${document} in test/fixtures/seeds/source-lines.json`);
   return f.checkboxLines + f.metricRows + f.thresholds;
+}
+
+/**
+ * The runbook records one document, `document`: at least its floor of items, exactly `checkboxes`
+ * of them checkboxes, every item encoded (checks or a sign-off), every sign-off used by an item and
+ * giving its reason. Returns the items, for the test's own assertions.
+ */
+export function expectSourcesRecorded(rb: Runbook, document: string, checkboxes: number): SourceItem[] {
+  expect(rb.sources.map((s) => s.document)).toEqual([document]);
+  const { items } = rb.sources[0]!;
+  expect(items.length).toBeGreaterThanOrEqual(sourceFloor(document));
+  expect(items.filter((i) => i.kind === 'checkbox')).toHaveLength(checkboxes);
+  expect(items.filter((i) => !i.checks.length && !i.signoff).map((i) => i.label)).toEqual([]);
+  const used = new Set(items.map((i) => i.signoff).filter(Boolean));
+  expect(rb.signoffs.filter((s) => !used.has(s.title)).map((s) => s.title)).toEqual([]);
+  expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
+  return items;
+}
+
+/** `rollgate coverage --json`'s output, read with the model's own schema: a field it lacks or adds fails here. */
+export function parseCoverage(stdout: string): CoverageReport {
+  return CoverageReport.parse(JSON.parse(stdout));
+}
+
+/** `rollgate coverage --runbook <file> --json`, started now; await it, or hand it to {@link expectCoverageComplete}. */
+export function runCoverage(runbookFile: string): ReturnType<typeof rollgate> {
+  return rollgate(['coverage', '--runbook', runbookFile, '--json'], {});
+}
+
+/**
+ * `rollgate coverage` on the runbook (a run started earlier, or one started now) exits 0 and finds
+ * its documents with nothing missing: every item counted, each with checks automated (every check
+ * it names run by a stage), each with a sign-off manual; more automated than manual. Returns the
+ * report, for the test's own assertions.
+ */
+export async function expectCoverageComplete(
+  rb: Runbook,
+  runbookFile: string,
+  run: ReturnType<typeof rollgate> = runCoverage(runbookFile),
+): Promise<CoverageReport> {
+  const r = await run;
+  expect(r.exitCode, r.all).toBe(0);
+  const report = parseCoverage(r.stdout);
+  expect(report.documents.map((d) => d.document)).toEqual(rb.sources.map((s) => s.document));
+  expect(report.documents.map((d) => d.counts.missing)).toEqual(rb.sources.map(() => 0));
+  expect(report.counts.missing).toBe(0);
+  const recorded = rb.sources.flatMap((s) => s.items);
+  expect(report.counts.automated + report.counts.manual).toBe(recorded.length);
+  // Item by item, in the runbook's order: checks make it automated, a sign-off manual.
+  const items = report.documents.flatMap((d) => d.items);
+  expect(items.map((i) => i.label)).toEqual(recorded.map((i) => i.label));
+  expect(items.map((i) => i.status)).toEqual(recorded.map((i) => (i.checks.length ? 'automated' : 'manual')));
+  expect(
+    items
+      .flatMap((i) => i.checks)
+      .filter((c) => c.stages.length === 0)
+      .map((c) => c.ref),
+  ).toEqual([]);
+  expect(report.counts.automated).toBeGreaterThan(report.counts.manual);
+  return report;
 }
 
 /**
@@ -82,14 +146,20 @@ export interface DemoProcess {
 }
 
 /**
- * Starts `tsx demo/main.ts` with `env` over a clean environment (no DEMO_* or PORT of the shell) and
- * waits for its ready line. It writes its effective config to `DEMO_CONFIG_FILE` when that is set.
+ * Starts `tsx <script>` (the demo, `demo/main.ts`, or a stand-in script that runs it in the end,
+ * such as `runbooks/proofile/standin.ts`) with `env` over a clean environment (no DEMO_*, ROLLGATE_*
+ * or PORT of the shell), as a target's `embedded.command` starts it, and waits for the demo's ready
+ * line. It writes its effective config to `DEMO_CONFIG_FILE` when that is set. A process that exits
+ * first rejects, with everything it printed.
  */
-export async function startDemoProcess(env: Record<string, string>): Promise<DemoProcess> {
+export async function startDemoProcess(
+  env: Record<string, string>,
+  script = 'demo/main.ts',
+): Promise<DemoProcess> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(DEMO_|ROLLGATE_|PORT$)/.test(k)),
   );
-  const child = execa(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'demo/main.ts')], {
+  const child = execa(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...base, PORT: '0', ...env },
     extendEnv: false,
@@ -103,7 +173,9 @@ export async function startDemoProcess(env: Record<string, string>): Promise<Dem
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!);
     });
-    void child.then((r) => reject(new Error(`demo exited before it was ready: ${r.all}`)));
+    void child.then((r) =>
+      reject(new Error(`${script} exited (${r.exitCode}) before it was ready: ${r.all}`)),
+    );
   });
   return {
     url,

@@ -14,10 +14,11 @@ import { tempDirs } from '../demo/helpers.ts';
 import { readVerdict, rollgate, tempReports, check as verdictCheck } from '../e2e/helpers.ts';
 import {
   type DemoProcess,
+  expectCoverageComplete,
+  expectSourcesRecorded,
   loadSeedRunbook,
   ROOT,
   signedOffButObservable,
-  sourceFloor,
   startDemoProcess,
 } from './helpers.ts';
 
@@ -54,32 +55,12 @@ afterAll(() => dirs.cleanup());
 
 describe('the paintbox-security runbook', () => {
   it('validates, with every line of the plan recorded', () => {
-    expect(rb.sources.map((s) => s.document)).toEqual([DOCUMENT]);
-    const { items } = rb.sources[0]!;
-    expect(items.length).toBeGreaterThanOrEqual(sourceFloor(DOCUMENT));
-    expect(items.filter((i) => i.kind === 'checkbox')).toHaveLength(CHECKBOXES);
-    // Every item is encoded one way or the other, and every sign-off is used and says why.
-    expect(items.filter((i) => !i.checks.length && !i.signoff).map((i) => i.label)).toEqual([]);
-    const used = new Set(items.map((i) => i.signoff).filter(Boolean));
-    expect(rb.signoffs.filter((s) => !used.has(s.title)).map((s) => s.title)).toEqual([]);
-    expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
+    expectSourcesRecorded(rb, DOCUMENT, CHECKBOXES);
   });
 
   it('rollgate coverage finds every item encoded: nothing missing', async () => {
-    const r = await rollgate(['coverage', '--runbook', RUNBOOK, '--json'], {});
-    expect(r.exitCode, r.all).toBe(0);
-    const report = JSON.parse(r.stdout) as {
-      counts: Record<'automated' | 'manual' | 'missing', number>;
-      documents: { document: string; items: { label: string; status: string }[] }[];
-    };
-    expect(report.documents.map((d) => d.document)).toEqual([DOCUMENT]);
-    expect(report.counts.missing).toBe(0);
-    expect(report.counts.automated + report.counts.manual).toBe(rb.sources[0]!.items.length);
     // The items with checks are automated: every check they name exists in its stage.
-    const automated = new Set(rb.sources[0]!.items.filter((i) => i.checks.length).map((i) => i.label));
-    expect(
-      report.documents[0]!.items.filter((i) => automated.has(i.label) && i.status !== 'automated'),
-    ).toEqual([]);
+    await expectCoverageComplete(rb, RUNBOOK);
   });
 
   it('signs off nothing observable from outside, save what the stand-in lacks', () => {

@@ -7,7 +7,13 @@ import type { Runbook } from '../../src/model/runbook.ts';
 import { declare, runChecks, runOne } from '../builtin/helpers.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 import { readVerdict, rollgate, tempReports, check as verdictCheck } from '../e2e/helpers.ts';
-import { loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
+import {
+  expectCoverageComplete,
+  expectSourcesRecorded,
+  loadSeedRunbook,
+  ROOT,
+  signedOffButObservable,
+} from './helpers.ts';
 
 /**
  * The Paintbox production runbook as a runbook: it validates and records the runbook item by item
@@ -39,17 +45,10 @@ afterAll(() => dirs.cleanup());
 
 describe('the paintbox runbook', () => {
   it('validates, with every line of the runbook recorded and encoded', () => {
-    expect(rb.sources.map((s) => s.document)).toEqual([DOCUMENT]);
-    const { items } = rb.sources[0]!;
-    expect(items.length).toBeGreaterThanOrEqual(sourceFloor(DOCUMENT));
-    expect(items.filter((i) => i.kind === 'checkbox')).toHaveLength(CHECKBOXES);
+    const items = expectSourcesRecorded(rb, DOCUMENT, CHECKBOXES);
     // Key metrics and alerting rules: five of each.
     expect(items.filter((i) => i.kind === 'metric')).toHaveLength(5);
     expect(items.filter((i) => i.kind === 'threshold')).toHaveLength(5);
-    expect(items.filter((i) => !i.checks.length && !i.signoff).map((i) => i.label)).toEqual([]);
-    const used = new Set(items.map((i) => i.signoff).filter(Boolean));
-    expect(rb.signoffs.filter((s) => !used.has(s.title)).map((s) => s.title)).toEqual([]);
-    expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
   });
 
   it('signs off nothing observable from outside, save scaling the Fly machines', () => {
@@ -197,13 +196,7 @@ describe('failures the runbook names, at check level', () => {
 
 describe('rollgate coverage', () => {
   it('finds every recorded item encoded: nothing missing', async () => {
-    const r = await rollgate(['coverage', '--runbook', RUNBOOK, '--json'], {});
-    expect(r.exitCode, r.all).toBe(0);
-    const out = JSON.parse(r.stdout) as {
-      documents: { document: string; counts: { automated: number; manual: number; missing: number } }[];
-    };
-    expect(out.documents.map((d) => [d.document, d.counts.missing])).toEqual([[DOCUMENT, 0]]);
-    expect(out.documents[0]!.counts.automated).toBeGreaterThan(out.documents[0]!.counts.manual);
+    await expectCoverageComplete(rb, RUNBOOK);
   });
 });
 

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfileFile } from '../../src/checks/load/index.ts';
 import { runLoadCheck } from '../../src/engine/steps/load-stage.ts';
@@ -11,7 +10,15 @@ import { PG_ADMIN_URL, pgQuery, uniqueName } from '../backup/servers.ts';
 import { declare, runOne } from '../builtin/helpers.ts';
 import { type CertPair, daysFromNow, leafCert, makeCa, serveTls } from '../builtin/tls-certs.ts';
 import { check, readVerdict, rollgate, tempReports } from '../e2e/helpers.ts';
-import { type DemoProcess, loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
+import {
+  type DemoProcess,
+  expectCoverageComplete,
+  expectSourcesRecorded,
+  loadSeedRunbook,
+  ROOT,
+  signedOffButObservable,
+  startDemoProcess,
+} from './helpers.ts';
 
 /**
  * Proofile's sprint 7.5 production deployment plan as a runbook: it validates and records the plan
@@ -26,6 +33,7 @@ const DOCUMENT = '004_7a451f82c325f8b2.txt';
 /** Every `- [ ]` line of the plan. */
 const CHECKBOXES = 98;
 const SMOKE_ENV = { SMOKE_USER: 'demo', SMOKE_PASSWORD: 'demo-password' };
+const STANDIN = 'runbooks/proofile/standin.ts';
 
 let rb: Runbook;
 const scratch = mkdtempSync(path.join(tmpdir(), 'rollgate-proofile-'));
@@ -38,10 +46,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the proofile runbook', () => {
   it('validates, with every line of the plan recorded and every sign-off giving its reason', () => {
-    expect(rb.sources.map((s) => s.document)).toEqual([DOCUMENT]);
-    const { items } = rb.sources[0]!;
-    expect(items.length).toBeGreaterThanOrEqual(sourceFloor(DOCUMENT));
-    expect(items.filter((i) => i.kind === 'checkbox')).toHaveLength(CHECKBOXES);
+    const items = expectSourcesRecorded(rb, DOCUMENT, CHECKBOXES);
     // One item per metric target (response time and web vitals one per percentile and vital), one
     // per alert threshold, in the plan's order.
     expect(items.filter((i) => i.kind === 'metric')).toHaveLength(13);
@@ -57,10 +62,6 @@ describe('the proofile runbook', () => {
     ]);
     // The three phases' success criteria and the release's ten.
     expect(items.filter((i) => i.kind === 'criterion')).toHaveLength(4 + 5 + 6 + 10);
-    expect(items.filter((i) => !i.checks.length && !i.signoff).map((i) => i.label)).toEqual([]);
-    const used = new Set(items.map((i) => i.signoff).filter(Boolean));
-    expect(rb.signoffs.filter((s) => !used.has(s.title)).map((s) => s.title)).toEqual([]);
-    expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
   });
 
   it('records nothing observable from outside as a sign-off', () => {
@@ -111,48 +112,12 @@ describe('the proofile runbook', () => {
   it('validates on the command line, and rollgate coverage finds nothing missing', async () => {
     const valid = await rollgate(['validate', '--runbook', RUNBOOK], {});
     expect(valid.exitCode, valid.all).toBe(0);
-    const r = await rollgate(['coverage', '--runbook', RUNBOOK, '--json'], {});
-    expect(r.exitCode, r.all).toBe(0);
-    const report = JSON.parse(r.stdout) as {
-      counts: { automated: number; manual: number; missing: number };
-      documents: { document: string; items: { label: string; status: string }[] }[];
-    };
-    expect(report.counts.missing).toBe(0);
-    expect(report.documents.map((d) => d.document)).toEqual([DOCUMENT]);
-    expect(report.counts.automated + report.counts.manual).toBe(rb.sources[0]!.items.length);
-    expect(report.counts.automated).toBeGreaterThan(report.counts.manual);
+    await expectCoverageComplete(rb, RUNBOOK);
   });
 });
 
 /** `tsx runbooks/proofile/standin.ts` as a target starts it (its database in `env`), over a clean environment. */
-async function startStandin(env: Record<string, string>): Promise<DemoProcess> {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(DEMO_|ROLLGATE_|PORT$)/.test(k)),
-  );
-  const child = execa(path.join(ROOT, 'node_modules/.bin/tsx'), ['runbooks/proofile/standin.ts'], {
-    cwd: ROOT,
-    env: { ...base, PORT: '0', ...env },
-    extendEnv: false,
-    reject: false,
-    all: true,
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.all!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void child.then((r) => reject(new Error(`the stand-in exited before it was ready: ${r.all}`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await child;
-    },
-  };
-}
+const startStandin = (env: Record<string, string>) => startDemoProcess(env, STANDIN);
 
 describe('faults the plan names, at check level', () => {
   describe('error rate over 0.5% at 5% of traffic: the canary load against the release it replaces', () => {

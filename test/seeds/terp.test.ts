@@ -18,7 +18,14 @@ import type { Runbook } from '../../src/model/runbook.ts';
 import { createMysqlDatabase, MYSQL_ADMIN_URL, mysqlQuery, type TestDatabase } from '../backup/servers.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 import { readVerdict, rollgate, tempReports } from '../e2e/helpers.ts';
-import { loadSeedRunbook, ROOT, signedOffButObservable, sourceFloor } from './helpers.ts';
+import {
+  expectCoverageComplete,
+  expectSourcesRecorded,
+  loadSeedRunbook,
+  ROOT,
+  runCoverage,
+  signedOffButObservable,
+} from './helpers.ts';
 
 /**
  * TERP's production rollout plan as a runbook: it validates and records the plan line by line; the
@@ -40,10 +47,10 @@ const APPROVED_WINDOW = 'Deployment window approved';
 const dirs = tempDirs();
 let rb: Runbook;
 /** `rollgate coverage` lists every stage's suites (tens of seconds): started first, awaited by its test. */
-let coverage: ReturnType<typeof rollgate>;
+let coverage: ReturnType<typeof runCoverage>;
 
 beforeAll(async () => {
-  coverage = rollgate(['coverage', '--runbook', RUNBOOK, '--json'], {});
+  coverage = runCoverage(RUNBOOK);
   rb = await loadSeedRunbook(RUNBOOK);
 });
 
@@ -70,20 +77,13 @@ function ledgerEntry(
 
 describe('the terp runbook', () => {
   it('validates, with every line of the plan recorded', () => {
-    expect(rb.sources.map((s) => s.document)).toEqual([DOCUMENT]);
-    const { items } = rb.sources[0]!;
-    expect(items.length).toBeGreaterThanOrEqual(sourceFloor(DOCUMENT));
-    expect(items.filter((i) => i.kind === 'checkbox')).toHaveLength(CHECKBOXES);
+    const items = expectSourcesRecorded(rb, DOCUMENT, CHECKBOXES);
     // Both rollback thresholds, and each stage of the procedure (steps 1-7) as a step.
     expect(items.filter((i) => i.kind === 'threshold').map((i) => i.label)).toEqual([
       'Error rate more than 5 points above baseline',
       'Performance more than 50% worse',
     ]);
     expect(items.filter((i) => /^Step \d/.test(i.label))).toHaveLength(7);
-    expect(items.filter((i) => !i.checks.length && !i.signoff).map((i) => i.label)).toEqual([]);
-    const used = new Set(items.map((i) => i.signoff).filter(Boolean));
-    expect(rb.signoffs.filter((s) => !used.has(s.title)).map((s) => s.title)).toEqual([]);
-    expect(rb.signoffs.filter((s) => !s.reason).map((s) => s.title)).toEqual([]);
   });
 
   it('signs off nothing observable from outside, save the approval of the window', () => {
@@ -483,21 +483,9 @@ describe('end to end', () => {
 // Last, so the coverage run started in beforeAll overlaps the tests above.
 describe('rollgate coverage', () => {
   it('rollgate coverage finds every item automated or signed off with a reason, none missing', async () => {
-    const r = await coverage;
-    expect(r.exitCode, r.all).toBe(0);
-    const report = JSON.parse(r.stdout) as {
-      counts: { automated: number; manual: number; missing: number };
-      documents: {
-        document: string;
-        items: { label: string; status: string; checks: { stages: string[] }[] }[];
-      }[];
-    };
-    expect(report.counts.missing).toBe(0);
-    expect(report.counts.automated + report.counts.manual).toBe(rb.sources[0]!.items.length);
-    const items = report.documents[0]!.items;
-    expect(items.filter((i) => i.status === 'missing').map((i) => i.label)).toEqual([]);
     // Every check an item names is one a stage really runs.
-    expect(items.flatMap((i) => i.checks).filter((c) => c.stages.length === 0)).toEqual([]);
+    const report = await expectCoverageComplete(rb, RUNBOOK, coverage);
+    const items = report.documents[0]!.items;
     expect(items.find((i) => i.label === 'Error rate more than 5 points above baseline')?.status).toBe(
       'automated',
     );
