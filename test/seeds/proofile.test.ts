@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,27 @@ describe('the proofile runbook', () => {
 
 /** `tsx runbooks/proofile/standin.ts` as a target starts it (its database in `env`), over a clean environment. */
 const startStandin = (env: Record<string, string>) => startDemoProcess(env, STANDIN);
+
+describe('the stand-in creates and writes only a database of its own (proofile_standin…)', () => {
+  it('refuses another database before touching it, and a database that is not PostgreSQL', async () => {
+    const other = uniqueName('proofile_other');
+    const url = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${other}` }).toString();
+    await expect(startStandin({ DEMO_DATABASE_URL: url })).rejects.toThrow(
+      `exited (2) before it was ready: proofile stand-in: cannot start: database "${other}" refused: the stand-in creates and writes only a database named proofile_standin`,
+    );
+    expect(await pgQuery(PG_ADMIN_URL, 'SELECT 1 FROM pg_database WHERE datname = $1', [other])).toEqual([]);
+    // The server's own database is refused too: the demo would write its tables and user into it.
+    await expect(startStandin({ DEMO_DATABASE_URL: PG_ADMIN_URL })).rejects.toThrow(
+      'database "postgres" refused',
+    );
+    const file = path.join(scratch, 'other.db');
+    await expect(startStandin({ DEMO_DATABASE_URL: `file:${file}?mode=wal` })).rejects.toThrow(
+      'DEMO_DATABASE_URL uses file:, but the stand-in runs on PostgreSQL',
+    );
+    expect(existsSync(file)).toBe(false);
+    await expect(startStandin({})).rejects.toThrow('DEMO_DATABASE_URL is not set');
+  });
+});
 
 describe('faults the plan names, at check level', () => {
   describe('error rate over 0.5% at 5% of traffic: the canary load against the release it replaces', () => {
