@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
@@ -24,11 +25,35 @@ async function interruptedGate(signal: NodeJS.Signals) {
       }
     });
   });
-  // Let the runners get going (browser launched, tests in flight) before the interruption.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Interrupted once the runners are going: the run's Chromium is up, so tests are in flight.
+  await until(() => {
+    const runs = existsSync(path.join(reports, 'runs')) ? readdirSync(path.join(reports, 'runs')) : [];
+    return runs.some((runId) => processesOfRun(runId).some((pid) => commandOf(pid).includes('chrom')));
+  }, `the run's Chromium never started:\n${out}`);
   child.kill(signal);
   const result = await child;
+  if (!existsSync(path.join(reports, 'latest', 'verdict.json')))
+    throw new Error(
+      `no verdict after ${signal} (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`,
+    );
   return { result, verdict: readVerdict(reports) };
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
+/** Polls `ok` every 50 ms until it holds; past 60 s the test fails with `why`. */
+async function until(ok: () => boolean, why: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(why);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('interrupting a gate', () => {

@@ -33,7 +33,8 @@ describe('apps rollgate starts', () => {
   test('a line that never matches fails naming the pattern and showing the last output lines', async () => {
     const error = await start({
       command: app('Server ready at {url}'),
-      startTimeoutMs: 400,
+      // Long enough for node to start and print on a busy machine; the line never matches anyway.
+      startTimeoutMs: 5000,
     }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('for a line matching /listening on (http://\\S+)/');
