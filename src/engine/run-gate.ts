@@ -17,13 +17,14 @@ import { createStageGuards, type StageGuards } from './guards/stage-guards.ts';
 import { prepareMetrics, stageTargetURLs, startMetricsServer } from './metrics/prepare.ts';
 import type { StagePrometheus } from './metrics/stage-prometheus.ts';
 import { planBuiltins, planMetrics, planStage } from './plan.ts';
+import { checkIsOk } from './policy.ts';
 import { builtinStep } from './steps/builtin-step.ts';
 import { decideRun } from './steps/decide.ts';
 import * as steps from './steps/gate-steps.ts';
 import { describeLoad } from './steps/load-stage.ts';
 import { signInStep } from './steps/sign-in-step.ts';
 import type { StepContext } from './steps/step.ts';
-import { unmeasuredBudgets } from './steps/unmeasured-budgets.ts';
+import { ownBudgets, unmeasuredBudgets, unmeasuredStageBudgets } from './steps/unmeasured-budgets.ts';
 import { stopOnSignals } from './stop-signals.ts';
 import type { Store } from './store/store.ts';
 import { startStageTargets } from './targets.ts';
@@ -290,6 +291,15 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     checks.push(...(await guards.availability(startError)));
     checks = steps.withDrillChecks(ctx, drill, checks, performance.now() - drillStarted);
     checks.push(...unmeasuredBudgets(gate.overrides, checks));
+    // Only when nothing else holds: a check that failed or errored may be the one that measures it.
+    if (checks.every((c) => !c.blocking || checkIsOk(c, gate.stage)))
+      checks.push(
+        ...unmeasuredStageBudgets(
+          gate.stageName,
+          ownBudgets(gate.stage.budgets, loaded.runbook.budgets),
+          checks,
+        ),
+      );
     await release();
     const decided = await decideRun(ctx, {
       runbook: loaded.runbook.name,

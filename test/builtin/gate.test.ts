@@ -57,4 +57,18 @@ describe('a stage of built-in checks', () => {
     const junit = readFileSync(path.join(reports, 'latest', 'junit.xml'), 'utf8');
     for (const id of IDS) expect(junit).toContain(id);
   });
+
+  test('a budget the stage declares that none of its checks measures HOLDs, naming it and the fix', async () => {
+    const reports = tempReports();
+    const r = await rollgate(['gate', 'unmeasured', ...RUNBOOK], { ROLLGATE_REPORTS_DIR: reports });
+    expect(r.exitCode, r.all).toBe(1);
+    const v = readVerdict(reports);
+    // Every check ran and passed: only the budget nobody judged holds the stage.
+    expect(v.checks.filter((c) => c.status !== 'passed').map((c) => [c.id, c.status, c.code])).toEqual([
+      ['stage/budget-availability', 'errored', 'ROLLGATE_BUDGET_UNMEASURED'],
+    ]);
+    expect(v.reasons.join('\n')).toContain(
+      'stage "unmeasured" declares the budget availability >= 0.999 ratio, but no check of this run measured availability',
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import type { CheckResult } from '../../model/check-result.ts';
 import type { RunOverrides } from '../../model/overrides.ts';
+import type { Budget } from '../../model/runbook.ts';
 import { harnessCheck } from '../harness-check.ts';
 
 /**
@@ -38,4 +39,36 @@ function hint(name: string): string {
   if (/latency|p\d\d|error-rate|throughput|requests/.test(name)) return "the stage's load profile";
   if (/^(fcp|lcp|cls|ttfb|inp)$/.test(name)) return 'web vitals in a golden path';
   return 'a check that measures it';
+}
+
+/** The measurements of the run that a budget of this name judges. */
+const measuring = (name: string, checks: readonly CheckResult[]) =>
+  checks.some((c) => c.measurements.some((m) => m.name === name || m.name.startsWith(`${name} `)));
+
+/**
+ * A budget the stage declares itself (not one declared once for every stage) that no check of the
+ * run measured: an errored check (`stage/budget-<name>`), never ignored. Runbook-wide budgets are
+ * judged only where a stage measures them; a stage naming a budget says it must be judged there.
+ */
+export function unmeasuredStageBudgets(
+  stage: string,
+  own: readonly Budget[],
+  checks: readonly CheckResult[],
+): CheckResult[] {
+  return own
+    .filter((b) => !measuring(b.name, checks))
+    .map((b) =>
+      harnessCheck(`stage/budget-${b.name}`, `budget ${b.name} is judged by a check of this stage`, {
+        suite: 'run',
+        status: 'errored',
+        code: 'ROLLGATE_BUDGET_UNMEASURED',
+        message: `stage "${stage}" declares the budget ${b.name} ${b.operator} ${b.value}${b.unit ? ` ${b.unit}` : ''}, but no check of this run measured ${b.name} (measurements named ${b.name} come from ${hint(b.name)}): add what measures it, or move the budget to the runbook's budgets if this stage does not judge it`,
+      }),
+    );
+}
+
+/** The budgets a stage declares itself: its merged budgets less the runbook's, compared by value. */
+export function ownBudgets(stage: readonly Budget[], runbook: readonly Budget[]): Budget[] {
+  const wide = new Set(runbook.map((b) => JSON.stringify(b)));
+  return stage.filter((b) => !wide.has(JSON.stringify(b)));
 }
