@@ -49,7 +49,8 @@ function selectors(v: A11yViolation): string {
 /** Per page, each violated rule: id, impact, help text and where. */
 function describePages(pages: readonly A11yPage[]): string[] {
   return pages.flatMap((p) => [
-    `${p.path}: ${p.violations.length ? plural(p.violations.length, 'violation') : 'none'}`,
+    // The rule ids on the page's own line: a HOLD's one-line reason names them all.
+    `${p.path}: ${p.violations.length ? `${plural(p.violations.length, 'violation')} (${p.violations.map((v) => v.id).join(', ')})` : 'none'}`,
     ...p.violations.map((v) => `- ${v.id} (${v.impact}): ${v.help}: ${selectors(v)}`),
   ]);
 }
