@@ -100,7 +100,13 @@ export function describeMeasurement(m: Measurement): string {
   const unit = m.unit ? ` ${m.unit}` : '';
   const shown = m.actual === null ? 'no value' : `${shownActual(m)}${unit}`;
   const expected = typeof m.expected === 'number' ? noiseFree(m.expected) : m.expected;
-  const rule = m.passed ? `${m.operator} ${expected}${unit}` : `violates ${m.operator} ${expected}${unit}`;
+  // Too little data to judge is not a violation: a reader of "0 violates <= 0" is misled.
+  const verb = m.passed
+    ? ''
+    : m.outcome === 'inconclusive' || m.outcome === 'no-data'
+      ? 'not judged: '
+      : 'violates ';
+  const rule = `${verb}${m.operator} ${expected}${unit}`;
   const note = m.note ? `; ${m.note}` : '';
   return `${m.name}: ${shown} ${rule} (${m.samples} sample${m.samples === 1 ? '' : 's'}${note})`;
 }

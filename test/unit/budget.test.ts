@@ -98,7 +98,7 @@ describe('describeMeasurement', () => {
 
   it('shows no value and the note when nothing was measured', () => {
     expect(describeMeasurement(evaluate(p95, null, 0))).toBe(
-      'p95-latency: no value violates <= 500 ms (0 samples; no data: nothing was measured)',
+      'p95-latency: no value not judged: <= 500 ms (0 samples; no data: nothing was measured)',
     );
   });
 
