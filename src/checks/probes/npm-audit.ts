@@ -86,7 +86,9 @@ export function parseNpmAudit(text: string, what: string): NpmAuditReport {
     throw new ObservationError(`${NOT_A_REPORT}: ${what} is JSON but not an object`);
   const obj = doc as Record<string, unknown>;
   if ('error' in obj && !('auditReportVersion' in obj))
-    throw new ObservationError(`${NPM_FAILED} (${what}): ${npmError(obj)}`);
+    throw new ObservationError(
+      `${NPM_FAILED} (${what}): ${npmError(obj)}; where the registry does not answer audits, record \`npm audit --json --omit=dev\` where it does and name the file in audit.report`,
+    );
   if (!('auditReportVersion' in obj) && 'advisories' in obj)
     throw new ObservationError(
       `${NOT_A_REPORT}: ${what} is an npm 6 report (v1: advisories, actions); record it again with npm 7 or later`,
