@@ -4,7 +4,7 @@ import type { Measurement } from '../../model/measurement.ts';
 import { readRunSession, sessionHeaders, sessionSecrets, type TargetSession } from '../auth/session.ts';
 import { ObservationError } from '../authoring/errors.ts';
 import type { TargetDeclaration } from '../authoring/target-context.ts';
-import { type A11yPage, type A11yViolation, auditPages } from '../probes/accessibility.ts';
+import type { A11yPage, A11yViolation } from '../probes/accessibility.ts';
 import { resolveHeaders } from '../probes/http-target.ts';
 import { type BuiltinAssessment, type BuiltinFn, type BuiltinRun, REQUEST_TIMEOUT_MS } from './run.ts';
 
@@ -73,6 +73,8 @@ export const checkAccessibility: BuiltinFn = async (declaration, run): Promise<B
       'ROLLGATE_CONFIG',
     );
   const identity = browserIdentity(declaration, run, policy.signedIn);
+  // Loaded when the check runs: Playwright and axe stay out of every other command's start-up.
+  const { auditPages } = await import('../probes/accessibility.ts');
   const pages = await auditPages({
     baseURL: run.baseURL,
     paths: policy.paths,
