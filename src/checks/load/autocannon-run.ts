@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { errorKind } from './failures.ts';
 import type { RequestSample } from './observation.ts';
 import type { LoadEndpoint, LoadProfile } from './profile.ts';
@@ -76,7 +76,9 @@ export async function runAutocannon(opts: AutocannonRunOptions): Promise<SampleR
   const durationMs = opts.durationMs ?? profile.duration;
   const startedAt = new Date();
   const started = performance.now();
-  const result = await autocannon({
+  // Loaded when a load runs: autocannon stays out of every other command's start-up.
+  const { default: run } = await import('autocannon');
+  const result = await run({
     url: base.origin,
     requests,
     connections: profile.connections,
