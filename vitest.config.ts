@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,10 +6,6 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    // Most test files wait on child processes (gates, Chromium, databases) rather than compute, so
-    // two files run at once even on two cores (vitest's default there is one); more cores, more
-    // files, up to four, which the loopback databases' connection limits comfortably hold.
-    maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
     projects: [
       {
         test: {
