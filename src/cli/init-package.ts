@@ -3,7 +3,7 @@
  * anything is written (init is all-or-nothing).
  */
 
-/** The npm scripts init adds: each stage's gate, the release from ROLLGATE_RELEASE else the app's version. */
+/** The npm scripts init adds: each stage's gate (the release from ROLLGATE_RELEASE, else the app's version) and the report. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, run by npm's sh, not a JS template
 export const RELEASE_ARG = '--release "${ROLLGATE_RELEASE:-$npm_package_version}"';
 export const INIT_SCRIPTS: Record<string, string> = {
@@ -12,6 +12,8 @@ export const INIT_SCRIPTS: Record<string, string> = {
   'gate:canary': `rollgate gate canary ${RELEASE_ARG}`,
   'gate:production': `rollgate gate production ${RELEASE_ARG}`,
   'drill:dr': `rollgate gate dr ${RELEASE_ARG}`,
+  // The single-file HTML report of the latest run (the CI templates run it after every gate).
+  report: 'rollgate report',
 };
 
 /** Packages whose install scripts rollgate's dependencies need (npm 11.16+ reads `allowScripts`). */
