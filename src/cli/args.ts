@@ -32,6 +32,12 @@ Commands:
                     HOLD until written (--out, default runbooks/<name>/; --name, --base-url, --force)
   render            write the runbook back as markdown that import reads again (--out <file.md>;
                     default stdout)
+  bundle <run-id|latest>
+                    a signed evidence bundle (.tar.gz) of a run: its files, in-toto statements in
+                    DSSE envelopes, checksums (--key <private.pem>, --out <file>; docs/evidence.md)
+  bundle --verify <file>
+                    check a bundle's checksums and signatures (--key <public.pem>); exit 1 invalid
+  bundle keygen     write an ed25519 key pair for bundles (--out <dir>; also rollgate keygen)
 
 Options:
   --runbook <file>      runbook module (env ROLLGATE_RUNBOOK); default rollgate.runbook.ts in the current
@@ -60,6 +66,9 @@ Options:
   --stage <name>        backup: the target of this stage; metrics test: only this stage
   --out <dir>           backup: write here instead of the target's backups.dir; import: the folder
                         (default runbooks/<name>/); render: the markdown file
+  --key <file>          bundle: the private key to sign with (env ROLLGATE_SIGNING_KEY, _FILE);
+                        bundle --verify: the team's public key (env ROLLGATE_VERIFY_KEY)
+  --verify <file>       bundle: verify this bundle instead of writing one
   -h, --help            this text
 
 Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).
@@ -99,6 +108,8 @@ export interface Cli {
     target?: string;
     stage?: string;
     out?: string;
+    key?: string;
+    verify?: string;
     help?: boolean;
   };
 }
@@ -148,6 +159,8 @@ export function parseCli(argv: string[]): Cli {
         target: { type: 'string' },
         stage: { type: 'string' },
         out: { type: 'string' },
+        key: { type: 'string' },
+        verify: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -44,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./import.ts')).importCommand(cli);
       case 'render':
         return await (await import('./render.ts')).renderCommand(cli);
+      case 'bundle':
+      case 'keygen':
+        return await (await import('./bundle.ts')).bundleCommand(cli);
       default:
         throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `unknown command "${cli.command}".\n\n${USAGE}`);
     }

@@ -74,6 +74,19 @@ const START = {
     'a recorded series file cannot be loaded (missing, no `# EOF`, or promtool rejected it)',
     'fix the OpenMetrics file the message names; promtool accepts only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments',
   ],
+  // Signed evidence bundles (`rollgate bundle`, docs/evidence.md).
+  ROLLGATE_KEY_UNUSABLE: [
+    'no signing key was given, or a signing or verify key cannot be read or is not ed25519',
+    'pass --key <file>, or set ROLLGATE_SIGNING_KEY (PEM text) / ROLLGATE_SIGNING_KEY_FILE; `rollgate bundle keygen --out <dir>` makes a pair',
+  ],
+  ROLLGATE_RUN_NOT_FOUND: [
+    'no run folder with a readable verdict.json for that run id',
+    'name a run id from reports/runs/ (`rollgate history` lists them), or `latest`',
+  ],
+  ROLLGATE_BUNDLE_UNREADABLE: [
+    'the file is not a rollgate bundle, or holds what a bundle never holds (links, `..` paths, too much data)',
+    'pass the .tar.gz `rollgate bundle` wrote; a refused entry means the file was made or changed by something else',
+  ],
 } as const satisfies Listing;
 
 /** `ObservationError` (checks layer): a check could not observe the target; it is errored. */
