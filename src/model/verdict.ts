@@ -13,6 +13,17 @@ export const Summary = z.object(
 );
 export type Summary = Record<CheckStatus | 'total', number>;
 
+/**
+ * The git revision of the repository holding the runbook file when the run started: `sha` is
+ * `git rev-parse HEAD`, `dirty` is true when the runbook file or its directory had uncommitted
+ * changes. Absent when the runbook is not in git.
+ */
+export const RunbookGit = z.object({
+  sha: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a full git commit id'),
+  dirty: z.boolean(),
+});
+export type RunbookGit = z.infer<typeof RunbookGit>;
+
 export const Verdict = z.object({
   schemaVersion: z.literal(VERDICT_SCHEMA_VERSION),
   runId: z.string().min(1),
@@ -49,6 +60,8 @@ export const Verdict = z.object({
   clock: z.object({ fixed: z.literal(true), now: z.string().datetime() }).optional(),
   /** Set when the run belongs to a watch series, or is the series' own verdict. */
   watch: WatchRecord.optional(),
+  /** The runbook's git revision (absent outside git): which runbook this verdict judged by. */
+  runbookGit: RunbookGit.optional(),
 });
 export type Verdict = z.infer<typeof Verdict>;
 

@@ -1,6 +1,7 @@
 import type { CheckResult } from '../../model/check-result.ts';
 import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../../model/verdict.ts';
 import { decide } from '../policy.ts';
+import { runbookGit } from '../runbook-git.ts';
 import { validChecks } from '../valid-checks.ts';
 import { applyWaivers, type GovernanceResult } from './governance.ts';
 import type { StepContext } from './step.ts';
@@ -13,6 +14,8 @@ export interface DecideInput {
   baseURL: string;
   /** `performance.now()` when the run started: its duration is monotonic, whatever the clock says. */
   startedMono: number;
+  /** The runbook's file: its git revision goes in the verdict (absent outside git). */
+  runbookFile?: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function decideRun(
   let checks = applyWaivers([...d.governance.checks, ...d.checks], waivers, gate.clock.now());
   checks = validChecks(checks); // load, drill and governance checks too: one bad value errors one check
   const decision = decide(checks, gate.stage, ctx.stopping.reason);
+  const git = await runbookGit(d.runbookFile);
   const finished = new Date(started.getTime() + (performance.now() - d.startedMono));
   const verdict: Verdict = {
     schemaVersion: VERDICT_SCHEMA_VERSION,
@@ -47,6 +51,7 @@ export async function decideRun(
     windowOverride: d.governance.windowOverride,
     overrides: gate.overrides,
     clock: gate.clock.fixed ? { fixed: true, now: started.toISOString() } : undefined,
+    ...(git ? { runbookGit: git } : {}),
   };
   return { verdict, warnings: decision.warnings };
 }

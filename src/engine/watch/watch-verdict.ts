@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CheckResult } from '../../model/check-result.ts';
 import { formatDuration } from '../../model/governance.ts';
-import { summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../../model/verdict.ts';
+import { type RunbookGit, summarize, VERDICT_SCHEMA_VERSION, type Verdict } from '../../model/verdict.ts';
 import type { WatchOutcome, WatchSpec } from '../../model/watch.ts';
 import type { WatchLimits, WatchState } from './watch-policy.ts';
 
@@ -46,6 +46,8 @@ export interface SeriesInput {
   finishedAt: Date;
   interrupted?: string;
   fixedClock: boolean;
+  /** The runbook's git revision (see src/engine/runbook-git.ts); absent outside git. */
+  runbookGit?: RunbookGit;
 }
 
 /**
@@ -112,6 +114,7 @@ export function seriesVerdict(s: SeriesInput): Verdict {
     interrupted: s.interrupted,
     signoffs: [],
     clock: s.fixedClock ? { fixed: true, now: s.startedAt.toISOString() } : undefined,
+    ...(s.runbookGit ? { runbookGit: s.runbookGit } : {}),
     watch: {
       series: s.seriesId,
       of: limits.runs,

@@ -10,6 +10,7 @@ import { createChildSet } from '../children.ts';
 import { stageTargetURLs, startMetricsServer } from '../metrics/prepare.ts';
 import type { StagePrometheus } from '../metrics/stage-prometheus.ts';
 import { type GateEvent, type GateRunOptions, type GateRunResult, newRunId, runGate } from '../run-gate.ts';
+import { runbookGit } from '../runbook-git.ts';
 import { stopOnSignals } from '../stop-signals.ts';
 import {
   interruptedReason,
@@ -190,6 +191,7 @@ export async function runWatch(o: WatchOptions): Promise<WatchResult> {
     finishedAt,
     interrupted: outcome === 'interrupted' ? stopping.reason : undefined,
     fixedClock: gate.clock.fixed,
+    runbookGit: await runbookGit(o.loaded.file),
   });
   return { verdict, runDir, secretValues: [...secretValues] };
 }
