@@ -307,6 +307,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       checks,
       baseURL,
       startedMono,
+      runbookFile: loaded.file,
     });
     return { ...decided, runDir: paths.runDir, secretValues };
   } finally {
