@@ -11,12 +11,12 @@ import {
 } from '../../src/model/attestation.ts';
 import { parsePublicKey } from '../../src/reporters/bundle/keys.ts';
 import { readBundle } from '../../src/reporters/bundle/read-bundle.ts';
-import { sha256Hex } from '../../src/reporters/bundle/statements.ts';
+import { sha256Hex, testResultStatement } from '../../src/reporters/bundle/statements.ts';
 import { verifyBundle } from '../../src/reporters/bundle/verify-bundle.ts';
 import { tempDirs, thrown } from '../hygiene/helpers.ts';
 import { locateIn } from '../hygiene/secret-search.ts';
 import { cliIn } from '../unit/cli-in.ts';
-import { makeCheck } from '../unit/helpers.ts';
+import { makeCheck, makeVerdict } from '../unit/helpers.ts';
 import { GIT_SHA, plantRun, rawTar, recomputeChecksum, repack } from './helpers.ts';
 
 const dirs = tempDirs('rollgate-bundle-');
@@ -177,6 +177,21 @@ describe('rollgate bundle <run-id> and --verify', () => {
     }
   });
 
+  it('a missing file and an extra one are each named', async () => {
+    const gone = `runs/${runId}/junit.xml`;
+    const out = await repack(bundle, path.join(dirs.make(), 'missing-extra.tar.gz'), (top) => {
+      rmSync(path.join(top, gone));
+      writeFileSync(path.join(top, `runs/${runId}/evidence/added.txt`), 'not from the run');
+    });
+    const report = await verifyWith(out, team.pub);
+    expect(report.problems).toEqual([
+      `${gone}: missing (listed in checksums.sha256)`,
+      `runs/${runId}/evidence/added.txt: extra (not in checksums.sha256)`,
+      `attestations/${runId}.dsse.json: attests ${gone}, which the bundle does not hold`,
+      `runs/${runId}/evidence/added.txt: a run file no statement attests`,
+    ]);
+  });
+
   it('a changed file with its checksum recomputed still fails: the statement attests the old digest', async () => {
     const rel = `runs/${runId}/evidence/response.txt`;
     const out = await repack(bundle, path.join(dirs.make(), 'recomputed.tar.gz'), (top) => {
@@ -192,8 +207,11 @@ describe('rollgate bundle <run-id> and --verify', () => {
 
   it('a bundle signed by another key is rejected when --key is the team’s; without a key it proves integrity only', async () => {
     const forged = path.join(dirs.make(), 'forged.tar.gz');
-    const made = await cliIn(root, ['bundle', runId, '--key', other.key, '--out', forged]);
+    vi.stubEnv('ROLLGATE_SIGNING_KEY_FILE', other.key);
+    const made = await cliIn(root, ['bundle', runId, '--out', forged]);
+    vi.stubEnv('ROLLGATE_SIGNING_KEY_FILE', '');
     expect(made.code, made.err).toBe(0);
+    expect(made.out).toContain(`(from ${other.key})`);
     const r = await cliIn(root, ['bundle', '--verify', forged, '--key', team.pub]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/FAIL attestations\/summary\.dsse\.json: signature: not signed by key/);
@@ -201,6 +219,13 @@ describe('rollgate bundle <run-id> and --verify', () => {
       new RegExp(`FAIL attestations/${runId}\\.dsse\\.json: signature: not signed by key`),
     );
     expect(r.err).toMatch(/INVALID: 2 problems$/);
+    // The team's key from the environment, as CI would give it: the same refusal.
+    vi.stubEnv('ROLLGATE_VERIFY_KEY', readFileSync(team.pub, 'utf8'));
+    const fromEnv = await cliIn(root, ['bundle', '--verify', forged]);
+    vi.stubEnv('ROLLGATE_VERIFY_KEY', '');
+    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.err).toContain('(ROLLGATE_VERIFY_KEY)');
+    expect(fromEnv.err).toMatch(/INVALID: 2 problems$/);
     const noKey = await cliIn(root, ['bundle', '--verify', forged]);
     expect(noKey.code).toBe(0);
     expect(noKey.out).toContain('this proves the bundle is intact, NOT who signed it');
@@ -416,5 +441,33 @@ describe('secrets', () => {
     expect(locateIn(bytes, '***', 'bundle').length).toBeGreaterThan(0); // the masked evidence is there
     for (const secret of [SECRET, JOB_SECRET, keyBody, keyBody.slice(-24)])
       expect(locateIn(bytes, secret, 'bundle'), secret).toEqual([]);
+  });
+});
+
+describe('the Test Result predicate of a stage run', () => {
+  it('a HOLD is FAILED with its blocking failures; what did not simply pass and did not hold is warned', () => {
+    const checks = [
+      makeCheck({ id: 'a', status: 'passed' }),
+      makeCheck({ id: 'b', status: 'failed' }),
+      makeCheck({ id: 'c', status: 'errored' }),
+      makeCheck({ id: 'd', status: 'failed', blocking: false }),
+      makeCheck({ id: 'e', status: 'waived' }),
+      makeCheck({ id: 'f', status: 'skipped', notApplicable: 'plain HTTP' }),
+    ];
+    const hold = TestResultPredicate.parse(
+      testResultStatement(makeVerdict(checks, { verdict: 'hold' }), undefined, []).predicate,
+    );
+    expect(hold).toMatchObject({
+      result: 'FAILED',
+      passedTests: ['a'],
+      failedTests: ['b', 'c'],
+      warnedTests: ['d', 'e', 'f'],
+    });
+    // No git revision recorded: no digest is made up for the runbook, and it says so.
+    expect(hold.configuration).toEqual([
+      { name: 'demo', annotations: { kind: 'runbook', stage: 'canary', git: 'not recorded by the run' } },
+    ]);
+    const clean = testResultStatement(makeVerdict([makeCheck({ id: 'a' })]), undefined, []);
+    expect(TestResultPredicate.parse(clean.predicate).result).toBe('PASSED');
   });
 });
