@@ -36,7 +36,6 @@ export async function plantRun(
     secrets?: string[];
     /** Text planted in the evidence and a check message (masked by publish when in `secrets`). */
     plant?: string;
-    git?: boolean;
   },
 ): Promise<PlantedRun> {
   const runDir = path.join(reports, 'runs', o.runId);
@@ -61,8 +60,8 @@ export async function plantRun(
     verdict: o.verdict ?? 'promote',
     reasons: hold ? ['golden/checkout failed: checkout answered 500'] : [],
     target: { baseURL: 'http://127.0.0.1:4000', version: o.release ?? '1.2.3', embedded: true },
-    ...(o.git === false ? {} : { runbookGit: { sha: GIT_SHA, dirty: false } }),
-  } as Partial<Verdict>);
+    runbookGit: { sha: GIT_SHA, dirty: false },
+  });
   const result = await publish({
     verdict,
     runDir,
