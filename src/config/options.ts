@@ -48,6 +48,8 @@ export interface ResolvedGate {
   release: string;
   timeoutMs: number;
   reportsDir: string;
+  /** Runs kept under reports/runs/ (ROLLGATE_RETAIN_RUNS, runbook `reports.retain`); undefined keeps all. */
+  retain?: number;
   clock: Clock;
   /** What the command line changed for this run (budgets, Playwright timeouts); in the verdict. */
   overrides?: RunOverrides;
@@ -121,6 +123,21 @@ function resolveBaseline(
   return { targetName, target, baseURL };
 }
 
+/** How many runs reports/runs/ keeps: ROLLGATE_RETAIN_RUNS, then `reports.retain`; undefined keeps all. */
+function resolveRetain(runbook: Runbook, env: NodeJS.ProcessEnv): number | undefined {
+  const r = pick(undefined, env.ROLLGATE_RETAIN_RUNS, runbook.reports?.retain?.toString(), undefined);
+  if (r.value === undefined) return undefined;
+  const n = Number(r.value);
+  // The runbook's own value was validated when it loaded: only the variable can be wrong here.
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RollgateError(
+      'ROLLGATE_BAD_ARGUMENT',
+      `ROLLGATE_RETAIN_RUNS: "${r.value}" is not a number of runs to keep; give a whole number of 1 or more (for example 10), or leave it unset to keep every run.`,
+    );
+  }
+  return n;
+}
+
 /** Resolves a stage's options with precedence CLI > environment > runbook file > default. */
 export function resolveGate(
   runbook: Runbook,
@@ -174,6 +191,7 @@ export function resolveGate(
     );
   }
   const overrides = runOverrides(flags);
+  const retain = resolveRetain(runbook, env);
   const nowIso = flags.now || env.ROLLGATE_NOW;
   let clock: Clock = systemClock;
   if (nowIso) {
@@ -206,6 +224,7 @@ export function resolveGate(
     release: rel.value,
     timeoutMs,
     reportsDir: reportsDir(env),
+    retain,
     clock,
     sources: { baseURL: base.source, release: rel.source, timeoutMs: tmo.source },
   };

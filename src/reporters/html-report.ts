@@ -5,16 +5,20 @@ import path from 'node:path';
 // @allurereport/core ships inside the `allure` package (same version); its AllureReport class is
 // exactly what `allure generate` runs, minus the CLI's process.exit() and the optional web server.
 import { AllureReport, resolveConfig } from '@allurereport/core';
+import { categoryRules } from './allure-categories.ts';
+import { HISTORY_LIMIT } from './allure-history.ts';
 
 export interface HtmlReportOptions {
   resultsDirs: string[];
   outDir: string;
   historyFile?: string;
+  /**
+   * Whether this build appends its own point to `historyFile` (default true). `rollgate report`
+   * passes false: every run entered the history when it was published.
+   */
+  appendHistory?: boolean;
   name?: string;
 }
-
-/** Bounds both the jsonl on disk and the history inlined into every report (Allure trims on append). */
-const HISTORY_LIMIT = 50;
 
 /**
  * The awesome template always appends Google Analytics (`analyticsEnable: true` is hard-coded in
@@ -63,6 +67,9 @@ export async function buildHtmlReport(o: HtmlReportOptions): Promise<{ file: str
         output: scratch,
         open: false,
         ...(o.historyFile ? { historyPath: path.resolve(o.historyFile), historyLimit: HISTORY_LIMIT } : {}),
+        appendHistory: o.appendHistory ?? true,
+        // Budget breaches, product failures, harness or environment errors: see allure-categories.ts.
+        categories: categoryRules(),
         plugins: {
           awesome: { options: { singleFile: true, reportLanguage: 'en' } },
           // Allure adds its agent plugin unless one is configured; it writes markdown for AI agents

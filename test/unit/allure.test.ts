@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMasker } from '../../src/config/mask.ts';
-import { writeAllure } from '../../src/reporters/allure.ts';
+import { VERDICT_RESULT_ID, writeAllure, writeVerdictResult } from '../../src/reporters/allure.ts';
+import { CATEGORY_LABEL, categoryOf } from '../../src/reporters/allure-categories.ts';
 import { makeCheck, makeMeasurement, makeVerdict, tempDirs } from './helpers.ts';
 
 const dirs = tempDirs('rollgate-allure-');
@@ -17,7 +18,7 @@ interface AllureResult {
   start: number;
   stop: number;
   labels: { name: string; value: string }[];
-  parameters: { name: string; value: string }[];
+  parameters: { name: string; value: string; excluded?: boolean }[];
   steps: { name: string; status: string }[];
   attachments: { name: string; source: string; type: string }[];
 }
@@ -101,7 +102,7 @@ describe('writeAllure', () => {
     ]);
     const r = results.get('nodata')!;
     expect(r.labels).toContainEqual({ name: 'code', value: 'ROLLGATE_NO_DATA' });
-    expect(r.parameters).toContainEqual({ name: 'code', value: 'ROLLGATE_NO_DATA' });
+    expect(r.parameters).toContainEqual({ name: 'code', value: 'ROLLGATE_NO_DATA', excluded: true });
     expect(r.statusDetails.trace).toBe(
       'ROLLGATE_NO_DATA: make the check observe something: more samples, a longer run, or a target that answers',
     );
@@ -173,5 +174,174 @@ describe('writeAllure', () => {
     expect(env).toContain('verdict=PROMOTE\n');
     expect(env).toContain('release=1.2.3\n');
     expect(env).toContain('target=http://u:***@127.0.0.1:1\n');
+  });
+});
+
+describe('history identity, measurements as parameters, categories', () => {
+  it('keeps one history per stage and check: only the check id and stage count, the rest is excluded', () => {
+    const r = run().results.get('slow')!;
+    const counted = r.parameters.filter((p) => !p.excluded).map((p) => [p.name, p.value]);
+    expect(counted).toEqual([
+      ['check id', 'slow'],
+      ['stage', 'demo/canary'],
+    ]);
+    const excluded = r.parameters.filter((p) => p.excluded).map((p) => p.name);
+    expect(excluded).toEqual(['rollgate status', 'release', 'fine', 'p95-latency']);
+  });
+
+  it('shows each measurement as a parameter: its name, then actual, rule and samples', () => {
+    const r = run().results.get('slow')!;
+    const value = (name: string) => r.parameters.find((p) => p.name === name)?.value;
+    expect(value('p95-latency')).toBe('812 ms violates <= 500 ms (1200 samples)');
+    expect(value('fine')).toBe('420 ms <= 500 ms (1200 samples)');
+    // Two measurements of one name (one per page, say) stay two parameters.
+    const twice = run([
+      makeCheck({
+        id: 'pages',
+        measurements: [makeMeasurement({ name: 'lcp' }), makeMeasurement({ name: 'lcp' })],
+      }),
+    ]).results.get('pages')!;
+    expect(twice.parameters.filter((p) => p.excluded && p.name.startsWith('lcp')).map((p) => p.name)).toEqual(
+      ['lcp', 'lcp #2'],
+    );
+  });
+
+  it('classifies: errored = harness or environment, a broken numeric limit = budget breach, any other failure = product', () => {
+    const breach = makeCheck({
+      status: 'failed',
+      measurements: [makeMeasurement({ actual: 812, passed: false, outcome: 'fail' })],
+    });
+    const version = makeCheck({
+      status: 'failed',
+      measurements: [
+        makeMeasurement({
+          name: 'version',
+          actual: '0.0.9',
+          operator: '==',
+          expected: '0.1.0',
+          unit: undefined,
+          samples: 1,
+          passed: false,
+          outcome: 'fail',
+        }),
+      ],
+    });
+    const metricEquality = makeCheck({
+      kind: 'metrics',
+      status: 'failed',
+      measurements: [
+        makeMeasurement({
+          name: 'up',
+          actual: 0,
+          operator: '==',
+          expected: 1,
+          passed: false,
+          outcome: 'fail',
+        }),
+      ],
+    });
+    // A failed check whose budget was not judged (no data) did not breach it: it failed for another reason.
+    const unjudged = makeCheck({
+      status: 'failed',
+      measurements: [makeMeasurement({ actual: null, passed: false, outcome: 'no-data' })],
+    });
+    expect(categoryOf(breach)).toBe('budget-breach');
+    expect(categoryOf(metricEquality)).toBe('budget-breach');
+    expect(categoryOf(version)).toBe('product-failure');
+    expect(categoryOf(unjudged)).toBe('product-failure');
+    expect(categoryOf(makeCheck({ status: 'failed' }))).toBe('product-failure');
+    expect(categoryOf(makeCheck({ status: 'errored', measurements: breach.measurements }))).toBe(
+      'harness-error',
+    );
+    for (const status of ['passed', 'skipped', 'flaky', 'waived'] as const)
+      expect(categoryOf(makeCheck({ status }))).toBeUndefined();
+  });
+
+  it('labels every failed and broken result with its category, and no other', () => {
+    const { results } = run();
+    const category = (id: string) => results.get(id)!.labels.find((l) => l.name === CATEGORY_LABEL)?.value;
+    expect(category('slow')).toBe('budget-breach');
+    expect(category('down')).toBe('harness-error');
+    expect(['ok', 'na', 'retry', 'ok-by-person'].map(category)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+describe('sign-offs, waivers and the run-level verdict result', () => {
+  const waiver = {
+    by: 'dana',
+    reason: 'known flake, s3cret-token',
+    expires: '2026-04-01',
+    at: '2026-03-08T06:00:00Z',
+  };
+  const signoff = { title: 'Security approval', role: 'security', by: 'sam', at: '2026-03-08T06:10:00Z' };
+
+  it('attaches a waived check its waiver and a sign-off check its sign-off, as masked JSON', () => {
+    const runDir = dirs.make();
+    const dir = writeAllure(
+      makeVerdict(
+        [
+          makeCheck({ id: 'flaky-one', status: 'waived', waiver }),
+          makeCheck({ id: 'signoff/security-approval', kind: 'manual' }),
+        ],
+        { signoffs: [signoff] },
+      ),
+      runDir,
+      mask,
+    );
+    const results = readResults(dir);
+    const json = (id: string, name: string) => {
+      const a = results.get(id)!.attachments.find((x) => x.name === name)!;
+      expect(a.type).toBe('application/json');
+      return JSON.parse(readFileSync(path.join(dir, a.source), 'utf8'));
+    };
+    expect(json('flaky-one', 'waiver')).toEqual({ ...waiver, reason: 'known flake, ***' });
+    expect(json('signoff/security-approval', 'sign-off')).toEqual(signoff);
+  });
+
+  it('writes one verdict result per run: HOLD failed with its reasons, PROMOTE passed, same history id', () => {
+    const hold = makeVerdict([makeCheck({ status: 'failed' })], {
+      verdict: 'hold',
+      reasons: ['probes/version failed: 0.0.9 == 0.1.0'],
+      signoffs: [signoff],
+      runbookGit: { sha: 'a'.repeat(40), dirty: true },
+    });
+    const read = (v: typeof hold) => {
+      const dir = dirs.make();
+      writeVerdictResult(v, dir, mask);
+      const [r] = readResults(dir).values();
+      return { r: r!, dir };
+    };
+    const { r, dir } = read(hold);
+    expect(r.labels).toContainEqual({ name: 'AS_ID', value: VERDICT_RESULT_ID });
+    expect(r.labels).toContainEqual({ name: CATEGORY_LABEL, value: 'hold' });
+    expect(r.status).toBe('failed');
+    expect(r.name).toBe('demo/canary verdict: HOLD (release 1.2.3)');
+    expect(r.statusDetails.message).toContain('probes/version failed: 0.0.9 == 0.1.0');
+    expect(r.attachments.map((a) => a.name)).toEqual(['verdict', 'sign-offs', 'runbook git']);
+    const git = r.attachments.find((a) => a.name === 'runbook git')!;
+    expect(JSON.parse(readFileSync(path.join(dir, git.source), 'utf8'))).toEqual({
+      sha: 'a'.repeat(40),
+      dirty: true,
+    });
+    const promote = read(makeVerdict()).r;
+    expect(promote.status).toBe('passed');
+    expect(promote.labels.some((l) => l.name === CATEGORY_LABEL)).toBe(false);
+    expect(promote.parameters.filter((p) => !p.excluded)).toEqual(r.parameters.filter((p) => !p.excluded));
+  });
+
+  it('puts the runbook git revision in environment.properties', () => {
+    const dir = writeAllure(
+      makeVerdict([makeCheck()], { runbookGit: { sha: 'b'.repeat(40), dirty: false } }),
+      dirs.make(),
+      mask,
+    );
+    expect(readFileSync(path.join(dir, 'environment.properties'), 'utf8')).toContain(
+      `runbookGit=${'b'.repeat(40)}\n`,
+    );
   });
 });
