@@ -84,6 +84,9 @@ describe('rollgate bundle <run-id> and --verify', () => {
     bundle = path.join(root, 'reports', 'bundles', `rollgate-${runId}.tar.gz`);
     expect(made.out).toContain(`bundle reports/bundles/rollgate-${runId}.tar.gz`);
     expect(made.out).toContain('left out: runs/20260308T063000Z-fresh1/raw/');
+    expect(made.out).toContain(
+      'left out: runs/20260308T063000Z-fresh1/demo.sqlite: not evidence a bundle holds',
+    );
   });
 
   it('a fresh bundle verifies against the team key and says what it attests', async () => {
@@ -111,7 +114,7 @@ describe('rollgate bundle <run-id> and --verify', () => {
     ])
       expect(names).toContain(`runs/${runId}/${f}`);
     expect(names.some((n) => n.startsWith(`runs/${runId}/allure-results/`))).toBe(true);
-    expect(names.some((n) => n.includes('/raw/'))).toBe(false);
+    expect(names.some((n) => n.includes('/raw/') || n.endsWith('demo.sqlite'))).toBe(false);
     const checksums = b.files.get('checksums.sha256')!.content!.toString();
     expect(checksums.trim().split('\n')).toHaveLength(names.length - 1);
     const s = statementOf(b.files.get(`attestations/${runId}.dsse.json`)!.content!);

@@ -47,6 +47,8 @@ export async function plantRun(
       zipSync({ 'test.trace': Buffer.from(`${JSON.stringify({ title: `fill ${plant}` })}\n`) }),
     ),
     'raw/vitest.json': '{"runner":"output"}',
+    // What an embedded demo app leaves in the run folder: not evidence.
+    'demo.sqlite': Buffer.from('SQLite format 3\0'),
   });
   const hold = o.verdict === 'hold';
   const checks = o.checks ?? [

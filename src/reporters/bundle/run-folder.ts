@@ -7,10 +7,25 @@ import { Verdict } from '../../model/verdict.ts';
 /** Run ids are folder names rollgate made: no separators, no `..`. */
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** Top folders of a run that stay out of a bundle, with why (listed in the manifest). */
+/**
+ * What of a run folder is evidence: the verdict, JUnit, the markdown summary, Allure results,
+ * attachments and Playwright's output (traces, screenshots). Anything else there (runner output,
+ * an embedded app's database, scratch files of whatever wrote to the folder) stays out, each
+ * listed in the manifest with why.
+ */
+const BUNDLED = new Set([
+  'verdict.json',
+  'junit.xml',
+  'summary.md',
+  'allure-results',
+  'evidence',
+  'playwright',
+]);
 const LEFT_OUT: Record<string, string> = {
   raw: 'what vitest and Playwright handed the engine; the verdict, JUnit and Allure results hold what was judged',
 };
+const NOT_EVIDENCE =
+  'not evidence a bundle holds (only verdict.json, junit.xml, summary.md, allure-results/, evidence/ and playwright/ are)';
 
 export interface RunFolder {
   runId: string;
@@ -51,11 +66,11 @@ export function resolveRunId(reportsDir: string, given: string | undefined): str
 function walk(dir: string, rel: string, out: string[], excluded: string[]): void {
   for (const name of readdirSync(path.join(dir, rel)).sort()) {
     const child = rel ? `${rel}/${name}` : name;
-    if (!rel && LEFT_OUT[name]) {
-      excluded.push(`${name}/: ${LEFT_OUT[name]}`);
+    const stat = lstatSync(path.join(dir, child));
+    if (!rel && !BUNDLED.has(name)) {
+      excluded.push(`${name}${stat.isDirectory() ? '/' : ''}: ${LEFT_OUT[name] ?? NOT_EVIDENCE}`);
       continue;
     }
-    const stat = lstatSync(path.join(dir, child));
     if (stat.isDirectory()) walk(dir, child, out, excluded);
     else if (stat.isFile()) out.push(child);
     else
