@@ -48,7 +48,8 @@ Options:
   --release <version>   release under test (env ROLLGATE_RELEASE); defaults to the embedded app's version
   --timeout <ms>        stage deadline (env ROLLGATE_TIMEOUT_MS)
   --now <iso>           fix the clock (env ROLLGATE_NOW); recorded in the verdict
-  --json                machine-readable output (plan, validate, metrics test, coverage)
+  --json                machine-readable output (plan, validate, metrics test, coverage);
+                        gate: stdout holds only the verdict JSON, everything else goes to stderr
   --verbose             stream the runners' own output
   --override-window <reason>  run outside the stage's deployment window (recorded)
   --budget <rule>       gate, plan: a budget for this run only, over the stage's of that name

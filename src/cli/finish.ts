@@ -1,10 +1,12 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { redactRunDir } from '../checks/redact/redact-files.ts';
 import type { LoadedRunbook } from '../config/load-runbook.ts';
 import type { ResolvedGate } from '../config/options.ts';
 import type { Store } from '../engine/store/store.ts';
+import type { Notify } from '../model/notify.ts';
 import type { Verdict } from '../model/verdict.ts';
+import { sendNotifications } from '../reporters/notify.ts';
 import { publish } from '../reporters/publish.ts';
 
 /** The first line of a gate or a watch: what runs, for which release, and where history goes. */
@@ -12,9 +14,15 @@ export function announce(loaded: LoadedRunbook, gate: ResolvedGate, store: Store
   return `rollgate: ${loaded.runbook.name}/${gate.stageName}, release ${gate.release} (${loaded.file}); history in ${store.description}`;
 }
 
+/** Where a gate's words go: stdout, or stderr under `--json` (stdout then holds the verdict alone). */
+export function infoStream(json: boolean | undefined): NodeJS.WriteStream {
+  return json ? process.stderr : process.stdout;
+}
+
 /**
- * Writes the final verdict (verdict.json, ledger line, reports), prints it with `render`, and
- * returns the exit code: 0 only for a recorded PROMOTE. A verdict that cannot be recorded HOLDs.
+ * Writes the final verdict (verdict.json, ledger line, reports), prints it with `render`, tells
+ * the runbook's webhooks, and returns the exit code: 0 only for a recorded PROMOTE. A verdict that
+ * cannot be recorded HOLDs. Under `json`, stdout gets verdict.json as written and nothing else.
  */
 export async function finish(o: {
   verdict: Verdict;
@@ -25,8 +33,13 @@ export async function finish(o: {
   render: (verdict: Verdict) => string;
   /** What could not be written, for the error line: "the verdict or the ledger". */
   what: string;
+  /** `--json`: the verdict on stdout, everything else on stderr. */
+  json?: boolean;
+  /** The runbook's webhooks, told once the verdict is recorded; they never change it. */
+  notify?: Notify;
 }): Promise<number> {
   const { mask } = o;
+  const out = infoStream(o.json);
   let published: Awaited<ReturnType<typeof publish>>;
   try {
     published = await publish({
@@ -35,7 +48,6 @@ export async function finish(o: {
       reportsDir: o.gate.reportsDir,
       mask,
       store: o.store,
-      retain: o.gate.retain,
     });
   } catch (error) {
     const left = leaveNothingUnredacted(o.runDir, mask);
@@ -46,10 +58,32 @@ export async function finish(o: {
     );
     return 1;
   }
-  process.stdout.write(mask(o.render(published.verdict)));
+  out.write(mask(o.render(published.verdict)));
   for (const e of published.reporterErrors) process.stderr.write(`rollgate: ${mask(e)}\n`);
-  process.stdout.write(`${mask(`verdict: ${path.relative(process.cwd(), published.verdictFile)}`)}\n`);
+  out.write(`${mask(`verdict: ${path.relative(process.cwd(), published.verdictFile)}`)}\n`);
+  if (o.json) process.stdout.write(verdictJson(published.verdictFile, published.verdict));
+  if (o.notify) {
+    const told = await sendNotifications({
+      notify: o.notify,
+      verdict: published.verdict,
+      drill: Boolean(o.gate.stage.drill),
+      runDir: o.runDir,
+      env: process.env,
+      mask,
+    });
+    for (const s of told.sent) out.write(`${mask(`notified ${s}`)}\n`);
+    for (const w of told.warnings) process.stderr.write(`rollgate: ${mask(w)}\n`);
+  }
   return published.verdict.verdict === 'promote' ? 0 : 1;
+}
+
+/** verdict.json as written (masked, validated); the same object when the file cannot be read back. */
+function verdictJson(file: string, verdict: Verdict): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return `${JSON.stringify(verdict, null, 2)}\n`;
+  }
 }
 
 /**

@@ -9,14 +9,17 @@ import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { openStore } from '../engine/store/open-store.ts';
 import type { Store } from '../engine/store/store.ts';
 import { type MetricCheck, type MetricProvider, providerOf } from '../model/metrics.ts';
-import { consoleReport } from '../reporters/console.ts';
+import { colourEnabled, consoleReport } from '../reporters/console.ts';
+import { webhookSecrets } from '../reporters/notify.ts';
 import { type Cli, overrideFlags } from './args.ts';
 import { load, stageArg } from './common.ts';
-import { announce, finish } from './finish.ts';
+import { announce, finish, infoStream } from './finish.ts';
 import { maskedLines } from './masked-lines.ts';
+import { createProgress } from './progress.ts';
 import { watchFlags, watchWithStore } from './watch.ts';
 
-function describeEvent(e: GateEvent): string {
+/** A line for an engine event; none for step events, which live progress shows. */
+function describeEvent(e: GateEvent): string | undefined {
   switch (e.type) {
     case 'target':
       return e.baseURL
@@ -25,11 +28,14 @@ function describeEvent(e: GateEvent): string {
     case 'planned':
       return `planned ${e.checks} check(s)${e.problems ? `, ${e.problems} suite problem(s)` : ''}`;
     case 'running':
+      if (!e.runners.length) return undefined; // a stage of built-in checks only
       return `running ${e.runners.join(e.parallel ? ' + ' : ', then ')}…`;
     case 'load':
       return `${e.what}, about ${Math.ceil(e.expectedMs / 1000)} s…`;
     case 'interrupt':
       return `stopping: ${e.reason}`;
+    case 'step':
+      return undefined;
   }
 }
 
@@ -78,14 +84,20 @@ async function gateWithStore(
   store: Store,
   loadProfile?: LoadProfile,
 ): Promise<number> {
-  let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
+  // --json: stdout holds the verdict alone; every other word goes to stderr.
+  const out = infoStream(cli.values.json);
+  // The webhooks' URLs are secrets from the start, like the target's.
+  const webhooks = webhookSecrets(loaded.runbook.notify, process.env);
+  const declared = [...gate.target.secrets.map((n) => process.env[n]), ...webhooks];
+  let mask = createMasker(declared);
   const verbose = cli.values.verbose
     ? maskedLines(
-        (t) => process.stdout.write(t),
+        (t) => out.write(t),
         () => mask,
       )
     : undefined;
-  const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
+  const progress = createProgress({ stream: out, live: !verbose });
+  const say = (line: string) => progress.line(mask(line));
   say(announce(loaded, gate, store));
   const run = await runGate({
     root: process.cwd(),
@@ -96,12 +108,16 @@ async function gateWithStore(
     overrideWindow: cli.values['override-window'],
     // The session's token and generated secrets are masked in live output from the moment they exist.
     onSecrets: (values) => {
-      mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...values]);
+      mask = createMasker([...declared, ...values]);
     },
-    onEvent: (e) => say(`  ${describeEvent(e)}`),
+    onEvent: (e) => {
+      progress.event(e);
+      const line = describeEvent(e);
+      if (line) say(`  ${line}`);
+    },
     onRunnerOutput: verbose ? (t) => verbose.write(t) : undefined,
-  });
-  mask = createMasker(run.secretValues);
+  }).finally(() => progress.stop());
+  mask = createMasker([...run.secretValues, ...webhooks]);
   verbose?.flush();
   return finish({
     verdict: run.verdict,
@@ -109,8 +125,10 @@ async function gateWithStore(
     gate,
     store,
     mask,
-    render: (v) => consoleReport(v, run.warnings),
+    render: (v) => consoleReport(v, run.warnings, { colour: colourEnabled(out) }),
     what: 'the verdict or the ledger',
+    json: cli.values.json,
+    notify: loaded.runbook.notify,
   });
 }
 

@@ -7,11 +7,13 @@ import type { Store } from '../engine/store/store.ts';
 import { runWatch, type WatchEvent } from '../engine/watch/watch.ts';
 import { formatDuration } from '../model/governance.ts';
 import type { WatchSpec } from '../model/watch.ts';
-import { watchProgressLine, watchReport } from '../reporters/console.ts';
+import { colourEnabled, watchProgressLine, watchReport } from '../reporters/console.ts';
+import { webhookSecrets } from '../reporters/notify.ts';
 import { publish } from '../reporters/publish.ts';
 import type { Cli } from './args.ts';
-import { announce, finish } from './finish.ts';
+import { announce, finish, infoStream } from './finish.ts';
 import { maskedLines } from './masked-lines.ts';
+import { createProgress } from './progress.ts';
 
 export function watchFlags(cli: Cli): WatchFlags {
   return {
@@ -50,15 +52,22 @@ export async function watchWithStore(
   spec: WatchSpec,
   loadProfile?: LoadProfile,
 ): Promise<number> {
-  let mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
+  // --json: stdout holds the series' verdict alone; every other word goes to stderr.
+  const out = infoStream(cli.values.json);
+  const declared = [
+    ...gate.target.secrets.map((n) => process.env[n]),
+    ...webhookSecrets(loaded.runbook.notify, process.env),
+  ];
+  let mask = createMasker(declared);
   const known = new Set<string>();
   const verbose = cli.values.verbose
     ? maskedLines(
-        (t) => process.stdout.write(t),
+        (t) => out.write(t),
         () => mask,
       )
     : undefined;
-  const say = (line: string) => process.stdout.write(`${mask(line)}\n`);
+  const progress = createProgress({ stream: out, live: !verbose });
+  const say = (line: string) => progress.line(mask(line));
   say(announce(loaded, gate, store));
   const result = await runWatch({
     root: process.cwd(),
@@ -71,14 +80,16 @@ export async function watchWithStore(
     // Each run's session token and generated secrets, masked in live output as soon as they exist.
     onSecrets: (values) => {
       for (const v of values) known.add(v);
-      mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...known]);
+      mask = createMasker([...declared, ...known]);
     },
     onEvent: (e) => say(`  ${describe(e)}`),
+    // Each run's steps drive the live progress; their other events stay quiet, as before.
+    onRunEvent: (e) => progress.event(e),
     onRunnerOutput: verbose ? (t) => verbose.write(t) : undefined,
-    onProgress: (p) => process.stdout.write(mask(watchProgressLine(p))),
+    onProgress: (p) => progress.line(mask(watchProgressLine(p)).replace(/\n$/, '')),
     record: async (run) => {
       for (const v of run.secretValues) known.add(v);
-      mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...known]);
+      mask = createMasker([...declared, ...known]);
       const published = await publish({
         verdict: run.verdict,
         runDir: run.runDir,
@@ -89,16 +100,18 @@ export async function watchWithStore(
       for (const e of published.reporterErrors) process.stderr.write(`rollgate: ${mask(e)}\n`);
       return published.verdict;
     },
-  });
+  }).finally(() => progress.stop());
   verbose?.flush();
-  mask = createMasker([...gate.target.secrets.map((n) => process.env[n]), ...result.secretValues]);
+  mask = createMasker([...declared, ...result.secretValues]);
   return finish({
     verdict: result.verdict,
     runDir: result.runDir,
     gate,
     store,
     mask,
-    render: watchReport,
+    render: (v) => watchReport(v, { colour: colourEnabled(out) }),
     what: "the watch series' verdict or ledger line",
+    json: cli.values.json,
+    notify: loaded.runbook.notify,
   });
 }

@@ -18,6 +18,7 @@ import { prepareMetrics, stageTargetURLs, startMetricsServer } from './metrics/p
 import type { StagePrometheus } from './metrics/stage-prometheus.ts';
 import { planBuiltins, planMetrics, planStage } from './plan.ts';
 import { checkIsOk } from './policy.ts';
+import { announced, type StepEvent } from './steps/announced.ts';
 import { builtinStep } from './steps/builtin-step.ts';
 import { decideRun } from './steps/decide.ts';
 import * as steps from './steps/gate-steps.ts';
@@ -35,7 +36,8 @@ export type GateEvent =
   | { type: 'target'; baseURL: string; embedded: boolean }
   | { type: 'running'; runners: string[]; parallel: boolean }
   | { type: 'load'; what: string; expectedMs: number }
-  | { type: 'interrupt'; reason: string };
+  | { type: 'interrupt'; reason: string }
+  | StepEvent;
 
 export interface GateRunOptions {
   root: string;
@@ -162,23 +164,27 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     const governance = await steps.governanceStep(loaded, o.overrideWindow).run(ctx);
     // A drill restores the newest backup first; the app then boots on the restored copy.
     const drillStarted = performance.now();
-    const drill = await steps.drillStep.run(ctx);
+    const drill = gate.stage.drill
+      ? await announced(o.onEvent, 'drill restore', () => steps.drillStep.run(ctx))
+      : await steps.drillStep.run(ctx);
     secretValues = [...(drill?.secrets ?? []), ...guards.secrets];
     o.onSecrets?.(secretValues);
-    const targets = await startStageTargets(gate, {
-      root: o.root,
-      env,
-      vars: {
-        runDir: paths.runDir,
-        scratchDir,
-        restoredDatabaseUrl: drill?.restoredUrl ?? '',
-        restoredDataDir: drill?.restoredDataDir ?? '',
-      },
-      children,
-      signal: stopping.signal,
-      // Only on what the drill restored: an empty placeholder the app uses blocks the start.
-      drill: Boolean(drill),
-    });
+    const targets = await announced(o.onEvent, 'target start-up', () =>
+      startStageTargets(gate, {
+        root: o.root,
+        env,
+        vars: {
+          runDir: paths.runDir,
+          scratchDir,
+          restoredDatabaseUrl: drill?.restoredUrl ?? '',
+          restoredDataDir: drill?.restoredDataDir ?? '',
+        },
+        children,
+        signal: stopping.signal,
+        // Only on what the drill restored: an empty placeholder the app uses blocks the start.
+        drill: Boolean(drill),
+      }),
+    );
     secretValues = [...targets.secretValues, ...secretValues];
     o.onSecrets?.(secretValues);
     const { baseURL, startError } = targets;
@@ -247,17 +253,24 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       },
     };
     // Built-ins first: nothing a golden path does (signing out, changing data) can blame the release.
-    const builtins = await builtinStep(context, startError ?? stopping.reason, {
-      embedded: o.targetEmbedded ?? !gate.baseURL,
-    }).run(run);
+    const builtins = await announced(o.onEvent, 'built-in checks', () =>
+      builtinStep(context, startError ?? stopping.reason, {
+        embedded: o.targetEmbedded ?? !gate.baseURL,
+      }).run(run),
+    );
     const notStarted = startError || stopping.reason;
     const outcomes: RunnerOutcome[] = notStarted
       ? [
           { kind: 'vitest', failure: notStarted },
           { kind: 'playwright', failure: notStarted },
         ]
-      : await steps.runSuites(steps.suiteSteps(run), run, (runners, parallel) =>
-          o.onEvent?.({ type: 'running', runners, parallel }),
+      : await steps.runSuites(
+          // Each runner's start and end, for live progress.
+          steps
+            .suiteSteps(run)
+            .map((s) => ({ ...s, run: (c: StepContext) => announced(o.onEvent, s.kind, () => s.run(c)) })),
+          run,
+          (runners, parallel) => o.onEvent?.({ type: 'running', runners, parallel }),
         );
     // Off again after the suites, before the load.
     const maintenanceOff = await guards.maintenanceOff(startError);
@@ -273,17 +286,23 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
         o.onEvent?.({ type: 'load', ...describeLoad(gate.stage, o.loadProfile) });
       const notRun = gate.k6Summary ? stopping.reason : (startError ?? stopping.reason);
       checks.push(
-        await steps
-          .loadStep(o.loadProfile, targets, notRun, {
-            beforeTraffic: metrics?.beforeTraffic,
-            onSent: metrics?.onSent,
-          })
-          .run(run),
+        await announced(o.onEvent, 'load', () =>
+          steps
+            .loadStep(o.loadProfile, targets, notRun, {
+              beforeTraffic: metrics?.beforeTraffic,
+              onSent: metrics?.onSent,
+            })
+            .run(run),
+        ),
       );
     }
     // After the load, on what it sent: each check waits for a scrape newer than the load's end.
     if (metrics) {
-      checks.push(...(await metrics.step(startError ?? stopping.reason).run(run)));
+      checks.push(
+        ...(await announced(o.onEvent, 'metric checks', () =>
+          metrics.step(startError ?? stopping.reason).run(run),
+        )),
+      );
       secretValues = [...secretValues, ...metrics.secrets()];
       o.onSecrets?.(secretValues);
     }

@@ -17,6 +17,7 @@ import { DeployWindow, Requirements, SignoffItem } from './governance.ts';
 import { LoadMetric, Operator } from './measurement.ts';
 import { addMetricIssues } from './metric-rules.ts';
 import { MetricCheck, MetricProvider, MetricTest } from './metrics.ts';
+import { addNotifyIssues, Notify } from './notify.ts';
 import { addRuleIssues } from './runbook-rules.ts';
 import { PlaywrightOptions, VitestOptions } from './runner-options.ts';
 import { SecretAllowlist } from './secret-allowlist.ts';
@@ -252,20 +253,15 @@ export const Runbook = z
      * @example [{ document: 'rollout-plan.md', items: [{ section: 'Smoke tests', label: 'Login works', checks: ['golden-paths/login'] }] }]
      */
     sources: z.array(Source).default([]),
-    /**
-     * What the reports folder keeps: `retain` runs under reports/runs/, oldest pruned first after a
-     * run is recorded (never the ledger nor the report's history). @example { retain: 10 }
-     */
-    reports: z
-      .strictObject({
-        /** Runs kept under reports/runs/; default all. ROLLGATE_RETAIN_RUNS overrides it. @example 10 */
-        retain: z.number().int().positive().optional(),
-      })
-      .optional(),
     /** Metrics providers by name, used by the stages' metric checks. @example { prometheus: { type: 'prometheus' } } */
     providers: z
       .record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'provider names are lower-case words'), MetricProvider)
       .default({}),
+    /**
+     * Webhooks told of recorded verdicts (Slack-compatible JSON); their URLs come only from the
+     * environment. @example { webhooks: [{ name: 'ops', urlEnv: 'SLACK_WEBHOOK_URL', on: ['hold', 'drill-failed'] }] }
+     */
+    notify: Notify.optional(),
   })
   .superRefine((rb, ctx) => {
     for (const [name, stage] of Object.entries(rb.stages)) {
@@ -331,6 +327,7 @@ export const Runbook = z
     addDeclaredCheckIssues(rb, ctx);
     addMetricIssues(rb, ctx);
     addSourceIssues(rb, ctx);
+    addNotifyIssues(rb, ctx);
     for (const [name, target] of Object.entries(rb.targets)) {
       if (!target.baseURL && !target.embedded) {
         ctx.addIssue({

@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { consoleReport } from '../../src/reporters/console.ts';
+import { colourEnabled, consoleReport, tableDuration } from '../../src/reporters/console.ts';
 import { advisoryHeaderMeasurements } from './advisory-measurements.ts';
 import { makeCheck, makeMeasurement, makeVerdict } from './helpers.ts';
 
@@ -29,14 +29,27 @@ const checks = [
 ];
 
 describe('consoleReport', () => {
-  it('prints one line per check with mark, status, id, title and duration', () => {
+  it('prints the checks as an aligned table: status, id, duration, blocking, title', () => {
     const out = consoleReport(makeVerdict(checks));
     const lines = out.split('\n').filter((l) => /^ {2}[✔✘!\-~w] /.test(l));
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^ {2}✔ passed {2}probes\/health +health answers {2}7 ms$/);
-    expect(lines[1]).toMatch(/^ {2}✘ failed {2}probes\/latency +p95 within budget {2}900 ms$/);
-    expect(lines[2]).toMatch(/^ {2}! errored golden\/login +login \(advisory\) {2}12 ms$/);
-    expect(lines[3]).toMatch(/^ {2}- skipped backup\/age/);
+    expect(out.split('\n')[1]).toBe('  status    check             time  blocking  title');
+    expect(lines).toEqual([
+      '  ✔ passed  probes/health     7 ms  yes       health answers',
+      '  ✘ failed  probes/latency  900 ms  yes       p95 within budget',
+      '  ! errored golden/login     12 ms  no        login',
+      '  - skipped backup/age       12 ms  yes       backup age',
+    ]);
+  });
+
+  it('prints durations as ms, then seconds, then minutes', () => {
+    expect([7, 999.6, 1234, 59_949, 61_000, 120_000].map(tableDuration)).toEqual([
+      '7 ms',
+      '1.0 s',
+      '1.2 s',
+      '59.9 s',
+      '1 min 1 s',
+      '2 min',
+    ]);
   });
 
   it('shows under a problem what was measured against what was expected, only for broken measurements', () => {
@@ -94,9 +107,31 @@ describe('consoleReport', () => {
     expect(out.split(line)).toHaveLength(2);
   });
 
-  it('prints no colour codes', () => {
+  it('prints no colour codes unless asked', () => {
     const out = consoleReport(makeVerdict(checks));
-    expect(stripVTControlCharacters(out)).toBe(out);
+    expect(out).not.toContain('\u001b');
+  });
+
+  it('colours the status words and the verdict when asked, and nothing else changes', () => {
+    const v = makeVerdict(checks, { verdict: 'hold', reasons: ['probes/latency failed'] });
+    const coloured = consoleReport(v, [], { colour: true });
+    expect(coloured).toContain('\u001b[');
+    expect(stripVTControlCharacters(coloured)).toBe(consoleReport(v));
+  });
+});
+
+describe('colourEnabled (https://no-color.org)', () => {
+  const tty = { isTTY: true };
+  it('colours a terminal only', () => {
+    expect(colourEnabled(tty, {})).toBe(true);
+    expect(colourEnabled({ isTTY: false }, {})).toBe(false);
+    expect(colourEnabled({}, {})).toBe(false);
+    expect(colourEnabled(tty, { TERM: 'dumb' })).toBe(false);
+  });
+  it('NO_COLOR set to any non-empty value disables colour; empty does not', () => {
+    for (const value of ['1', '0', 'false', 'yes'])
+      expect(colourEnabled(tty, { NO_COLOR: value })).toBe(false);
+    expect(colourEnabled(tty, { NO_COLOR: '' })).toBe(true);
   });
 });
 
