@@ -48,6 +48,7 @@ export async function finish(o: {
       reportsDir: o.gate.reportsDir,
       mask,
       store: o.store,
+      retain: o.gate.retain,
     });
   } catch (error) {
     const left = leaveNothingUnredacted(o.runDir, mask);

@@ -253,6 +253,16 @@ export const Runbook = z
      * @example [{ document: 'rollout-plan.md', items: [{ section: 'Smoke tests', label: 'Login works', checks: ['golden-paths/login'] }] }]
      */
     sources: z.array(Source).default([]),
+    /**
+     * What the reports folder keeps: `retain` runs under reports/runs/, oldest pruned first after a
+     * run is recorded (never the ledger nor the report's history). @example { retain: 10 }
+     */
+    reports: z
+      .strictObject({
+        /** Runs kept under reports/runs/; default all. ROLLGATE_RETAIN_RUNS overrides it. @example 10 */
+        retain: z.number().int().positive().optional(),
+      })
+      .optional(),
     /** Metrics providers by name, used by the stages' metric checks. @example { prometheus: { type: 'prometheus' } } */
     providers: z
       .record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'provider names are lower-case words'), MetricProvider)
