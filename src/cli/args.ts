@@ -7,6 +7,8 @@ Commands:
   init              in an app's folder: write rollgate.runbook.ts, placeholder checks in rollgate/,
                     the gate:<stage> npm scripts and reports/ in .gitignore (--base-url, --name, --force)
   gate <stage>      run a stage's suites and decide PROMOTE (exit 0) or HOLD (exit 1)
+  merge <dir>...    the folders of gate --shard runs as one verdict, recorded once (a missing or
+                    repeated shard HOLDs); exit 2 for shards of different runs
   plan <stage>      print the checks, target and budgets a gate would use; runs nothing
   validate          check a runbook; exit 2 with every problem when it is invalid
   report            build reports/html/index.html (Allure, single file) from the latest run
@@ -45,6 +47,8 @@ Options:
   --base-url <url>      point the stage at a deployment (env ROLLGATE_BASE_URL); needs --release
   --baseline-url <url>  the baseline a canary stage is compared against (env ROLLGATE_BASELINE_URL)
   --k6-summary <file>   gate: judge the stage's budgets on a k6 --summary-export from a run elsewhere
+  --shard <i>/<n>       gate: run shard i of n (Playwright's --shard; shard 1 runs everything else too)
+                        into --out <dir> or reports/shards/<run-id>/; no ledger line: rollgate merge
   --release <version>   release under test (env ROLLGATE_RELEASE); defaults to the embedded app's version
   --timeout <ms>        stage deadline (env ROLLGATE_TIMEOUT_MS)
   --now <iso>           fix the clock (env ROLLGATE_NOW); recorded in the verdict
@@ -66,7 +70,8 @@ Options:
   --target <name>       backup: the target whose data is backed up (default: the only one with backups)
   --stage <name>        backup: the target of this stage; metrics test: only this stage
   --out <dir>           backup: write here instead of the target's backups.dir; import: the folder
-                        (default runbooks/<name>/); render: the markdown file
+                        (default runbooks/<name>/); render: the markdown file; gate --shard: the
+                        shard's folder (new or empty)
   --key <file>          bundle: the private key to sign with (env ROLLGATE_SIGNING_KEY, _FILE);
                         bundle --verify: the team's public key (env ROLLGATE_VERIFY_KEY)
   --verify <file>       bundle: verify this bundle instead of writing one
@@ -85,6 +90,7 @@ export interface Cli {
     'base-url'?: string;
     'baseline-url'?: string;
     'k6-summary'?: string;
+    shard?: string;
     release?: string;
     timeout?: string;
     now?: string;
@@ -136,6 +142,7 @@ export function parseCli(argv: string[]): Cli {
         'base-url': { type: 'string' },
         'baseline-url': { type: 'string' },
         'k6-summary': { type: 'string' },
+        shard: { type: 'string' },
         release: { type: 'string' },
         timeout: { type: 'string' },
         now: { type: 'string' },

@@ -5,6 +5,7 @@ import { createMasker } from '../config/mask.ts';
 import { type ResolvedGate, resolveGate } from '../config/options.ts';
 import { resolveWatch } from '../config/watch-options.ts';
 import { type GateEvent, runGate } from '../engine/run-gate.ts';
+import { parseShardArg, refuseUnshardable } from '../engine/shard/shard-arg.ts';
 import { prepareLoad } from '../engine/steps/load-stage.ts';
 import { openStore } from '../engine/store/open-store.ts';
 import type { Store } from '../engine/store/store.ts';
@@ -16,6 +17,7 @@ import { load, stageArg } from './common.ts';
 import { announce, finish, infoStream } from './finish.ts';
 import { maskedLines } from './masked-lines.ts';
 import { createProgress } from './progress.ts';
+import { shardGateWithStore } from './shard-gate.ts';
 import { watchFlags, watchWithStore } from './watch.ts';
 
 /** A line for an engine event; none for step events, which live progress shows. */
@@ -41,6 +43,8 @@ function describeEvent(e: GateEvent): string | undefined {
 
 export async function gateCommand(cli: Cli): Promise<number> {
   const stage = stageArg(cli, 'gate');
+  // --shard i/n: this machine's part of a sharded gate (docs/scale-out.md); a bad value exits 2 here.
+  const shard = cli.values.shard ? parseShardArg(cli.values.shard) : undefined;
   const loaded = await load(cli);
   const gate = resolveGate(loaded.runbook, stage, {
     baseUrl: cli.values['base-url'],
@@ -61,6 +65,11 @@ export async function gateCommand(cli: Cli): Promise<number> {
     );
   }
   if (gate.k6Summary) refuseLoadWindows(gate.stageName, gate.stage.metrics, loaded.runbook.providers);
+  if (shard)
+    refuseUnshardable(gate.stageName, gate.stage, shard, {
+      watch: Boolean(watch),
+      k6Summary: Boolean(gate.k6Summary),
+    });
   // A load profile aimed at a host or stage it may not hit is refused here, before any request.
   const loadProfile = await prepareLoad(
     gate.stage,
@@ -70,6 +79,7 @@ export async function gateCommand(cli: Cli): Promise<number> {
   );
   const store = await openStore(gate.reportsDir);
   try {
+    if (shard) return await shardGateWithStore(cli, loaded, gate, store, shard, loadProfile);
     if (watch) return await watchWithStore(cli, loaded, gate, store, watch, loadProfile);
     return await gateWithStore(cli, loaded, gate, store, loadProfile);
   } finally {

@@ -19,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./init.ts')).initCommand(cli);
       case 'gate':
         return await (await import('./gate.ts')).gateCommand(cli);
+      case 'merge':
+        return await (await import('./merge.ts')).mergeCommand(cli);
       case 'plan':
         return await (await import('./plan.ts')).planCommand(cli);
       case 'validate':

@@ -8,6 +8,7 @@ import { metricCheckTitle } from '../checks/metrics/run-check.ts';
 import type { PlannedCheck } from '../model/check-result.ts';
 import { type MetricProvider, metricCheckId, providerOf } from '../model/metrics.ts';
 import type { Stage } from '../model/runbook.ts';
+import type { ShardSpec } from '../model/shard.ts';
 import { checkIdentity, matchesPattern } from './identity.ts';
 import { playwrightInvocation, runnerCli, vitestInvocation } from './run-config/invocation.ts';
 import { SIGN_IN_CHECK, signInTitle } from './sign-in-check.ts';
@@ -76,10 +77,16 @@ function walk(suite: PwSuite, titles: string[], out: Listed[], testDir: string) 
     walk(child, child.file && child.title === child.file ? titles : [...titles, child.title], out, testDir);
 }
 
-async function listPlaywright(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Listed[] | Error> {
+async function listPlaywright(
+  root: string,
+  stage: Stage,
+  env: NodeJS.ProcessEnv,
+  shard?: ShardSpec,
+): Promise<Listed[] | Error> {
   const smoke = stage.smoke!;
   // Listing writes nothing: the output folder is only there because the configuration needs one.
-  const inv = playwrightInvocation(root, stage, { outputDir: path.join(tmpdir(), 'rollgate-list') });
+  // A shard lists only what Playwright assigns it.
+  const inv = playwrightInvocation(root, stage, { outputDir: path.join(tmpdir(), 'rollgate-list'), shard });
   const args = [runnerCli('playwright'), 'test', '--list', ...inv.args, '--reporter=json', ...smoke.specs];
   if (smoke.grep) args.push('--grep', smoke.grep);
   const r = await lowPriority(
@@ -108,14 +115,19 @@ export function firstLines(text: string, n = 6): string {
   );
 }
 
-/** A stage's checks from what the runners listed (each list may hold other stages' files too). */
-function assemble(stage: Stage, vt: Listed[] | Error, pw: Listed[] | Error): Plan {
+/**
+ * A stage's checks from what the runners listed (each list may hold other stages' files too). A
+ * shard's spec may have no test in it: Playwright gave them to other shards, and the merge checks
+ * the specs on the full list.
+ */
+function assemble(stage: Stage, vt: Listed[] | Error, pw: Listed[] | Error, sharded = false): Plan {
   const plan: Plan = { checks: [], problems: [], keys: new Map() };
   const add = (
     listed: Listed[] | Error,
     kind: 'vitest' | 'playwright',
     suites: string[],
     filter?: string,
+    eachRuns = true,
   ) => {
     if (listed instanceof Error) {
       for (const s of suites)
@@ -126,7 +138,7 @@ function assemble(stage: Stage, vt: Listed[] | Error, pw: Listed[] | Error): Pla
     const mine = listed.filter((l) => own.has(path.normalize(l.file)));
     for (const s of suites) {
       const n = mine.filter((l) => path.normalize(l.file) === path.normalize(s)).length;
-      if (n === 0)
+      if (n === 0 && eachRuns)
         plan.problems.push({
           suite: s,
           kind,
@@ -148,17 +160,25 @@ function assemble(stage: Stage, vt: Listed[] | Error, pw: Listed[] | Error): Pla
     }
   };
   add(vt, 'vitest', stage.suites, stage.suiteFilter);
-  if (stage.smoke) add(pw, 'playwright', stage.smoke.specs, stage.smoke.grep);
+  if (stage.smoke) add(pw, 'playwright', stage.smoke.specs, stage.smoke.grep, !sharded);
   return plan;
 }
 
-/** Lists (without running) every check a stage must run. Nothing here touches the target. */
-export async function planStage(root: string, stage: Stage, env: NodeJS.ProcessEnv): Promise<Plan> {
+/**
+ * Lists (without running) every check a stage must run. Nothing here touches the target. With a
+ * shard, the golden paths are those Playwright assigns that shard (`--shard i/n`).
+ */
+export async function planStage(
+  root: string,
+  stage: Stage,
+  env: NodeJS.ProcessEnv,
+  shard?: ShardSpec,
+): Promise<Plan> {
   const [vt, pw] = await Promise.all([
     stage.suites.length ? listVitest(root, stage, env) : Promise.resolve([] as Listed[]),
-    stage.smoke ? listPlaywright(root, stage, env) : Promise.resolve([] as Listed[]),
+    stage.smoke ? listPlaywright(root, stage, env, shard) : Promise.resolve([] as Listed[]),
   ]);
-  return assemble(stage, vt, pw);
+  return assemble(stage, vt, pw, Boolean(shard));
 }
 
 /**

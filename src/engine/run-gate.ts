@@ -8,6 +8,8 @@ import type { LoadedRunbook } from '../config/load-runbook.ts';
 import { createMasker } from '../config/mask.ts';
 import type { ResolvedGate } from '../config/options.ts';
 import { reportPaths } from '../config/paths.ts';
+import type { CheckResult, PlannedCheck } from '../model/check-result.ts';
+import type { ShardSpec } from '../model/shard.ts';
 import type { Verdict } from '../model/verdict.ts';
 import { createChildSet, withoutColour } from './children.ts';
 import { collect, type RunnerOutcome } from './collect.ts';
@@ -18,10 +20,12 @@ import { prepareMetrics, stageTargetURLs, startMetricsServer } from './metrics/p
 import type { StagePrometheus } from './metrics/stage-prometheus.ts';
 import { planBuiltins, planMetrics, planStage } from './plan.ts';
 import { checkIsOk } from './policy.ts';
+import { shardGate, shardSuiteSteps } from './shard/shard-stage.ts';
 import { announced, type StepEvent } from './steps/announced.ts';
 import { builtinStep } from './steps/builtin-step.ts';
 import { decideRun } from './steps/decide.ts';
 import * as steps from './steps/gate-steps.ts';
+import type { GovernanceResult } from './steps/governance.ts';
 import { describeLoad } from './steps/load-stage.ts';
 import { signInStep } from './steps/sign-in-step.ts';
 import type { StepContext } from './steps/step.ts';
@@ -63,6 +67,12 @@ export interface GateRunOptions {
    * `gate.baseURL`. Default: the gate has no baseURL (this run starts it).
    */
   targetEmbedded?: boolean;
+  /**
+   * A shard of a sharded gate (`--shard i/n`): Playwright runs only its part of the golden paths;
+   * any shard but the first runs nothing else. `dir` names the shard's folder from its run id.
+   * The budgets nothing measured are judged by the merge, on every shard's checks.
+   */
+  shard?: { spec: ShardSpec; dir: (runId: string) => string };
 }
 
 export interface GateRunResult {
@@ -71,6 +81,25 @@ export interface GateRunResult {
   runDir: string;
   /** Values to mask in every output: declared secrets and the ones the run generated. */
   secretValues: string[];
+  /** A shard's parts for its result: its checks before governance and waivers, and its golden paths' plan. */
+  shard?: { checks: CheckResult[]; governance: GovernanceResult; planned: PlannedCheck[] };
+}
+
+/**
+ * The stage's budgets no check measured, as errored checks: those the command line gave, and
+ * (only when nothing else holds: a check that failed or errored may be the one that measures it)
+ * the stage's own. A sharded run's merge judges them on the checks of every shard.
+ */
+export function unmeasuredBudgetChecks(
+  gate: Pick<ResolvedGate, 'overrides' | 'stage' | 'stageName'>,
+  runbook: LoadedRunbook['runbook'],
+  checks: readonly CheckResult[],
+): CheckResult[] {
+  const out = unmeasuredBudgets(gate.overrides, checks);
+  const all = [...checks, ...out];
+  if (all.every((c) => !c.blocking || checkIsOk(c, gate.stage)))
+    out.push(...unmeasuredStageBudgets(gate.stageName, ownBudgets(gate.stage.budgets, runbook.budgets), all));
+  return out;
 }
 
 /** `20261122T060551Z-bea2b0`: sortable by time, unique by its random tail. */
@@ -90,12 +119,14 @@ export function newRunId(now: Date): string {
  * job; this returns it.
  */
 export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
-  const { gate, loaded } = o;
+  const { loaded } = o;
+  // Any shard but the first runs its golden paths alone.
+  const gate = o.shard ? shardGate(o.gate, o.shard.spec) : o.gate;
   const env: NodeJS.ProcessEnv = withoutColour(o.env ?? process.env);
   const started = gate.clock.now();
   const startedMono = performance.now();
   const runId = newRunId(started);
-  const paths = reportPaths(gate.reportsDir, runId);
+  const paths = o.shard ? { runDir: o.shard.dir(runId) } : reportPaths(gate.reportsDir, runId);
   const teardown = createTeardown();
   let secretValues: string[] = [];
   // The run's secrets, its declared ones too when the targets never started (secretValues then lacks them).
@@ -161,7 +192,10 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       defer: teardown.defer,
     });
 
-    const governance = await steps.governanceStep(loaded, o.overrideWindow).run(ctx);
+    const governance: GovernanceResult =
+      o.shard && o.shard.spec.index > 1
+        ? { checks: [], signoffs: [] }
+        : await steps.governanceStep(loaded, o.overrideWindow).run(ctx);
     // A drill restores the newest backup first; the app then boots on the restored copy.
     const drillStarted = performance.now();
     const drill = gate.stage.drill
@@ -210,7 +244,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
         : undefined);
     // The plan is needed only to collect: listing (niced) starts once the target is up, so it
     // never delays it, and the runners start at once beside it.
-    const planned = planStage(o.root, gate.stage, env).then((plan) => {
+    const planned = planStage(o.root, gate.stage, env, o.shard?.spec).then((plan) => {
       const builtins =
         planBuiltins(gate.stage, gate.target).length +
         planMetrics(gate.stage, gate.targetName, loaded.runbook.providers).length +
@@ -266,9 +300,10 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
         ]
       : await steps.runSuites(
           // Each runner's start and end, for live progress.
-          steps
-            .suiteSteps(run)
-            .map((s) => ({ ...s, run: (c: StepContext) => announced(o.onEvent, s.kind, () => s.run(c)) })),
+          (o.shard ? shardSuiteSteps(run, o.shard.spec) : steps.suiteSteps(run)).map((s) => ({
+            ...s,
+            run: (c: StepContext) => announced(o.onEvent, s.kind, () => s.run(c)),
+          })),
           run,
           (runners, parallel) => o.onEvent?.({ type: 'running', runners, parallel }),
         );
@@ -309,16 +344,8 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
     // The availability loop ends here, before release: its window is the whole stage.
     checks.push(...(await guards.availability(startError)));
     checks = steps.withDrillChecks(ctx, drill, checks, performance.now() - drillStarted);
-    checks.push(...unmeasuredBudgets(gate.overrides, checks));
-    // Only when nothing else holds: a check that failed or errored may be the one that measures it.
-    if (checks.every((c) => !c.blocking || checkIsOk(c, gate.stage)))
-      checks.push(
-        ...unmeasuredStageBudgets(
-          gate.stageName,
-          ownBudgets(gate.stage.budgets, loaded.runbook.budgets),
-          checks,
-        ),
-      );
+    // A shard measured only part of the stage: the merge judges the budgets on every shard's checks.
+    if (!o.shard) checks.push(...unmeasuredBudgetChecks(gate, loaded.runbook, checks));
     await release();
     const decided = await decideRun(ctx, {
       runbook: loaded.runbook.name,
@@ -328,7 +355,12 @@ export async function runGate(o: GateRunOptions): Promise<GateRunResult> {
       startedMono,
       runbookFile: loaded.file,
     });
-    return { ...decided, runDir: paths.runDir, secretValues };
+    const shard = o.shard && {
+      checks,
+      governance,
+      planned: (await planned).checks.filter((c) => c.kind === 'playwright'),
+    };
+    return { ...decided, runDir: paths.runDir, secretValues, ...(shard ? { shard } : {}) };
   } finally {
     await release();
   }

@@ -70,6 +70,10 @@ const START = {
     'no Prometheus binary was found for the embedded provider or `rollgate metrics test`',
     "run `npx rollgate prometheus install` (Debian package, no root), install Debian's prometheus, or set ROLLGATE_PROMETHEUS",
   ],
+  ROLLGATE_SHARD_MISMATCH: [
+    'the shard results given to rollgate merge are not parts of one run (runbook, stage, release, number of shards or overrides differ)',
+    'merge the folders of one sharded gate, every shard run from the same commit with the same --release and --shard <i>/<n>',
+  ],
   ROLLGATE_METRICS_SERIES: [
     'a recorded series file cannot be loaded (missing, no `# EOF`, or promtool rejected it)',
     'fix the OpenMetrics file the message names; promtool accepts only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments',
@@ -263,6 +267,14 @@ const ENGINE = {
   ROLLGATE_INVALID_RECORD: [
     'a check recorded a value the verdict cannot hold',
     'record measurements through measure()/record() with finite numbers or strings',
+  ],
+  ROLLGATE_SHARD_MISSING: [
+    'a shard of a sharded gate gave the merge no result, so its checks were not judged',
+    'run the missing shard (gate <stage> --shard <i>/<n>) and merge every shard folder again',
+  ],
+  ROLLGATE_SHARD_DUPLICATE: [
+    'the merge was given the same shard more than once',
+    'give rollgate merge each shard folder of the run exactly once',
   ],
   ROLLGATE_SKIP_WITHOUT_REASON: [
     'a check was skipped without a declared reason',

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Stage } from '../../model/runbook.ts';
+import type { ShardSpec } from '../../model/shard.ts';
 import {
   PLAYWRIGHT_SETTINGS_ENV,
   playwrightConfigPath,
@@ -29,18 +30,30 @@ export function vitestInvocation(root: string, stage: Stage) {
   };
 }
 
+/**
+ * What one Playwright run of a stage is given: its output folder and reporter, and for a shard of
+ * a sharded gate, which shard (Playwright's own `--shard i/n`) and where its blob report goes.
+ */
+export interface PlaywrightRun {
+  outputDir: string;
+  reporter?: string;
+  shard?: ShardSpec;
+  /** The blob report's folder (a shard's run): Playwright writes `report-<i>.zip` there. */
+  blobDir?: string;
+}
+
 /** Playwright's arguments: rollgate's configuration, or the one the runbook names with rollgate's reporter and output. */
-export function playwrightInvocation(
-  root: string,
-  stage: Stage,
-  run: { outputDir: string; reporter?: string },
-) {
+export function playwrightInvocation(root: string, stage: Stage, run: PlaywrightRun) {
   const own = stage.playwright?.config;
   const settings = playwrightSettings(root, stage, run);
   const args = ['--config', own ? path.resolve(root, own) : playwrightConfigPath()];
+  const env: Record<string, string> = { [PLAYWRIGHT_SETTINGS_ENV]: JSON.stringify(settings) };
   if (own) {
     args.push(`--output=${run.outputDir}`, `--retries=${stage.retries}`);
-    if (run.reporter) args.push(`--reporter=${run.reporter}`);
+    if (run.shard) args.push(`--shard=${run.shard.index}/${run.shard.total}`);
+    // The blob reporter beside rollgate's; it reads its folder from the environment.
+    if (run.reporter) args.push(`--reporter=${run.reporter}${run.blobDir ? ',blob' : ''}`);
   }
-  return { args, env: { [PLAYWRIGHT_SETTINGS_ENV]: JSON.stringify(settings) } };
+  if (run.blobDir) env.PLAYWRIGHT_BLOB_OUTPUT_DIR = run.blobDir;
+  return { args, env };
 }

@@ -27,7 +27,12 @@ export default defineConfig({
   retries: s.retries,
   timeout: s.testTimeout,
   expect: { timeout: s.expectTimeout },
-  reporter: s.reporter ? [[s.reporter]] : [['list']],
+  reporter: [
+    ...(s.reporter ? [[s.reporter] as [string]] : [['list'] as [string]]),
+    // A shard's blob report, merged with the other shards' by `rollgate merge`.
+    ...(s.blobDir ? [['blob', { outputDir: s.blobDir }] as [string, unknown]] : []),
+  ],
+  shard: s.shard ?? null,
   use: {
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

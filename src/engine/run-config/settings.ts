@@ -31,6 +31,10 @@ export const PlaywrightSettings = z.object({
   actionTimeout: z.number(),
   navigationTimeout: z.number(),
   use: z.record(z.string(), z.unknown()),
+  /** A shard of a sharded gate: Playwright runs only this part of the specs. */
+  shard: z.object({ current: z.number().int(), total: z.number().int() }).optional(),
+  /** Where the shard's blob report goes (for `playwright merge-reports`). */
+  blobDir: z.string().optional(),
 });
 export type PlaywrightSettings = z.infer<typeof PlaywrightSettings>;
 
@@ -56,7 +60,7 @@ export function vitestSettings(root: string, stage: Stage): VitestSettings {
 export function playwrightSettings(
   root: string,
   stage: Stage,
-  run: { outputDir: string; reporter?: string },
+  run: { outputDir: string; reporter?: string; shard?: { index: number; total: number }; blobDir?: string },
 ): PlaywrightSettings {
   const o = stage.playwright ?? {};
   return {
@@ -71,6 +75,8 @@ export function playwrightSettings(
     actionTimeout: o.actionTimeout ?? 5_000,
     navigationTimeout: o.navigationTimeout ?? 10_000,
     use: o.use ?? {},
+    ...(run.shard ? { shard: { current: run.shard.index, total: run.shard.total } } : {}),
+    ...(run.blobDir ? { blobDir: run.blobDir } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { Stage } from '../../model/runbook.ts';
+import type { ShardSpec } from '../../model/shard.ts';
 import type { ChildSet } from '../children.ts';
 import type { RunnerOutcome } from '../collect.ts';
 import { playwrightInvocation, runnerCli, vitestInvocation } from '../run-config/invocation.ts';
@@ -15,6 +16,12 @@ interface RunOptions {
   children: ChildSet;
   /** Streams the runner's own output (for --verbose). */
   onOutput?: (line: string) => void;
+}
+
+/** A shard of a sharded gate: Playwright runs its part and writes a blob report into `blobDir`. */
+export interface ShardRun {
+  shard: ShardSpec;
+  blobDir: string;
 }
 
 async function runChild(
@@ -57,11 +64,12 @@ export function runVitest(stage: Stage, o: RunOptions): Promise<RunnerOutcome> {
   return runChild('vitest', args, path.join(o.runDir, 'raw', 'vitest.json'), o, inv.env);
 }
 
-export function runPlaywright(stage: Stage, o: RunOptions): Promise<RunnerOutcome> {
+export function runPlaywright(stage: Stage, o: RunOptions, shard?: ShardRun): Promise<RunnerOutcome> {
   const smoke = stage.smoke!;
   const inv = playwrightInvocation(o.root, stage, {
     outputDir: path.join(o.runDir, 'playwright'),
     reporter: reporterPath('playwright-reporter'),
+    ...shard,
   });
   const args = ['test', ...inv.args, ...smoke.specs];
   if (smoke.grep) args.push('--grep', smoke.grep);
