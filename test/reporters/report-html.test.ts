@@ -65,6 +65,10 @@ async function open(hash = ''): Promise<Page> {
   return page;
 }
 
+/** The page's text as rendered: with the layout's line breaks between a parameter's name and value. */
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text is the point here
+const rendered = () => page.locator('body').innerText();
+
 /** The tree's leaves as "title: status", read from the rendered tree. */
 async function leaves(): Promise<string[]> {
   await page.getByTestId('tree-leaf').first().waitFor();
@@ -99,16 +103,15 @@ describe('rollgate report after a PROMOTE and a HOLD, opened from disk', () => {
   it('shows the failing check with its measurement (parameter and step) and its attachment', async () => {
     await open();
     await page.getByTestId('tree-leaf-title').filter({ hasText: TITLES.version }).click();
-    const body = page.locator('body');
     await page.getByText('0.0.9-wrong violates == 0.1.0 (1 sample)').first().waitFor();
-    const text = await body.innerText();
+    const text = await rendered();
     // The parameter (name, then value) and the step (the whole line).
     expect(text).toMatch(/version\s+0\.0\.9-wrong violates == 0\.1\.0 \(1 sample\)/);
     expect(text).toContain('version: 0.0.9-wrong violates == 0.1.0 (1 sample)');
     expect(text).toContain('Category: Product failures');
     await page.getByText('response', { exact: true }).first().click();
     await page.getByText('{"version":"0.0.9-wrong"}').first().waitFor();
-    expect(await body.innerText()).toContain(WRONG_VERSION_BODY.split('\n')[1]);
+    expect(await rendered()).toContain(WRONG_VERSION_BODY.split('\n')[1]);
   });
 
   it('shows the PROMOTE run in the history of the failing check and of the verdict', async () => {
@@ -146,7 +149,7 @@ describe('rollgate report after a PROMOTE and a HOLD, opened from disk', () => {
     // The PROMOTE's bar, hovered: its five results passed.
     await widget.getByTestId('hover-rect').first().hover();
     await expect
-      .poll(async () => (await page.locator('body').innerText()).match(/Passed\s+(\d+)/)?.[1], {
+      .poll(async () => (await rendered()).match(/Passed\s+(\d+)/)?.[1], {
         timeout: 10_000,
       })
       .toBe('5');
