@@ -139,7 +139,9 @@ describe('rollgate report after a PROMOTE and a HOLD, opened from disk', () => {
     const bars = await widget.locator('[data-testid="group"]').evaluateAll((groups) =>
       groups.map((g) => ({
         run: g.getAttribute('data-id'),
-        statuses: [...g.querySelectorAll('[data-testid="bar"]')].map((b) => b.getAttribute('data-id')).sort(),
+        statuses: Array.from(g.querySelectorAll('[data-testid="bar"]'))
+          .map((b) => b.getAttribute('data-id'))
+          .sort(),
       })),
     );
     expect(bars).toEqual([
@@ -165,9 +167,10 @@ describe('rollgate report after a PROMOTE and a HOLD, opened from disk', () => {
         Object.fromEntries(
           titles.map((t) => [
             t.textContent,
-            [
-              ...(t.parentElement?.parentElement?.querySelectorAll('[data-testid="tree-leaf-title"]') ?? []),
-            ].map((l) => l.textContent),
+            Array.from(
+              t.parentElement?.parentElement?.querySelectorAll('[data-testid="tree-leaf-title"]') ?? [],
+              (l) => l.textContent,
+            ),
           ]),
         ),
       );
