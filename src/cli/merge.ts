@@ -7,10 +7,11 @@ import { mergeRun } from '../engine/shard/merge-run.ts';
 import { completeness, mixedRevisions, refuseMixed, type ShardInput } from '../engine/shard/merge-shards.ts';
 import { readShards } from '../engine/shard/read-shards.ts';
 import { openStore } from '../engine/store/open-store.ts';
-import { consoleReport } from '../reporters/console.ts';
+import { colourEnabled, consoleReport } from '../reporters/console.ts';
+import { webhookSecrets } from '../reporters/notify.ts';
 import type { Cli } from './args.ts';
 import { load } from './common.ts';
-import { finish } from './finish.ts';
+import { finish, infoStream } from './finish.ts';
 
 /** The shard whose run stands for the merged one: shard 1, else the lowest given. */
 const leading = (shards: readonly ShardInput[]) =>
@@ -46,19 +47,22 @@ export async function mergeCommand(cli: Cli): Promise<number> {
   };
   const store = await openStore(gate.reportsDir);
   try {
-    const mask = createMasker(gate.target.secrets.map((n) => process.env[n]));
+    // --json: stdout holds the merged verdict alone. Webhook URLs are secrets, as in a gate.
+    const out = infoStream(cli.values.json);
+    const mask = createMasker([
+      ...gate.target.secrets.map((n) => process.env[n]),
+      ...webhookSecrets(loaded.runbook.notify, process.env),
+    ]);
     const c = completeness(shards);
     const given = shards.map((s) => `${s.result.shard.index}/${s.result.shard.total}`).join(', ');
-    process.stdout.write(
+    out.write(
       `${mask(`rollgate: merging ${shards.length} shard result(s) of ${first.runbook}/${first.stage}, release ${first.release} (shards ${given}${c.missing.length ? `; missing ${c.missing.join(', ')}` : ''}); history in ${store.description}`)}\n`,
     );
     const mixed = mixedRevisions(shards);
     if (mixed) process.stderr.write(`rollgate: warning: ${mask(mixed)}\n`);
     const merged = await mergeRun({ root: process.cwd(), loaded, gate, store, shards, env: process.env });
     if (merged.report)
-      process.stdout.write(
-        `${mask(`  Playwright report: ${path.relative(process.cwd(), merged.report)}`)}\n`,
-      );
+      out.write(`${mask(`  Playwright report: ${path.relative(process.cwd(), merged.report)}`)}\n`);
     if (merged.reportError)
       process.stderr.write(
         `rollgate: ${mask(`the shards' Playwright reports could not be merged (the verdict stands): ${merged.reportError}`)}\n`,
@@ -69,8 +73,11 @@ export async function mergeCommand(cli: Cli): Promise<number> {
       gate,
       store,
       mask,
-      render: (v) => consoleReport(v, merged.warnings),
+      render: (v) => consoleReport(v, merged.warnings, { colour: colourEnabled(out) }),
       what: 'the merged verdict or the ledger',
+      // The merge is the sharded run's one verdict: the runbook's webhooks hear of it, as of a gate's.
+      json: cli.values.json,
+      notify: loaded.runbook.notify,
     });
   } finally {
     await store.close();

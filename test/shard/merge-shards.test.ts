@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -232,11 +232,14 @@ describe('shard folders', () => {
     const runDir = tempDir();
     const gathered = gatherShards([read[0]!, read[1]!], runDir);
     const shot = gathered.shards[0]!.result.checks[0]!.evidence[0]!.path!;
-    expect(shot).toBe(path.join(runDir, 'shards', '1', 'playwright', 'shot.png'));
+    // Evidence into the run's own playwright/ and evidence/ (what reports and bundles read), the rest into shards/<i>/.
+    expect(shot).toBe(path.join(runDir, 'playwright', 'shard-1', 'shot.png'));
     expect(readFileSync(shot, 'utf8')).toBe('png');
     expect(gathered.shards[1]!.result.checks[0]!.evidence[0]!.path).toBe(
-      path.join(runDir, 'shards', '1-2', 'playwright', 'shot.png'),
+      path.join(runDir, 'playwright', 'shard-1-2', 'shot.png'),
     );
+    expect(existsSync(path.join(runDir, 'shards', '1', SHARD_RESULT_FILE))).toBe(true);
+    expect(existsSync(path.join(runDir, 'shards', '1', 'blob'))).toBe(false);
     expect(gathered.blobDir).toBe(path.join(runDir, 'blob'));
     expect(readFileSync(path.join(runDir, 'blob', 'report-1.zip'), 'utf8')).toBe('zip');
     expect(readFileSync(path.join(runDir, 'blob', 'report-1-2.zip'), 'utf8')).toBe('zip');

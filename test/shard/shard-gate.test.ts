@@ -151,7 +151,7 @@ describe('a sharded gate: two shards and a merge give the unsharded verdict', ()
     expect(failing.status).toBe('failed');
     const files = failing.evidence.flatMap((e) => (e.path ? [e.path] : []));
     for (const f of files) {
-      expect(f.startsWith(path.join(runDir, 'shards'))).toBe(true);
+      expect(f.startsWith(path.join(runDir, 'playwright', 'shard-'))).toBe(true);
       expect(existsSync(f), f).toBe(true);
     }
     const response = failing.evidence.find((e) => e.name === 'response')?.path;

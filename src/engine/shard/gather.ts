@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckResult } from '../../model/check-result.ts';
 import type { ShardResult } from '../../model/shard.ts';
@@ -40,10 +40,23 @@ export interface Gathered {
   blobDir?: string;
 }
 
+/** A run folder's evidence folders: a shard's go into the merged run's, each in `shard-<i>/`. */
+const EVIDENCE_DIRS = new Set(['playwright', 'evidence']);
+
+/** Where a file of shard `name`'s folder (path relative to it) goes in the merged run's folder. */
+export function mergedPath(runDir: string, name: string, rel: string): string {
+  const [top, ...rest] = rel.split(/[\\/]/);
+  return EVIDENCE_DIRS.has(top!) && rest.length
+    ? path.join(runDir, top!, `shard-${name}`, ...rest)
+    : path.join(runDir, 'shards', name, rel);
+}
+
 /**
- * Copies each shard's folder into the merged run's folder (`shards/<i>/`, `shards/<i>-2/` for a
- * shard given twice) and its blob report into `blob/`, so the merged run holds all its evidence
- * where the reports look for it, whatever happens to the shards' folders afterwards.
+ * Copies each shard's folder into the merged run's folder, so the merged run holds all its
+ * evidence where reports and bundles look for it, whatever happens to the shards' folders
+ * afterwards: its `playwright/` and `evidence/` into the run's, as `shard-<i>/` (`shard-<i>-2/`
+ * for a shard given twice), the rest (shard.json, raw/) into `shards/<i>/`, and its blob report
+ * into `blob/` for Playwright's merge-reports.
  */
 export function gatherShards(shards: readonly ShardInput[], runDir: string): Gathered {
   const seen = new Map<number, number>();
@@ -54,16 +67,20 @@ export function gatherShards(shards: readonly ShardInput[], runDir: string): Gat
     const k = (seen.get(i) ?? 0) + 1;
     seen.set(i, k);
     const name = k === 1 ? String(i) : `${i}-${k}`;
-    const dest = path.join(runDir, 'shards', name);
-    const ownBlobs = path.join(s.dir, BLOB_DIR);
-    cpSync(s.dir, dest, { recursive: true, filter: (src) => src !== ownBlobs });
+    for (const entry of readdirSync(s.dir)) {
+      if (entry === BLOB_DIR) continue;
+      const to = EVIDENCE_DIRS.has(entry)
+        ? path.join(runDir, entry, `shard-${name}`)
+        : path.join(runDir, 'shards', name, entry);
+      cpSync(path.join(s.dir, entry), to, { recursive: true });
+    }
     const blob = s.result.blob && path.join(s.dir, s.result.blob);
     if (blob && existsSync(blob)) {
       mkdirSync(blobDir, { recursive: true });
       cpSync(blob, path.join(blobDir, `report-${name}.zip`));
       blobs++;
     }
-    const to = (p: string) => (path.isAbsolute(p) ? p : path.join(dest, p));
+    const to = (p: string) => (path.isAbsolute(p) ? p : mergedPath(runDir, name, p));
     const r = s.result;
     return {
       dir: s.dir,

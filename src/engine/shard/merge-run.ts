@@ -62,8 +62,9 @@ async function fullPlan(o: MergeRunOptions) {
 
 /**
  * `rollgate merge`: the shards' results as one run of the stage, in a run folder of its own
- * (`reports/runs/<run-id>/`, with each shard's folder under `shards/<i>/` and Playwright's merged
- * report under `playwright-report/`). Checks are merged (see mergeShardChecks), the budgets no
+ * (`reports/runs/<run-id>/`, with each shard's evidence under `playwright/shard-<i>/` and
+ * `evidence/shard-<i>/`, the rest under `shards/<i>/`, and Playwright's merged report under
+ * `playwright-report/`). Checks are merged (see mergeShardChecks), the budgets no
  * check measured are judged on all of them, and the verdict is decided as an unsharded gate's:
  * shard 1's governance, the store's waivers, the stage's policy. Writing it is the reporters' job.
  */
