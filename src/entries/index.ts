@@ -1,7 +1,7 @@
 /**
  * `rollgate`: declaring a runbook (`defineRunbook`, `manual`, `defineLoadProfile`), the budget
  * evaluator, the errors a check throws, and the zod schemas of every contract rollgate writes or
- * reads (runbook, verdict, ledger entry, backup manifest) with their types.
+ * reads (runbook, verdict, ledger entry, backup manifest, a shard's result) with their types.
  */
 
 export { CheckFailure, ObservationError } from '../checks/authoring/errors.ts';
@@ -16,4 +16,5 @@ export type * from '../model/index.ts';
 export { LedgerEntry } from '../model/ledger-entry.ts';
 export { Measurement, Operator } from '../model/measurement.ts';
 export { Budget, Embedded, Runbook, Stage, Target } from '../model/runbook.ts';
+export { ShardResult, ShardSpec } from '../model/shard.ts';
 export { Verdict } from '../model/verdict.ts';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { RollgateError } from '../../src/config/errors.ts';
+import { unmeasuredBudgetChecks } from '../../src/engine/run-gate.ts';
 import { gatherShards, relativeEvidence } from '../../src/engine/shard/gather.ts';
 import {
   completeness,
@@ -14,6 +15,7 @@ import {
 } from '../../src/engine/shard/merge-shards.ts';
 import { readShards } from '../../src/engine/shard/read-shards.ts';
 import type { CheckResult, PlannedCheck } from '../../src/model/check-result.ts';
+import { Stage } from '../../src/model/runbook.ts';
 import { SHARD_RESULT_FILE, ShardResult } from '../../src/model/shard.ts';
 
 const made: string[] = [];
@@ -189,6 +191,34 @@ describe('merging shard results', () => {
     expect(() =>
       refuseMixed([shard(1, 2, [], at('a'.repeat(40))), shard(2, 2, [], at('b'.repeat(40)))]),
     ).not.toThrow();
+  });
+
+  test('a budget a golden path of shard 2 measured counts: unmeasured budgets are judged on every shard’s checks', () => {
+    const lcp = {
+      name: 'lcp',
+      actual: 1200,
+      operator: '<=' as const,
+      expected: 2500,
+      unit: 'ms',
+      samples: 1,
+      passed: true,
+    };
+    const stage = Stage.parse({
+      target: 't',
+      smoke: { specs: ['smoke/a.spec.ts'] },
+      budgets: [{ name: 'lcp', operator: '<=', value: 2500, unit: 'ms' }],
+    });
+    const gate = { stageName: 'canary', stage, overrides: undefined };
+    const first = shard(1, 2, [check('probes/health-live', 'builtin'), check('pw/a', 'playwright')]);
+    const second = shard(2, 2, [{ ...check('pw/c', 'playwright'), measurements: [lcp] }]);
+    // Shard 1 alone measured no lcp: the stage's own budget would be errored…
+    const alone = unmeasuredBudgetChecks(gate, { budgets: [] } as never, first.result.checks);
+    expect(alone.map((c) => [c.id, c.status, c.code])).toEqual([
+      ['stage/budget-lcp', 'errored', 'ROLLGATE_BUDGET_UNMEASURED'],
+    ]);
+    // …but the merged run measured it, in shard 2.
+    const merged = mergeShardChecks([first, second], [planned('pw/a'), planned('pw/c')]);
+    expect(unmeasuredBudgetChecks(gate, { budgets: [] } as never, merged)).toEqual([]);
   });
 
   test('an interrupted shard interrupts the merged run, naming it', () => {
