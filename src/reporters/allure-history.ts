@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   closeSync,
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   readSync,
   renameSync,
@@ -19,6 +21,8 @@ import { writeVerdictResult } from './allure.ts';
 /** One line of Allure's history jsonl: a run, with its results by history id. */
 export type HistoryPoint = ReturnType<typeof import('@allurereport/core').createHistory>;
 
+type HistoryEntry = HistoryPoint['testResults'][string];
+
 /** `reports/history.jsonl`: one point per published run, oldest first. */
 export const historyFile = (reportsDir: string) => path.join(reportsDir, 'history.jsonl');
 
@@ -30,11 +34,52 @@ export function pointName(v: Verdict): string {
   return `${v.runbook}/${v.stage} ${v.target.version}: ${v.verdict.toUpperCase()} (${v.runId})`;
 }
 
+/** What rollgate writes as an Allure result, as far as history reads it. */
+interface WrittenResult {
+  uuid: string;
+  name: string;
+  fullName?: string;
+  status: string;
+  statusDetails?: { message?: string; trace?: string };
+  start: number;
+  stop: number;
+  labels: { name: string; value: string }[];
+  parameters?: { name: string; value: string; excluded?: boolean }[];
+}
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+/** Allure 3's test case id: from the `AS_ID` (or `ALLURE_ID`) label rollgate gives every result. */
+function testCaseId(r: WrittenResult): string | undefined {
+  const id = r.labels.find((l) => (l.name === 'ALLURE_ID' || l.name === 'AS_ID') && l.value !== '-1')?.value;
+  return id ? md5(`ALLURE_ID=${id}`) : undefined;
+}
+
+/** Allure 3's history id: the test case id, and the md5 of the parameters not `excluded`, sorted. */
+function historyId(r: WrittenResult, caseId: string): string {
+  const params = (r.parameters ?? [])
+    .filter((p) => p.name && !p.excluded)
+    .sort((a, b) => a.name.localeCompare(b.name) || a.value.localeCompare(b.value))
+    .map((p) => `${p.name}:${p.value}`)
+    .join(',');
+  return `${caseId}.${md5(params)}`;
+}
+
+/** Every `*-result.json` of a results folder, oldest first as Allure reads them. */
+function readResults(dir: string): WrittenResult[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('-result.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as WrittenResult);
+}
+
 /**
- * One run's history point, made by Allure itself: its store reads the run's allure-results (and the
- * run-level verdict result) and its createHistory builds the point, so history ids and statuses
- * are exactly those the report computes. Keyed by the run id and timed by the verdict, so a report
- * can tell which point is which run.
+ * One run's history point, in Allure 3.18's history format (what its `createHistory` makes of the
+ * same results: test case and history ids derived as Allure derives them, one entry per history
+ * id), from the run's allure-results and its run-level verdict result. Built without loading
+ * Allure (most of a second at every gate's end); test/unit/allure-history.test.ts holds it equal
+ * to Allure's own. Keyed by the run id and timed by the verdict, so a report can tell which point
+ * is which run.
  */
 export async function historyPoint(
   v: Verdict,
@@ -43,27 +88,44 @@ export async function historyPoint(
 ): Promise<HistoryPoint> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'rollgate-history-'));
   try {
-    const verdictDir = path.join(scratch, 'verdict-results');
-    writeVerdictResult(v, verdictDir, mask);
-    const { AllureReport, createHistory, resolveConfig } = await import('@allurereport/core');
-    // No plugins: nothing is rendered, only Allure's store is used. Paths absolute, cwd pinned.
-    const config = await resolveConfig(
-      { name: pointName(v), output: path.join(scratch, 'out'), open: false, appendHistory: false },
-      { cwd: scratch, plugins: {} },
-    );
-    const report = new AllureReport(config);
-    await report.start();
-    if (resultsDir && existsSync(resultsDir)) await report.readDirectory(resultsDir);
-    await report.readDirectory(verdictDir);
-    const point = createHistory(
-      v.runId,
-      pointName(v),
-      await report.store.allTestCases(),
-      await report.store.allTestResults(),
-      '',
-    );
-    await report.done();
-    return { ...point, timestamp: Date.parse(v.finishedAt) };
+    writeVerdictResult(v, scratch, mask);
+    const results = [...(resultsDir ? readResults(resultsDir) : []), ...readResults(scratch)];
+    const knownTestCaseIds: string[] = [];
+    const testResults: HistoryPoint['testResults'] = {};
+    for (const r of results) {
+      const caseId = testCaseId(r);
+      if (!caseId) continue;
+      if (!knownTestCaseIds.includes(caseId)) knownTestCaseIds.push(caseId);
+      const id = historyId(r, caseId);
+      const stop = Math.max(r.stop, r.start);
+      // As Allure writes it: message and trace beside the fields its type declares.
+      const entry = {
+        id: md5(r.uuid),
+        name: r.name || 'Unknown test',
+        fullName: r.fullName,
+        environment: 'default',
+        status: (r.status ?? 'unknown') as HistoryEntry['status'],
+        message: r.statusDetails?.message,
+        trace: r.statusDetails?.trace,
+        start: r.start,
+        stop,
+        duration: stop - r.start,
+        labels: r.labels,
+        url: '',
+        historyId: id,
+        reportLinks: [],
+      };
+      testResults[id] = entry;
+    }
+    return {
+      uuid: v.runId,
+      name: pointName(v),
+      timestamp: Date.parse(v.finishedAt),
+      knownTestCaseIds,
+      testResults,
+      metrics: {},
+      url: '',
+    };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
