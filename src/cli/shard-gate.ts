@@ -109,7 +109,7 @@ function shardReport(r: ShardResult, file: string): string {
     r.outcome === 'passed'
       ? `shard ${index}/${total}: its checks passed`
       : `shard ${index}/${total}: its checks did not all pass:\n${r.reasons.map((x) => `  - ${x}`).join('\n')}`;
-  return `${lines.join('\n')}\n${head}\nnot a verdict, nothing recorded in the ledger: merge every shard's folder with \`rollgate merge <dir>...\` (this one: ${path.relative(process.cwd(), path.dirname(file)) || '.'})\n`;
+  return `${lines.map((l) => `${l}\n`).join('')}${head}\nnot a verdict, nothing recorded in the ledger: merge every shard's folder with \`rollgate merge <dir>...\` (this one: ${path.relative(process.cwd(), path.dirname(file)) || '.'})\n`;
 }
 
 /**
