@@ -29,7 +29,7 @@ export const historyFile = (reportsDir: string) => path.join(reportsDir, 'histor
 /** Points a report shows (and Allure reads); the file is trimmed to this once it holds twice as many. */
 export const HISTORY_LIMIT = 50;
 
-/** The trend's label of a run: `demo/canary 0.1.0: HOLD (20261130T…-a1b2c3)`. */
+/** A point's name, for people reading history.jsonl: `demo/canary 0.1.0: HOLD (20261130T…-a1b2c3)`. */
 export function pointName(v: Verdict): string {
   return `${v.runbook}/${v.stage} ${v.target.version}: ${v.verdict.toUpperCase()} (${v.runId})`;
 }

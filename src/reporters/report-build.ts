@@ -49,7 +49,7 @@ async function reportHistory(reportsDir: string, runs: KeptRun[], shown: KeptRun
  * `rollgate report`: one single-file HTML over every run kept under `runs/`. The newest run of
  * each runbook and stage is shown as the tests, with a run-level verdict result each; every
  * earlier run (kept, or pruned but in history.jsonl) is in each test's history, in the verdict
- * result's history, and in the trend, named `<runbook>/<stage> <release>: <VERDICT> (<run id>)`.
+ * result's history, and a bar of the trend (Status dynamics, keyed by its run id).
  */
 export async function buildRunsReport(o: {
   reportsDir: string;
