@@ -5,7 +5,8 @@ export const USAGE = `rollgate <command> [options]
 
 Commands:
   init              in an app's folder: write rollgate.runbook.ts, placeholder checks in rollgate/,
-                    the gate:<stage> npm scripts and reports/ in .gitignore (--base-url, --name, --force)
+                    the gate:<stage> npm scripts and reports/ in .gitignore (--base-url, --name, --force;
+                    --ci github|gitlab: and the CI templates, .github/workflows/ or .gitlab/)
   gate <stage>      run a stage's suites and decide PROMOTE (exit 0) or HOLD (exit 1)
   merge <dir>...    the folders of gate --shard runs as one verdict, recorded once (a missing or
                     repeated shard HOLDs); exit 2 for shards of different runs
@@ -40,6 +41,8 @@ Commands:
   bundle --verify <file>
                     check a bundle's checksums and signatures (--key <public.pem>); exit 1 invalid
   bundle keygen     write an ed25519 key pair for bundles (--out <dir>; also rollgate keygen)
+  history           the runbook's ledger as a table, oldest first (--stage, --release, --limit <n>
+                    newest, --json for the entries); from reports/ or ROLLGATE_LEDGER_URL
 
 Options:
   --runbook <file>      runbook module (env ROLLGATE_RUNBOOK); default rollgate.runbook.ts in the current
@@ -52,7 +55,7 @@ Options:
   --release <version>   release under test (env ROLLGATE_RELEASE); defaults to the embedded app's version
   --timeout <ms>        stage deadline (env ROLLGATE_TIMEOUT_MS)
   --now <iso>           fix the clock (env ROLLGATE_NOW); recorded in the verdict
-  --json                machine-readable output (plan, validate, metrics test, coverage);
+  --json                machine-readable output (plan, validate, metrics test, coverage, history);
                         gate: stdout holds only the verdict JSON, everything else goes to stderr
   --verbose             stream the runners' own output
   --override-window <reason>  run outside the stage's deployment window (recorded)
@@ -67,14 +70,16 @@ Options:
   --name <name>         init: the runbook's name (default: package.json's name, lower-case-dashes);
                         import: (default: the file's name)
   --force               init, import, render: overwrite files (init: and replace npm scripts) that exist
+  --ci <github|gitlab>  init: also write the CI templates (pull-request preflight, canary, nightly DR drill)
   --target <name>       backup: the target whose data is backed up (default: the only one with backups)
-  --stage <name>        backup: the target of this stage; metrics test: only this stage
-  --out <dir>           backup: write here instead of the target's backups.dir; import: the folder
-                        (default runbooks/<name>/); render: the markdown file; gate --shard: the
-                        shard's folder (new or empty)
+  --stage <name>        backup: the target of this stage; metrics test, history: only this stage
+  --limit <n>           history: only the newest n runs
   --key <file>          bundle: the private key to sign with (env ROLLGATE_SIGNING_KEY, _FILE);
                         bundle --verify: the team's public key (env ROLLGATE_VERIFY_KEY)
   --verify <file>       bundle: verify this bundle instead of writing one
+  --out <dir>           backup: write here instead of the target's backups.dir; import: the folder
+                        (default runbooks/<name>/); render: the markdown file; gate --shard: the
+                        shard's folder (new or empty)
   -h, --help            this text
 
 Exit codes: 0 promote, 1 hold, 2 could not start (nothing was run).
@@ -115,8 +120,10 @@ export interface Cli {
     target?: string;
     stage?: string;
     out?: string;
+    limit?: string;
     key?: string;
     verify?: string;
+    ci?: string;
     help?: boolean;
   };
 }
@@ -167,8 +174,10 @@ export function parseCli(argv: string[]): Cli {
         target: { type: 'string' },
         stage: { type: 'string' },
         out: { type: 'string' },
+        limit: { type: 'string' },
         key: { type: 'string' },
         verify: { type: 'string' },
+        ci: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RollgateError } from '../config/errors.ts';
 import type { Cli } from './args.ts';
+import { ciArg, ciFiles, ciNextSteps } from './init-ci.ts';
 import { editGitignore, editPackageJson, runbookName } from './init-package.ts';
 
 /**
@@ -73,6 +74,7 @@ const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'
 export async function initCommand(cli: Cli, cwd = process.cwd()): Promise<number> {
   const force = cli.values.force === true;
   const baseURL = baseUrlArg('init', cli.values['base-url']);
+  const ci = ciArg(cli.values.ci);
   const read = readPackage(cwd);
   if (typeof read === 'string') {
     console.error(`rollgate init: ${read}\nNothing was written.`);
@@ -80,12 +82,16 @@ export async function initCommand(cli: Cli, cwd = process.cwd()): Promise<number
   }
   const name = nameArg(cli.values.name, read.pkg.name);
   const dir = templatesDir();
-  const files = templateFiles(dir).map((rel) => {
-    let text = readFileSync(path.join(dir, rel), 'utf8');
-    if (rel === 'rollgate.runbook.ts')
-      text = text.replace("'__NAME__'", quote(name)).replace("'__BASE_URL__'", quote(baseURL));
-    return { rel, text, exists: existsSync(path.join(cwd, rel)) };
-  });
+  const files = [
+    ...templateFiles(dir).map((rel) => {
+      let text = readFileSync(path.join(dir, rel), 'utf8');
+      if (rel === 'rollgate.runbook.ts')
+        text = text.replace("'__NAME__'", quote(name)).replace("'__BASE_URL__'", quote(baseURL));
+      return { rel, text };
+    }),
+    // --ci github|gitlab: the CI templates, under the same all-or-nothing rule.
+    ...ciFiles(ci),
+  ].map((f) => ({ ...f, exists: existsSync(path.join(cwd, f.rel)) }));
   const existing = files.filter((f) => f.exists).map((f) => f.rel);
   if (existing.length && !force) {
     console.error(
@@ -127,6 +133,7 @@ export async function initCommand(cli: Cli, cwd = process.cwd()): Promise<number
       ? '  npx rollgate gate staging --release <version>   run the staging stage: each placeholder says what to write and where'
       : '  npm run gate:staging           run the staging stage: each placeholder says what to write and where',
     '  write the checks in rollgate/ (their comments show the code), then run the gate again',
+    ...ciNextSteps(ci),
   );
   console.log(lines.join('\n'));
   return 0;

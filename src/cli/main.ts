@@ -49,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'bundle':
       case 'keygen':
         return await (await import('./bundle.ts')).bundleCommand(cli);
+      case 'history':
+        return await (await import('./history.ts')).historyCommand(cli);
       default:
         throw new RollgateError('ROLLGATE_BAD_ARGUMENT', `unknown command "${cli.command}".\n\n${USAGE}`);
     }
