@@ -92,7 +92,7 @@ export interface GateRunResult {
  */
 export function unmeasuredBudgetChecks(
   gate: Pick<ResolvedGate, 'overrides' | 'stage' | 'stageName'>,
-  runbook: LoadedRunbook['runbook'],
+  runbook: Pick<LoadedRunbook['runbook'], 'budgets'>,
   checks: readonly CheckResult[],
 ): CheckResult[] {
   const out = unmeasuredBudgets(gate.overrides, checks);

@@ -212,13 +212,13 @@ describe('merging shard results', () => {
     const first = shard(1, 2, [check('probes/health-live', 'builtin'), check('pw/a', 'playwright')]);
     const second = shard(2, 2, [{ ...check('pw/c', 'playwright'), measurements: [lcp] }]);
     // Shard 1 alone measured no lcp: the stage's own budget would be errored…
-    const alone = unmeasuredBudgetChecks(gate, { budgets: [] } as never, first.result.checks);
+    const alone = unmeasuredBudgetChecks(gate, { budgets: [] }, first.result.checks);
     expect(alone.map((c) => [c.id, c.status, c.code])).toEqual([
       ['stage/budget-lcp', 'errored', 'ROLLGATE_BUDGET_UNMEASURED'],
     ]);
     // …but the merged run measured it, in shard 2.
     const merged = mergeShardChecks([first, second], [planned('pw/a'), planned('pw/c')]);
-    expect(unmeasuredBudgetChecks(gate, { budgets: [] } as never, merged)).toEqual([]);
+    expect(unmeasuredBudgetChecks(gate, { budgets: [] }, merged)).toEqual([]);
   });
 
   test('an interrupted shard interrupts the merged run, naming it', () => {
