@@ -50,6 +50,8 @@ Options:
   --base-url <url>      point the stage at a deployment (env ROLLGATE_BASE_URL); needs --release
   --baseline-url <url>  the baseline a canary stage is compared against (env ROLLGATE_BASELINE_URL)
   --k6-summary <file>   gate: judge the stage's budgets on a k6 --summary-export from a run elsewhere
+  --retain <n>          gate: keep the newest n runs under reports/runs/ (env ROLLGATE_RETAIN_RUNS, over
+                        the runbook's reports.retain); default all
   --shard <i>/<n>       gate: run shard i of n (Playwright's --shard; shard 1 runs everything else too)
                         into --out <dir> or reports/shards/<run-id>/; no ledger line: rollgate merge
   --release <version>   release under test (env ROLLGATE_RELEASE); defaults to the embedded app's version
@@ -95,6 +97,7 @@ export interface Cli {
     'base-url'?: string;
     'baseline-url'?: string;
     'k6-summary'?: string;
+    retain?: string;
     shard?: string;
     release?: string;
     timeout?: string;
@@ -149,6 +152,7 @@ export function parseCli(argv: string[]): Cli {
         'base-url': { type: 'string' },
         'baseline-url': { type: 'string' },
         'k6-summary': { type: 'string' },
+        retain: { type: 'string' },
         shard: { type: 'string' },
         release: { type: 'string' },
         timeout: { type: 'string' },

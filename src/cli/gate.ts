@@ -50,6 +50,7 @@ export async function gateCommand(cli: Cli): Promise<number> {
     baseUrl: cli.values['base-url'],
     baselineUrl: cli.values['baseline-url'],
     k6Summary: cli.values['k6-summary'],
+    retain: cli.values.retain,
     release: cli.values.release,
     timeoutMs: cli.values.timeout,
     now: cli.values.now,

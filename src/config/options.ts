@@ -19,6 +19,8 @@ export interface GateFlags {
   timeoutMs?: string;
   now?: string;
   k6Summary?: string;
+  /** `--retain <n>`: runs kept under reports/runs/ once this one is recorded. */
+  retain?: string;
   /** `--budget` (repeatable) and the Playwright timeout flags. */
   budgets?: string[];
   testTimeout?: string;
@@ -48,7 +50,7 @@ export interface ResolvedGate {
   release: string;
   timeoutMs: number;
   reportsDir: string;
-  /** Runs kept under reports/runs/ (ROLLGATE_RETAIN_RUNS, runbook `reports.retain`); undefined keeps all. */
+  /** Runs kept under reports/runs/ (--retain, ROLLGATE_RETAIN_RUNS, runbook `reports.retain`); undefined keeps all. */
   retain?: number;
   clock: Clock;
   /** What the command line changed for this run (budgets, Playwright timeouts); in the verdict. */
@@ -123,16 +125,16 @@ function resolveBaseline(
   return { targetName, target, baseURL };
 }
 
-/** How many runs reports/runs/ keeps: ROLLGATE_RETAIN_RUNS, then `reports.retain`; undefined keeps all. */
-function resolveRetain(runbook: Runbook, env: NodeJS.ProcessEnv): number | undefined {
-  const r = pick(undefined, env.ROLLGATE_RETAIN_RUNS, runbook.reports?.retain?.toString(), undefined);
+/** How many runs reports/runs/ keeps: --retain, ROLLGATE_RETAIN_RUNS, then `reports.retain`; undefined keeps all. */
+function resolveRetain(runbook: Runbook, flags: GateFlags, env: NodeJS.ProcessEnv): number | undefined {
+  const r = pick(flags.retain, env.ROLLGATE_RETAIN_RUNS, runbook.reports?.retain?.toString(), undefined);
   if (r.value === undefined) return undefined;
   const n = Number(r.value);
   // The runbook's own value was validated when it loaded: only the variable can be wrong here.
   if (!Number.isInteger(n) || n < 1) {
     throw new RollgateError(
       'ROLLGATE_BAD_ARGUMENT',
-      `ROLLGATE_RETAIN_RUNS: "${r.value}" is not a number of runs to keep; give a whole number of 1 or more (for example 10), or leave it unset to keep every run.`,
+      `${r.source === 'cli' ? '--retain' : 'ROLLGATE_RETAIN_RUNS'}: "${r.value}" is not a number of runs to keep; give a whole number of 1 or more (for example 10), or leave it unset to keep every run.`,
     );
   }
   return n;
@@ -191,7 +193,7 @@ export function resolveGate(
     );
   }
   const overrides = runOverrides(flags);
-  const retain = resolveRetain(runbook, env);
+  const retain = resolveRetain(runbook, flags, env);
   const nowIso = flags.now || env.ROLLGATE_NOW;
   let clock: Clock = systemClock;
   if (nowIso) {

@@ -125,13 +125,13 @@ describe('where retention comes from', () => {
       ...(reports === undefined ? {} : { reports }),
     });
 
-  it('reads reports.retain, overridden by ROLLGATE_RETAIN_RUNS; unset keeps all', () => {
+  it('reads reports.retain, under ROLLGATE_RETAIN_RUNS, under --retain; unset keeps all', () => {
     const flags = { release: '1.0.0' };
     expect(resolveGate(runbook(), 'canary', flags, {}).retain).toBeUndefined();
     expect(resolveGate(runbook({ retain: 3 }), 'canary', flags, {}).retain).toBe(3);
-    expect(resolveGate(runbook({ retain: 3 }), 'canary', flags, { ROLLGATE_RETAIN_RUNS: '7' }).retain).toBe(
-      7,
-    );
+    const env = { ROLLGATE_RETAIN_RUNS: '7' };
+    expect(resolveGate(runbook({ retain: 3 }), 'canary', flags, env).retain).toBe(7);
+    expect(resolveGate(runbook({ retain: 3 }), 'canary', { ...flags, retain: '2' }, env).retain).toBe(2);
   });
 
   it('refuses a retention that is not a whole number of runs, naming where it came from', () => {
@@ -140,6 +140,8 @@ describe('where retention comes from', () => {
     );
     expect(e).toBeInstanceOf(RollgateError);
     expect(e.message).toContain('ROLLGATE_RETAIN_RUNS: "three"');
+    const flag = thrown(() => resolveGate(runbook(), 'canary', { release: '1', retain: '0' }, {}));
+    expect(flag.message).toContain('--retain: "0"');
     const bad = thrown(() => runbook({ retain: 0 }));
     expect(bad.message).toContain('reports.retain');
     expect(thrown(() => runbook({ retain: 3, keep: 'all' })).message).toContain('reports');
