@@ -72,7 +72,9 @@ describe('a HOLD through the CLI: notified, --json, NO_COLOR', () => {
     expect(r.stderr).toMatch(
       /^rollgate: webhook "broken" \(NOTIFY_BROKEN_WEBHOOK_URL\): not told of this hold: answered 500 \(no_service \*\*\*\) \(2 attempts\)\. The verdict stands\.$/m,
     );
-    expect(readFileSync(path.join(reports, 'latest', 'verdict.json'), 'utf8')).not.toMatch(/webhook|notified/i);
+    expect(readFileSync(path.join(reports, 'latest', 'verdict.json'), 'utf8')).not.toMatch(
+      /webhook|notified/i,
+    );
   });
 
   test('the webhook URLs appear in no file the run left, nor in its output', () => {

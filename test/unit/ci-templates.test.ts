@@ -172,7 +172,11 @@ describe('CI templates (templates/ci/)', () => {
     const text = (f: string) => readFileSync(path.join(TEMPLATES, f), 'utf8');
     expect(text('github/rollgate-pr.yml')).toMatch(/^\s+run: npm run gate:preflight$/m);
     expect(text('github/rollgate-canary.yml')).toMatch(/^\s+run: npm run gate:canary$/m);
-    expect(text('github/rollgate-dr.yml')).toMatch(/^ {4}- cron: '[^']+'$/m);
+    // A five-field cron schedule, read as YAML (the quotes are the formatter's business).
+    const dr = parseDocument(text('github/rollgate-dr.yml')).toJS() as {
+      on: { schedule: { cron: string }[] };
+    };
+    expect(dr.on.schedule.map((s) => s.cron.trim().split(/\s+/).length)).toEqual([5]);
     const gitlab = text('gitlab/rollgate.gitlab-ci.yml');
     for (const script of ['gate:preflight', 'gate:canary', 'drill:dr'])
       expect(gitlab).toContain(`- npm run ${script}`);

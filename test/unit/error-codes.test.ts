@@ -22,6 +22,8 @@ const ENVIRONMENT = new Set([
   'ROLLGATE_BASE_URL',
   'ROLLGATE_CHROMIUM',
   'ROLLGATE_CONTEXT',
+  // Not read by rollgate: the GitLab template's schedule variable that selects the nightly drill job.
+  'ROLLGATE_DRILL',
   'ROLLGATE_LEDGER_URL',
   'ROLLGATE_NOW',
   'ROLLGATE_PROMETHEUS',
@@ -29,6 +31,7 @@ const ENVIRONMENT = new Set([
   'ROLLGATE_PW_SETTINGS',
   'ROLLGATE_RAW_FILE',
   'ROLLGATE_RELEASE',
+  'ROLLGATE_REPORT_URL',
   'ROLLGATE_REPORTS_DIR',
   'ROLLGATE_RETAIN_RUNS',
   'ROLLGATE_RUNBOOK',
