@@ -177,27 +177,30 @@ export function collect(
     if (r.status === 'skipped' && !selectedByFilter(rawById.get(id)!, stage)) continue;
     results.push(r);
   }
-  for (const p of plan.problems) {
-    results.push({
-      id: `suite:${p.suite}`,
-      title: `suite ${p.suite}`,
-      suite: p.suite,
-      kind: p.kind,
-      status: 'errored',
-      blocking: true,
-      durationMs: 0,
-      measurements: [],
-      evidence: [],
-      message: p.message,
-      code: engineCode('ROLLGATE_SUITE_UNRUNNABLE'),
-      retries: 0,
-    });
-  }
+  for (const p of plan.problems) results.push(suiteProblemCheck(p));
   return results;
 }
 
+/** A suite that could not be listed or matches no test, as the errored check that holds the stage. */
+export function suiteProblemCheck(p: Plan['problems'][number], message = p.message): CheckResult {
+  return {
+    id: `suite:${p.suite}`,
+    title: `suite ${p.suite}`,
+    suite: p.suite,
+    kind: p.kind,
+    status: 'errored',
+    blocking: true,
+    durationMs: 0,
+    measurements: [],
+    evidence: [],
+    message,
+    code: engineCode('ROLLGATE_SUITE_UNRUNNABLE'),
+    retries: 0,
+  };
+}
+
 /** Worst first: a check that ran more than once is as bad as its worst run. */
-const SEVERITY: Record<CheckResult['status'], number> = {
+export const SEVERITY: Record<CheckResult['status'], number> = {
   errored: 5,
   failed: 4,
   flaky: 3,

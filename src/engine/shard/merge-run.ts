@@ -4,6 +4,7 @@ import type { ResolvedGate } from '../../config/options.ts';
 import { reportPaths } from '../../config/paths.ts';
 import type { CheckResult } from '../../model/check-result.ts';
 import type { Verdict } from '../../model/verdict.ts';
+import { suiteProblemCheck } from '../collect.ts';
 import { planStage } from '../plan.ts';
 import { newRunId, unmeasuredBudgetChecks } from '../run-gate.ts';
 import { decideRun } from '../steps/decide.ts';
@@ -43,20 +44,12 @@ function stopped(reason: string | undefined): Stopping {
 /** The stage's golden paths as this checkout lists them, and a listing that failed as errored checks. */
 async function fullPlan(o: MergeRunOptions) {
   const plan = await planStage(o.root, goldenPathsOnly(o.gate.stage), o.env);
-  const problems: CheckResult[] = plan.problems.map((p) => ({
-    id: `suite:${p.suite}`,
-    title: `suite ${p.suite}`,
-    suite: p.suite,
-    kind: p.kind,
-    status: 'errored',
-    blocking: true,
-    durationMs: 0,
-    measurements: [],
-    evidence: [],
-    message: `${p.message} (listed by rollgate merge, for the full plan of the stage's golden paths)`,
-    code: 'ROLLGATE_SUITE_UNRUNNABLE',
-    retries: 0,
-  }));
+  const problems = plan.problems.map((p) =>
+    suiteProblemCheck(
+      p,
+      `${p.message} (listed by rollgate merge, for the full plan of the stage's golden paths)`,
+    ),
+  );
   return { planned: plan.checks.filter((c) => c.kind === 'playwright'), problems };
 }
 

@@ -1,6 +1,7 @@
 import { RollgateError } from '../../config/errors.ts';
 import type { CheckResult, PlannedCheck } from '../../model/check-result.ts';
 import type { ShardResult } from '../../model/shard.ts';
+import { SEVERITY } from '../collect.ts';
 import { MAINTENANCE_OFF, ZERO_DOWNTIME } from '../guards/plan-guards.ts';
 import { harnessCheck } from '../harness-check.ts';
 
@@ -91,16 +92,6 @@ export function completenessChecks(c: Completeness): CheckResult[] {
     ),
   ];
 }
-
-/** Worst first, as the engine ranks a check that ran more than once. */
-const SEVERITY: Record<CheckResult['status'], number> = {
-  errored: 5,
-  failed: 4,
-  flaky: 3,
-  waived: 2,
-  skipped: 1,
-  passed: 0,
-};
 
 function worse(a: CheckResult, b: CheckResult, note: string): CheckResult {
   const [w, other] = SEVERITY[b.status] > SEVERITY[a.status] ? [b, a] : [a, b];
