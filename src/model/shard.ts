@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckKind, CheckResult } from './check-result.ts';
 import { RunOverrides } from './overrides.ts';
+import { VerdictSignoff } from './verdict.ts';
 
 /** More machines than this for one stage is a typo (`--shard 1/200` for `1/20`), not a plan. */
 export const MAX_SHARDS = 64;
@@ -53,15 +54,7 @@ export const ShardResult = z.object({
   governance: z
     .object({
       checks: z.array(CheckResult),
-      signoffs: z.array(
-        z.object({
-          title: z.string(),
-          role: z.string().optional(),
-          by: z.string(),
-          at: z.string(),
-          note: z.string().optional(),
-        }),
-      ),
+      signoffs: z.array(VerdictSignoff),
       windowOverride: z.string().optional(),
     })
     .optional(),

@@ -24,6 +24,15 @@ export const RunbookGit = z.object({
 });
 export type RunbookGit = z.infer<typeof RunbookGit>;
 
+/** A sign-off as a verdict records it: who signed which item, when, with what note. */
+export const VerdictSignoff = z.object({
+  title: z.string(),
+  role: z.string().optional(),
+  by: z.string(),
+  at: z.string(),
+  note: z.string().optional(),
+});
+
 export const Verdict = z.object({
   schemaVersion: z.literal(VERDICT_SCHEMA_VERSION),
   runId: z.string().min(1),
@@ -41,17 +50,7 @@ export const Verdict = z.object({
   /** Set when the run stopped early (deadline, SIGINT, SIGTERM). */
   interrupted: z.string().optional(),
   /** Sign-offs this stage needed and got: who, when, note. */
-  signoffs: z
-    .array(
-      z.object({
-        title: z.string(),
-        role: z.string().optional(),
-        by: z.string(),
-        at: z.string(),
-        note: z.string().optional(),
-      }),
-    )
-    .default([]),
+  signoffs: z.array(VerdictSignoff).default([]),
   /** Set when the gate ran outside its deployment window on purpose: the reason given. */
   windowOverride: z.string().optional(),
   /** What the command line changed for this run: budgets, Playwright timeouts. */
