@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RollgateError } from '../config/errors.ts';
 import type { Cli } from './args.ts';
-import { ciArg, ciFiles, ciNextSteps } from './init-ci.ts';
+import { CI_TEMPLATES, type CiSystem, ciArg, ciFiles, ciNextSteps, ciTemplatesDir } from './init-ci.ts';
 import { editGitignore, editPackageJson, runbookName } from './init-package.ts';
 
 /**
@@ -68,6 +68,27 @@ function readPackage(cwd: string): { file: string; text: string; pkg: Record<str
   }
 }
 
+/**
+ * `init --ci` in an app init already set up: --force would overwrite the runbook and the checks
+ * written since, so say how to copy only the CI templates.
+ */
+function ciOnlyHint(
+  ci: CiSystem | undefined,
+  cwd: string,
+  files: { rel: string; exists: boolean }[],
+): string {
+  const ciDests = new Set<string>(ci ? CI_TEMPLATES[ci].map(([, dest]) => dest) : []);
+  if (!ci || !files.some((f) => f.exists && !ciDests.has(f.rel))) return '';
+  const byDir = new Map<string, string[]>();
+  for (const [template, dest] of CI_TEMPLATES[ci]) {
+    const from = path.relative(cwd, path.join(ciTemplatesDir(), template)).split(path.sep).join('/');
+    const dir = path.posix.dirname(dest);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), from]);
+  }
+  const cmds = [...byDir].map(([dir, from]) => `  mkdir -p ${dir} && cp ${from.join(' ')} ${dir}/`);
+  return `\n--force would also overwrite your runbook and checks. To add only the CI templates, copy them:\n${cmds.join('\n')}`;
+}
+
 const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 
 /** Runs init in `cwd`; returns the exit code (0 written, 1 something exists, 2 cannot init here). */
@@ -97,7 +118,8 @@ export async function initCommand(cli: Cli, cwd = process.cwd()): Promise<number
     console.error(
       `rollgate init: ${existing.length === 1 ? 'this file exists' : 'these files exist'} in ${cwd}:\n` +
         existing.map((f) => `  ${f}\n`).join('') +
-        'Nothing was written. Move them aside, or run `npx rollgate init --force` to overwrite them.',
+        'Nothing was written. Move them aside, or run `npx rollgate init --force` to overwrite them.' +
+        ciOnlyHint(ci, cwd, files),
     );
     return 1;
   }

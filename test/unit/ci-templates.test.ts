@@ -272,6 +272,21 @@ describe('rollgate init --ci', () => {
     },
   );
 
+  it('--ci in an app init already set up writes nothing and says how to copy only the templates', async () => {
+    const dir = app();
+    expect((await cliIn(dir, ['init'])).code).toBe(0);
+    writeFileSync(path.join(dir, 'rollgate.runbook.ts'), '// mine\n');
+    const r = await cliIn(dir, ['init', '--ci', 'github']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('--force would also overwrite your runbook and checks');
+    const cp = r.err.split('\n').find((l) => l.includes(' && cp '));
+    expect(cp).toMatch(
+      /^ {2}mkdir -p \.github\/workflows && cp .*templates\/ci\/github\/rollgate-pr\.yml .* \.github\/workflows\/$/,
+    );
+    expect(readFileSync(path.join(dir, 'rollgate.runbook.ts'), 'utf8')).toBe('// mine\n');
+    expect(readdirSync(dir)).not.toContain('.github');
+  });
+
   it('--ci with another name is a bad argument, and nothing is written', async () => {
     const dir = app();
     const r = await cliIn(dir, ['init', '--ci', 'jenkins']);
