@@ -38,6 +38,7 @@ export default defineRunbook({
       // a `version` field (or declare { path, json: 'build.version' }, { path, header } or
       // { path, pattern }); each health endpoint answers 200 within 1000 ms, or what you declare,
       // e.g. ready: { path: '/readyz', json: { status: 'ok', 'checks.database.status': 'ok' } }.
+      // rollgate/load.profile.ts loads the live path too: change it there as well.
       version: '/version',
       health: { live: '/healthz' },
       // Names (never values) of the environment variables a deployment needs; preflight checks them.
