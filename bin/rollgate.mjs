@@ -26,8 +26,13 @@ if (existsSync(main)) {
   process.exitCode = await cli.main(process.argv.slice(2));
 } else {
   // Ends on its own like every other path (no process.exit): nothing was started.
+  // Installed (under node_modules/) from a git URL whose `prepare` npm did not run (npm 12 runs it
+  // only when the app's allowScripts allows it), or a checkout that was never built.
+  const installed = /[\\/]node_modules[\\/]/.test(decodeURIComponent(main.pathname));
   process.stderr.write(
-    'rollgate: dist/ is missing: this is a checkout of rollgate, not an installed package. Run `npm run build` (or `npm run setup`) first.\n',
+    installed
+      ? 'rollgate: dist/ is missing from the installed package: npm did not run its prepare script, which builds dist/ when rollgate is installed from a git URL. Add "allowScripts": { "rollgate": true } to your package.json and install rollgate again, or install a packed tarball (`npm pack` in a rollgate checkout).\n'
+      : 'rollgate: dist/ is missing: this is a checkout of rollgate, not an installed package. Run `npm run build` (or `npm run setup`) first.\n',
   );
   process.exitCode = 2;
 }
