@@ -40,6 +40,8 @@ const r = {} as {
   /** Ledger lines and a `latest` in the shards' reports folder once both shards ran, before any merge. */
   recordedByShards: number;
   merged: Run;
+  /** When the merges started: a merged run is dated when it is decided, not when its shards ended. */
+  mergeStarted: number;
   aloneReports: string;
   alone: Run;
   twiceReports: string;
@@ -92,6 +94,7 @@ beforeAll(async () => {
   cpSync(r.two, other, { recursive: true });
   writeFileSync(path.join(other, 'shard.json'), JSON.stringify({ ...readShard(r.two), release: '9.9.9' }));
   [r.aloneReports, r.twiceReports, r.mixedReports] = [temp(), temp(), temp()];
+  r.mergeStarted = Date.now();
   [r.merged, r.alone, r.twice, r.mixed] = await Promise.all([
     merge(r.shards, r.one, r.two),
     merge(r.aloneReports, r.one),
@@ -144,6 +147,11 @@ describe('a sharded gate: two shards and a merge give the unsharded verdict', ()
     expect(v.checks.map((c) => c.id)).toEqual(reference.checks.map((c) => c.id));
     expect(v.reasons).toEqual(reference.reasons);
     expect(ledgerLines(r.shards)).toBe(1);
+    // Dated when the merge recorded it (retention and the report order runs by it), spanning the shards.
+    expect(Date.parse(v.finishedAt)).toBeGreaterThanOrEqual(r.mergeStarted);
+    expect(Date.parse(v.startedAt)).toBe(
+      Math.min(...[r.one, r.two].map((d) => Date.parse(readShard(d).startedAt))),
+    );
     // Playwright's merged report, and the failing golden path's evidence in the merged run.
     const runDir = path.join(r.shards, 'runs', v.runId);
     expect(existsSync(path.join(runDir, 'playwright-report', 'index.html')), r.merged.all).toBe(true);

@@ -79,8 +79,9 @@ export async function mergeRun(o: MergeRunOptions): Promise<MergeRunResult> {
   checks.push(...plan.problems.filter((p) => !ids.has(p.id)));
   checks.push(...unmeasuredBudgetChecks(gate, o.loaded.runbook, checks));
   const first = gathered.shards.find((s) => s.result.shard.index === 1)?.result;
-  // The run spans the shards: from the first one's start to the last one's end.
-  const spanMs = ends.length ? Math.max(0, Math.max(...ends) - started.getTime()) : 0;
+  // The run spans the shards and the merge: from the first shard's start until it is decided here,
+  // so it is dated when it is recorded (retention and the report order runs by that), never earlier.
+  const spanMs = Math.max(0, Math.max(...ends, now.getTime()) - started.getTime());
   const decided = await decideRun(
     { gate, runId, now: started, store: o.store, stopping: stopped(interruptedShards(gathered.shards)) },
     {
