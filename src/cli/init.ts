@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RollgateError } from '../config/errors.ts';
 import type { Cli } from './args.ts';
-import { CI_TEMPLATES, type CiSystem, ciArg, ciFiles, ciNextSteps, ciTemplatesDir } from './init-ci.ts';
+import { type CiSystem, ciArg, ciFiles, ciNextSteps } from './init-ci.ts';
 import { editGitignore, editPackageJson, runbookName } from './init-package.ts';
 
 /**
@@ -53,7 +53,16 @@ function nameArg(value: string | undefined, pkgName: unknown): string {
 }
 
 /** The app's package.json, parsed; a folder without one is not an app to init. */
-function readPackage(cwd: string): { file: string; text: string; pkg: Record<string, unknown> } | string {
+/** The runbook file init writes; its presence means init already ran here. */
+const RUNBOOK_FILE = 'rollgate.runbook.ts';
+
+interface PackageRead {
+  file: string;
+  text: string;
+  pkg: Record<string, unknown>;
+}
+
+function readPackage(cwd: string): PackageRead | string {
   const file = path.join(cwd, 'package.json');
   if (!existsSync(file))
     return `${cwd} has no package.json: run \`npx rollgate init\` in your app's folder (the one with package.json), or create one first with \`npm init -y\`.`;
@@ -69,24 +78,38 @@ function readPackage(cwd: string): { file: string; text: string; pkg: Record<str
 }
 
 /**
- * `init --ci` in an app init already set up: --force would overwrite the runbook and the checks
- * written since, so say how to copy only the CI templates.
+ * `init --ci` in an app init already set up (its runbook exists): only the CI templates are
+ * written, and the scripts they call that package.json lacks are added; the runbook and checks
+ * are never touched. A template that exists stops it (nothing written) unless --force, which then
+ * overwrites the templates only.
  */
-function ciOnlyHint(
-  ci: CiSystem | undefined,
-  cwd: string,
-  files: { rel: string; exists: boolean }[],
-): string {
-  const ciDests = new Set<string>(ci ? CI_TEMPLATES[ci].map(([, dest]) => dest) : []);
-  if (!ci || !files.some((f) => f.exists && !ciDests.has(f.rel))) return '';
-  const byDir = new Map<string, string[]>();
-  for (const [template, dest] of CI_TEMPLATES[ci]) {
-    const from = path.relative(cwd, path.join(ciTemplatesDir(), template)).split(path.sep).join('/');
-    const dir = path.posix.dirname(dest);
-    byDir.set(dir, [...(byDir.get(dir) ?? []), from]);
+async function initCiOnly(cwd: string, ci: CiSystem, force: boolean, read: PackageRead): Promise<number> {
+  const files = ciFiles(ci).map((f) => ({ ...f, exists: existsSync(path.join(cwd, f.rel)) }));
+  const existing = files.filter((f) => f.exists).map((f) => f.rel);
+  if (existing.length && !force) {
+    console.error(
+      `rollgate init --ci ${ci}: ${existing.length === 1 ? 'this template exists' : 'these templates exist'} in ${cwd}:\n` +
+        existing.map((f) => `  ${f}\n`).join('') +
+        `Nothing was written. Move them aside, or run \`npx rollgate init --ci ${ci} --force\` to overwrite the templates (only them: your runbook and checks are kept).`,
+    );
+    return 1;
   }
-  const cmds = [...byDir].map(([dir, from]) => `  mkdir -p ${dir} && cp ${from.join(' ')} ${dir}/`);
-  return `\n--force would also overwrite your runbook and checks. To add only the CI templates, copy them:\n${cmds.join('\n')}`;
+  const pkg = editPackageJson(read.text, read.pkg, false);
+  for (const f of files) {
+    await mkdir(path.dirname(path.join(cwd, f.rel)), { recursive: true });
+    await writeFile(path.join(cwd, f.rel), f.text);
+  }
+  if (pkg.text !== read.text) await writeFile(read.file, pkg.text);
+  const lines = [
+    `rollgate init --ci ${ci}: ${RUNBOOK_FILE} exists, so only the CI templates were written (your runbook and checks are kept)`,
+    'wrote:',
+    ...files.map((f) => `  ${f.rel}${f.exists ? ' (overwritten: --force)' : ''}`),
+  ];
+  if (pkg.added.length) lines.push(`  package.json scripts the templates call: ${pkg.added.join(', ')}`);
+  if (pkg.kept.length) lines.push(`kept your existing scripts: ${pkg.kept.join(', ')}`);
+  lines.push('', 'Next steps:', ...ciNextSteps(ci));
+  console.log(lines.join('\n'));
+  return 0;
 }
 
 const quote = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
@@ -101,12 +124,14 @@ export async function initCommand(cli: Cli, cwd = process.cwd()): Promise<number
     console.error(`rollgate init: ${read}\nNothing was written.`);
     return 2;
   }
+  // Adding CI to an app init already set up: the templates only, never the runbook and checks.
+  if (ci && existsSync(path.join(cwd, RUNBOOK_FILE))) return initCiOnly(cwd, ci, force, read);
   const name = nameArg(cli.values.name, read.pkg.name);
   const dir = templatesDir();
   const files = [
     ...templateFiles(dir).map((rel) => {
       let text = readFileSync(path.join(dir, rel), 'utf8');
-      if (rel === 'rollgate.runbook.ts')
+      if (rel === RUNBOOK_FILE)
         text = text.replace("'__NAME__'", quote(name)).replace("'__BASE_URL__'", quote(baseURL));
       return { rel, text };
     }),
@@ -118,8 +143,7 @@ export async function initCommand(cli: Cli, cwd = process.cwd()): Promise<number
     console.error(
       `rollgate init: ${existing.length === 1 ? 'this file exists' : 'these files exist'} in ${cwd}:\n` +
         existing.map((f) => `  ${f}\n`).join('') +
-        'Nothing was written. Move them aside, or run `npx rollgate init --force` to overwrite them.' +
-        ciOnlyHint(ci, cwd, files),
+        'Nothing was written. Move them aside, or run `npx rollgate init --force` to overwrite them.',
     );
     return 1;
   }

@@ -272,19 +272,35 @@ describe('rollgate init --ci', () => {
     },
   );
 
-  it('--ci in an app init already set up writes nothing and says how to copy only the templates', async () => {
+  it('--ci in an app init already set up writes only the templates (and the scripts they call), never the runbook', async () => {
     const dir = app();
     expect((await cliIn(dir, ['init'])).code).toBe(0);
     writeFileSync(path.join(dir, 'rollgate.runbook.ts'), '// mine\n');
+    const pkgFile = path.join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+    delete pkg.scripts.report;
+    pkg.scripts['gate:staging'] = 'echo my own';
+    writeFileSync(pkgFile, JSON.stringify(pkg));
     const r = await cliIn(dir, ['init', '--ci', 'github']);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('--force would also overwrite your runbook and checks');
-    const cp = r.err.split('\n').find((l) => l.includes(' && cp '));
-    expect(cp).toMatch(
-      /^ {2}mkdir -p \.github\/workflows && cp .*templates\/ci\/github\/rollgate-pr\.yml .* \.github\/workflows\/$/,
-    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('only the CI templates were written');
     expect(readFileSync(path.join(dir, 'rollgate.runbook.ts'), 'utf8')).toBe('// mine\n');
-    expect(readdirSync(dir)).not.toContain('.github');
+    for (const [template, dest] of CI_TEMPLATES.github)
+      expect(readFileSync(path.join(dir, dest), 'utf8')).toBe(
+        readFileSync(path.join(TEMPLATES, template), 'utf8'),
+      );
+    const scripts = JSON.parse(readFileSync(pkgFile, 'utf8')).scripts;
+    expect(scripts.report).toBe('rollgate report');
+    expect(scripts['gate:staging']).toBe('echo my own');
+    // Again: the templates exist now, so nothing is written without --force; with it, only they are.
+    writeFileSync(path.join(dir, '.github/workflows/rollgate-pr.yml'), '# edited\n');
+    const again = await cliIn(dir, ['init', '--ci', 'github']);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('.github/workflows/rollgate-pr.yml');
+    expect(readFileSync(path.join(dir, '.github/workflows/rollgate-pr.yml'), 'utf8')).toBe('# edited\n');
+    expect((await cliIn(dir, ['init', '--ci', 'github', '--force'])).code).toBe(0);
+    expect(readFileSync(path.join(dir, '.github/workflows/rollgate-pr.yml'), 'utf8')).not.toBe('# edited\n');
+    expect(readFileSync(path.join(dir, 'rollgate.runbook.ts'), 'utf8')).toBe('// mine\n');
   });
 
   it('--ci with another name is a bad argument, and nothing is written', async () => {
