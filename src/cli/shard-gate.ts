@@ -14,7 +14,7 @@ import { validChecks } from '../engine/valid-checks.ts';
 import { SHARD_RESULT_FILE, SHARD_SCHEMA_VERSION, ShardResult, type ShardSpec } from '../model/shard.ts';
 import { maskValue } from '../reporters/verdict-file.ts';
 import type { Cli } from './args.ts';
-import { announce, leaveNothingUnredacted } from './finish.ts';
+import { leaveNothingUnredacted } from './finish.ts';
 
 /**
  * The shard's folder: `--out <dir>` (empty or new: a CI job uploads it as an artifact), else
@@ -130,7 +130,10 @@ export async function shardGateWithStore(
   // --json: stdout holds the shard's result alone.
   const out = cli.values.json ? process.stderr : process.stdout;
   const say = (line: string) => out.write(`${mask(line)}\n`);
-  say(`${announce(loaded, gate, store)}; shard ${spec.index}/${spec.total}`);
+  // A shard records nothing in the store (the merge does): its line names where its result goes.
+  say(
+    `rollgate: ${loaded.runbook.name}/${gate.stageName}, release ${gate.release} (${loaded.file}); shard ${spec.index}/${spec.total}, its result in ${path.relative(process.cwd(), cli.values.out ? path.resolve(cli.values.out) : path.join(gate.reportsDir, 'shards')) || '.'} (no ledger line: rollgate merge records the verdict)`,
+  );
   const run = await runGate({
     root: process.cwd(),
     loaded,

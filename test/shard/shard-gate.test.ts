@@ -120,6 +120,10 @@ describe('a sharded gate: two shards and a merge give the unsharded verdict', ()
       expect(run.exitCode, run.all).toBe(shard.outcome === 'passed' ? 0 : 1);
       expect(run.stdout).not.toMatch(/PROMOTE/);
       expect(run.stdout).toContain('not a verdict');
+      // Its first line says where its result goes, not a ledger it does not write.
+      expect(run.stdout.split('\n')[0]).toMatch(
+        /; shard [12]\/2, its result in .* \(no ledger line: rollgate merge records the verdict\)$/,
+      );
       // Playwright's blob report, for its merge-reports.
       expect(existsSync(path.join(dir, shard.blob ?? 'no blob')), run.all).toBe(true);
     }
