@@ -58,24 +58,30 @@ export function newestPerStage(runs: readonly KeptRun[]): KeptRun[] {
 }
 
 /**
- * Retention: keeps the newest `retain` runs under `runs/` and removes older ones, oldest first.
+ * Retention: keeps the newest `retain` runs of each runbook and stage under `runs/` and removes
+ * older ones, oldest first, so a stage gated rarely keeps its runs while another is gated often.
  * Never the run `latest` points at, nor `keep` (the run just published). Run after the ledger
  * line, so a pruned run is still in the ledger and in history.jsonl. Returns the removed run ids.
  */
 export function pruneRuns(reportsDir: string, retain: number, keep?: string): string[] {
-  const runs = keptRuns(reportsDir);
-  let excess = runs.length - retain;
-  if (excess <= 0) return [];
+  const byStage = new Map<string, KeptRun[]>();
+  for (const r of keptRuns(reportsDir)) {
+    const key = `${r.verdict.runbook}\u0000${r.verdict.stage}`;
+    byStage.set(key, [...(byStage.get(key) ?? []), r]);
+  }
   const latest = latestRunDir(reportsDir);
   const kept = keep ? safeRealpath(keep) : undefined;
   const removed: string[] = [];
-  for (const run of runs) {
-    if (excess <= 0) break;
-    const real = safeRealpath(run.dir);
-    if (real === latest || real === kept) continue;
-    rmSync(run.dir, { recursive: true, force: true });
-    removed.push(run.runId);
-    excess--;
+  for (const runs of byStage.values()) {
+    let excess = runs.length - retain;
+    for (const run of runs) {
+      if (excess <= 0) break;
+      const real = safeRealpath(run.dir);
+      if (real === latest || real === kept) continue;
+      rmSync(run.dir, { recursive: true, force: true });
+      removed.push(run.runId);
+      excess--;
+    }
   }
   return removed;
 }

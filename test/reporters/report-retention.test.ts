@@ -17,9 +17,9 @@ afterAll(() => dirs.cleanup());
 
 const at = (minute: number) => `2026-03-08T06:${String(minute).padStart(2, '0')}:00.000Z`;
 
-/** Publishes run `r<i>` of demo/canary the way a gate does, with `retain`. */
-async function publishRun(reportsDir: string, i: number, retain?: number) {
-  const runId = `r${i}`;
+/** Publishes run `r<i>` of demo/canary (or another stage) the way a gate does, with `retain`. */
+async function publishRun(reportsDir: string, i: number, retain?: number, stage = 'canary') {
+  const runId = stage === 'canary' ? `r${i}` : `${stage}-r${i}`;
   const hold = i % 2 === 0;
   const verdict = makeVerdict(
     [
@@ -33,6 +33,7 @@ async function publishRun(reportsDir: string, i: number, retain?: number) {
     ],
     {
       runId,
+      stage,
       verdict: hold ? 'hold' : 'promote',
       reasons: hold ? ['load/p95 failed'] : [],
       startedAt: at(i * 2),
@@ -88,6 +89,15 @@ describe('retention: old runs pruned after the commit, history kept', () => {
     expect(report!.shown.map((r) => r.runId)).toEqual(['r5']);
     expect(report!.history.map((h) => h.uuid)).toEqual(['r1', 'r2', 'r3', 'r4']);
     expect(existsSync(report!.file)).toBe(true);
+  });
+
+  it('counts each stage on its own: a stage gated rarely keeps its runs while another is gated often', async () => {
+    const reportsDir = dirs.make();
+    await publishRun(reportsDir, 1, 2, 'staging');
+    for (let i = 2; i <= 6; i++) await publishRun(reportsDir, i, 2);
+    expect(runsIn(reportsDir)).toEqual(['r5', 'r6', 'staging-r1']);
+    const report = await buildRunsReport({ reportsDir, outDir: path.join(reportsDir, 'html') });
+    expect(report!.shown.map((r) => r.runId).sort()).toEqual(['r6', 'staging-r1']);
   });
 
   it('keeps every run by default', async () => {
