@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/engine/store/open-store.ts';
 import { LedgerEntry } from '../../src/model/ledger-entry.ts';
+import { PG_ADMIN_URL, pgQuery } from '../backup/servers.ts';
 import { cliIn } from './cli-in.ts';
 import { tempDirs } from './helpers.ts';
 import { LEDGER, TABLE, writeProject } from './history-fixtures.ts';
@@ -13,20 +13,11 @@ import { LEDGER, TABLE, writeProject } from './history-fixtures.ts';
  * loopback server of this machine, in a throw-away database dropped afterwards.
  */
 
-const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const db = `rollgate_test_history_${randomBytes(4).toString('hex')}`;
-const url = `postgres://postgres@127.0.0.1:5432/${db}`;
+const url = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${db}` }).toString();
 const dirs = tempDirs('rollgate-history-pg-');
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (sql: string) => pgQuery(PG_ADMIN_URL, sql);
 
 describe('rollgate history (PostgreSQL store)', () => {
   let root: string;
