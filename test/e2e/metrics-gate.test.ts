@@ -3,7 +3,7 @@ import { check, readVerdict, rollgate, tempReports } from './helpers.ts';
 
 const RUNBOOK = ['--runbook', 'test/fixtures/runbooks/metrics.runbook.ts'];
 
-/** Metric checks end to end on the embedded Prometheus: one gate for the metric fault families (the healthy gate is test/e2e/gate-canary.test.ts). */
+/** Metric checks end to end on the embedded Prometheus: one gate for the metric fault families and the load comparison against a baseline (the healthy gate is test/e2e/gate-canary.test.ts). */
 describe('metric checks end to end', () => {
   test('DEMO_CANARY_FAULTS=error-rate-5 HOLDs on the metric budget, the baseline comparison and the load check; a missing metric, a stopped Prometheus and too little traffic each HOLD with their own reason', async () => {
     const reports = tempReports();
@@ -14,7 +14,18 @@ describe('metric checks end to end', () => {
     expect(r.exitCode, r.all).toBe(1);
     const v = readVerdict(reports);
     expect(v.verdict).toBe('hold');
-    expect(check(v, 'load/canary').status).toBe('failed');
+    // The load comparison end to end (the family's one gate; a slow canary is judged at check level in
+    // test/load/canary-stage.test.ts): the canary's error rate against its healthy baseline, in the verdict's reason.
+    const load = check(v, 'load/canary');
+    expect(load.status).toBe('failed');
+    const vsBaseline = load.measurements.find((m) => m.name === 'canary-error-rate-vs-baseline')!;
+    expect(vsBaseline.passed).toBe(false);
+    expect(vsBaseline.actual as number).toBeGreaterThan(0.03);
+    expect(load.measurements.find((m) => m.name === 'error-rate')!.passed).toBe(false);
+    expect(load.evidence.map((e) => e.name)).toContain('latency-baseline-vs-canary.svg');
+    expect(v.reasons.find((x) => x.startsWith('load/canary failed: '))).toMatch(
+      /canary-error-rate-vs-baseline: fail: canary error rate \d(\.\d+)?% \(\d+\/\d+\) vs baseline 0% .* p [=<] /,
+    );
     for (const id of ['metrics/error-ratio', 'metrics/error-ratio-vs-baseline']) {
       const c = check(v, id);
       expect(c.status, c.message).toBe('failed');

@@ -4,11 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoServer } from '../../demo/server.ts';
 import { parseLoadProfile } from '../../src/checks/load/profile.ts';
+import { reasonFor } from '../../src/engine/policy.ts';
 import { runLoadCheck } from '../../src/engine/steps/load-stage.ts';
 import { Runbook, type Stage } from '../../src/model/runbook.ts';
 import { startTestDemo, tempDirs } from '../demo/helpers.ts';
 
-// Long-lived demos for the whole file: a baseline, a healthy canary, and one failing 1 response in 20.
+// Long-lived demos for the whole file: a baseline, a healthy canary, one failing 1 response in 20,
+// and two slow ones (≥ 800 ms per response): a slow canary against each baseline.
 const dirs = tempDirs();
 let baseline: DemoServer;
 let healthy: DemoServer;
@@ -40,6 +42,19 @@ const profile = parseLoadProfile({
     { name: 'login-page', path: '/login' },
   ],
   connections: 4,
+  duration: '1s',
+  warmup: '200ms',
+  stages: ['canary'],
+});
+
+/** The same mix from 20 connections, for a canary answering in 800 ms to get tens of samples a slice. */
+const crowd = parseLoadProfile({
+  name: 'canary',
+  endpoints: [
+    { name: 'simple-health', path: '/api/simple-health', weight: 3 },
+    { name: 'login-page', path: '/login' },
+  ],
+  connections: 20,
   duration: '1s',
   warmup: '200ms',
   stages: ['canary'],
@@ -105,6 +120,60 @@ describe('a canary stage with a baseline', () => {
     );
   });
 
+  it('a slow canary against a healthy baseline fails the comparison, p < 0.02, both distributions shown, and the p95 budget', async () => {
+    // The load-comparison HOLD at check level (it was test/e2e/load.test.ts's DEMO_CANARY_FAULTS=slow
+    // gate, and test/load/interleaved.test.ts's comparison of the same demos); the family's gate end
+    // to end is test/e2e/metrics-gate.test.ts (an error-rate canary against its baseline).
+    // 20 connections, slices of 1.2 s: each connection gets one 800 ms answer from the slow canary
+    // per slice (autocannon drops what is still in flight when a slice ends), ~40 in all.
+    const c = await runLoadCheck(stage({ slices: 2, sliceMs: 1200 }), 'canary', crowd, {
+      baseURL: slowCanary.url,
+      baselineURL: baseline.url,
+      env: {},
+      runDir,
+    });
+    expect(c.status, c.message).toBe('failed');
+    const byName = Object.fromEntries(c.measurements.map((m) => [m.name, m]));
+    const latency = byName['canary-latency-vs-baseline']!;
+    expect(latency.passed).toBe(false);
+    expect(latency.actual as number).toBeGreaterThan(700);
+    expect(latency.actual as number).toBeGreaterThan(latency.expected as number);
+    expect(latency.note).toMatch(
+      /^fail: Mann-Whitney U one-sided p = .*; baseline p50 .* ms \(n=\d+\); canary p50 .* ms \(n=\d+\)$/,
+    );
+    const pValue = Number(/one-sided p = ([\d.e+-]+)/.exec(latency.note!)![1]);
+    expect(pValue).toBeLessThan(0.02);
+    const side = (name: string) =>
+      new RegExp(`${name} p50 ([\\d.]+), p90 [\\d.]+, p95 [\\d.]+, p99 [\\d.]+ ms \\(n=(\\d+)\\)`).exec(
+        latency.note!,
+      )!;
+    const [, canaryP50, canaryN] = side('canary').map(Number);
+    const [, baselineP50, baselineN] = side('baseline').map(Number);
+    expect(canaryN).toBeGreaterThanOrEqual(20);
+    expect(canaryN).toBe(latency.samples);
+    expect(baselineN).toBeGreaterThan(canaryN!);
+    expect(canaryP50).toBeGreaterThanOrEqual(800);
+    expect(baselineP50).toBeLessThan(200);
+    // The canary's own latency budget breaks too, actual above expected.
+    expect(byName['p95-latency']).toMatchObject({ operator: '<=', expected: 500, passed: false });
+    expect(byName['p95-latency']!.actual as number).toBeGreaterThan(500);
+    // The chart and the table show both sides.
+    expect(c.evidence.map((e) => e.name)).toEqual([
+      'latency-baseline-vs-canary.svg',
+      'percentiles-baseline-vs-canary.md',
+    ]);
+    expect(c.evidence[0]!.body).toContain('data-series="baseline"');
+    expect(c.evidence[0]!.body).toContain('data-series="canary"');
+    expect(c.evidence[1]!.body).toMatch(/\| simple-health \| canary \|/);
+    // The reason the verdict gives (src/engine/policy.ts, as a gate's HOLD prints it).
+    const reason = reasonFor(c);
+    expect(reason).toMatch(/^load\/canary failed: /);
+    expect(reason).toMatch(/Mann-Whitney U one-sided p = \d/);
+    expect(reason).toMatch(/baseline p50 [\d.]+, p90 [\d.]+, p95 [\d.]+, p99 [\d.]+ ms \(n=\d+\)/);
+    expect(reason).toMatch(/canary p50 [\d.]+, p90 [\d.]+, p95 [\d.]+, p99 [\d.]+ ms \(n=\d+\)/);
+    expect(reason).toMatch(/p95-latency \d+(\.\d+)? ms \(<= 500\)/);
+  });
+
   it('DEMO_FAULTS=slow on both sides: the comparison cannot see it, the p95 budget holds, actual above expected', async () => {
     // Slices longer than the 800 ms answers, or no request completes inside one.
     const c = await run(slowCanary.url, slowBaseline.url, stage({ minSamples: 5, sliceMs: 1500 }));
@@ -140,6 +209,44 @@ describe('a canary stage with a baseline', () => {
     expect(down.status).toBe('errored');
     const notRun = await run(healthy.url, baseline.url, stage(), 'embedded target failed to start');
     expect(notRun).toMatchObject({ status: 'errored', message: 'not run: embedded target failed to start' });
+  });
+
+  it('--k6-summary judges a run made elsewhere on the stage budgets: the passing summary passes, the failing one fails', async () => {
+    // The passing half of test/e2e/load.test.ts's --k6-summary gates (that file gates the failing one
+    // end to end); the budgets are test/fixtures/runbooks/k6-summary.runbook.ts's.
+    const distributed = {
+      ...stage(),
+      baseline: undefined,
+      load: undefined,
+      budgets: [
+        { name: 'p95-latency', operator: '<=' as const, value: 500, unit: 'ms' },
+        { name: 'error-rate', operator: '<' as const, value: 0.01 },
+      ],
+    };
+    const summary = (name: string) =>
+      path.join(import.meta.dirname, `../fixtures/k6/${name}.summary-export.json`);
+    const judged = (name: string) =>
+      runLoadCheck(distributed, 'distributed', undefined, {
+        baseURL: healthy.url,
+        env: {},
+        runDir,
+        k6Summary: summary(name),
+      });
+    const ok = await judged('pass');
+    expect(ok).toMatchObject({ id: 'load/k6-summary', status: 'passed', blocking: true });
+    expect(ok.measurements.find((m) => m.name === 'p95-latency')).toMatchObject({
+      samples: 447,
+      passed: true,
+    });
+    expect(ok.measurements.every((m) => m.passed)).toBe(true);
+    const bad = await judged('fail');
+    expect(bad.status).toBe('failed');
+    expect(bad.measurements.find((m) => m.name === 'error-rate')).toMatchObject({
+      actual: 1018 / 20503,
+      samples: 20503,
+      passed: false,
+    });
+    expect(reasonFor(bad)).toMatch(/^load\/k6-summary failed: .*error-rate 0\.05 ratio \(< 0\.01\)/);
   });
 
   it('--k6-summary cannot stand in for a baseline comparison, nor pass a stage without load budgets', async () => {
