@@ -21,20 +21,11 @@ describe('gate preflight with the hygiene built-ins', () => {
     expect(demoRunbook.stages.preflight?.checks).toEqual(['secret-scan', 'runtime-config']);
   });
 
-  test('a healthy demo PROMOTEs: its deploy files and effective config are clean', async () => {
-    const reports = tempReports();
-    const r = await rollgate(['gate', 'preflight', ...RUNBOOK_ARGS], { ROLLGATE_REPORTS_DIR: reports });
-    expect(r.exitCode, r.all).toBe(0);
-    const v = readVerdict(reports);
-    expect(check(v, 'hygiene/secret-scan')).toMatchObject({ status: 'passed' });
-    // Repository deploy files plus the demo's effective config: every declared source was scanned.
-    expect(check(v, 'hygiene/secret-scan').measurements[0]).toMatchObject({
-      actual: 0,
-      samples: 3,
-      passed: true,
-    });
-    expect(check(v, 'hygiene/runtime-config').status).toBe('passed');
-  });
+  // A healthy demo's preflight (deploy files and effective config clean) is proven at check level by
+  // test/hygiene/leaky-config.test.ts, 'a healthy demo writes references only, and the repository
+  // deploy files are clean' (every declared source scanned, none with a finding); both hygiene
+  // built-ins pass end to end in test/e2e/gate-canary.test.ts's healthy PROMOTE (the canary runs
+  // every built-in, secret-scan and runtime-config included, and every check must pass).
 
   test('DEMO_FAULTS=leaky-config HOLDs naming file, line and rule, and the password is nowhere in output or reports', async () => {
     const reports = tempReports();
