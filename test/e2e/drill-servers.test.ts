@@ -43,16 +43,28 @@ const servers = [
   },
 ];
 
-/** The same drill with the demo on the machine's PostgreSQL and MariaDB servers. */
+const RUNBOOK = 'test/fixtures/drill-servers/demo-dr.runbook.ts';
+
+/**
+ * The drill with the demo on the machine's PostgreSQL and MariaDB servers: what differs per engine
+ * is the backup (pg_dump, mariadb-dump) and its restore into a scratch database on the server, so
+ * each drill here runs the demo's dr stage without its Chromium golden paths
+ * (test/fixtures/drill-servers/demo-dr.runbook.ts): the demo boots on the restored database, signs
+ * in with the account in it and its deep health queries it. Golden paths on a restored copy are
+ * one family, gated end to end by test/e2e/drill-sqlite.test.ts ('the newest backup restores, the
+ * demo boots on it, golden paths pass; rpo and rto recorded'); an app's own suite on a PostgreSQL
+ * restore by test/apps/orders-api.gates.test.ts ('the drill restores the newest backup into
+ * scratch, boots the API on it and PROMOTEs').
+ */
 describe.each(servers)('DR drill on $engine', (s) => {
-  test('backup, restore into a scratch database, boot, golden paths: PROMOTE, scratch dropped', async () => {
+  test('backup, restore into a scratch database, boot, sign-in and deep health on it: PROMOTE, scratch dropped', async () => {
     const db = `rollgate_test_drill_${randomBytes(4).toString('hex')}`;
     await s.admin(`CREATE DATABASE ${db}`);
     try {
       const backups = tempDir('rollgate-drill-srv-');
       const reports = tempReports();
       await demoBackup(s.url(db), backups, reports);
-      const r = await rollgate(['gate', 'dr'], {
+      const r = await rollgate(['gate', 'dr', '--runbook', RUNBOOK], {
         ROLLGATE_REPORTS_DIR: reports,
         ROLLGATE_BACKUP_DIR: backups,
       });
@@ -63,6 +75,11 @@ describe.each(servers)('DR drill on $engine', (s) => {
       expect(check(v, 'drill/restore-content').status, check(v, 'drill/restore-content').message).toBe(
         'passed',
       );
+      expect(v.verdict).toBe('promote');
+      expect(check(v, 'drill/verify-restore').message).toContain('restored into scratch database');
+      // The demo on the restored database: its account signs in, its deep health queries it.
+      for (const id of ['auth/sign-in', 'probes/health-deep', 'probes/version-matches'])
+        expect(check(v, id).status, id).toBe('passed');
       expect(check(v, 'drill/rto').measurements[0]).toMatchObject({ name: 'rto', passed: true });
       expect(JSON.stringify(v)).not.toMatch(/rollgate_restore_[a-z0-9_]+:[^*@]+@/);
       // The drill's scratch database carried this run's tag; none with it may be left behind.

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { demoBackup, tempDir } from './drill-helpers.ts';
 import { check, readVerdict, rollgate, tempReports } from './helpers.ts';
 
-/** `npm run demo:seed && npm run demo:backup && npm run drill:dr` on SQLite, and one drill per fault family. */
+/** `npm run demo:seed && npm run demo:backup && npm run drill:dr` on SQLite, and one HOLD for an unusable backup. */
 describe('DR drill on SQLite', () => {
   const data = tempDir('rollgate-drill-');
   const backups = path.join(data, 'backups');
@@ -33,19 +33,14 @@ describe('DR drill on SQLite', () => {
     expect(check(v, 'golden/login').status).toBe('passed');
   });
 
-  test('a backup older than the RPO HOLDs on rpo', async () => {
-    const later = new Date(Date.now() + 2 * 3600e3).toISOString();
-    const r = await rollgate(['gate', 'dr', '--now', later], {
-      ROLLGATE_REPORTS_DIR: reports,
-      ROLLGATE_BACKUP_DIR: backups,
-    });
-    expect(r.exitCode, r.all).toBe(1);
-    const c = check(readVerdict(reports), 'drill/rpo');
-    expect(c.status).toBe('failed');
-    expect(c.measurements[0]!.actual as number).toBeGreaterThan(3600);
-  });
+  // A backup older than the RPO HOLDs on drill/rpo: judged at check level by
+  // test/backup/drill-holds.test.ts ('a backup older than the RPO HOLDs on drill/rpo, its age over
+  // the budget'), with the drill's own code on a recorded backup; that `--now` reaches the drill's
+  // RPO clock end to end is proven by test/e2e/drill-time.test.ts.
 
-  test('a truncated backup HOLDs naming the checksum and the integrity check; no backup at all HOLDs', async () => {
+  // The one end-to-end HOLD for an unusable backup. No backup at all is held at check level by
+  // test/backup/drill-holds.test.ts ('HOLDs on drill/backup, naming the folder it looked in; nothing is restored').
+  test('a truncated backup HOLDs naming the checksum and the integrity check', async () => {
     const file = readdirSync(backups).find((f) => f.endsWith('.sqlite'))!;
     const full = path.join(backups, file);
     truncateSync(full, Math.floor(statSync(full).size / 2));
@@ -54,12 +49,6 @@ describe('DR drill on SQLite', () => {
     const c = check(readVerdict(reports), 'drill/verify-restore');
     expect(c.status).toBe('failed');
     expect(c.message).toMatch(/checksum|size/);
-
-    const none = await rollgate(['gate', 'dr'], {
-      ROLLGATE_REPORTS_DIR: tempReports(),
-      ROLLGATE_BACKUP_DIR: tempDir('rollgate-nobackup-'),
-    });
-    expect(none.exitCode, none.all).toBe(1);
-    expect(none.stdout).toContain('drill/backup failed: no backup in');
+    expect(r.stdout).toContain('drill/verify-restore failed:');
   });
 });
