@@ -3,10 +3,12 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { expect } from 'vitest';
 import { loadRunbook } from '../../src/config/load-runbook.ts';
+import { assessCoverage } from '../../src/engine/coverage/coverage.ts';
+import { listStageChecks } from '../../src/engine/coverage/stage-checks.ts';
 import { CoverageReport } from '../../src/model/coverage.ts';
 import type { Runbook } from '../../src/model/runbook.ts';
 import type { SourceItem } from '../../src/model/sources.ts';
-import { rollgate } from '../e2e/helpers.ts';
+import { cleanEnv } from '../e2e/helpers.ts';
 
 /**
  * What the seed runbook tests share (issue 13): loading a seed runbook, the floor of recorded items
@@ -48,30 +50,38 @@ export function expectSourcesRecorded(rb: Runbook, document: string, checkboxes:
   return items;
 }
 
-/** `rollgate coverage --json`'s output, read with the model's own schema: a field it lacks or adds fails here. */
-export function parseCoverage(stdout: string): CoverageReport {
-  return CoverageReport.parse(JSON.parse(stdout));
-}
-
-/** `rollgate coverage --runbook <file> --json`, started now; await it, or hand it to {@link expectCoverageComplete}. */
-export function runCoverage(runbookFile: string): ReturnType<typeof rollgate> {
-  return rollgate(['coverage', '--runbook', runbookFile, '--json'], {});
+/**
+ * What `rollgate coverage --runbook <file> --json` computes, in this process and with the command's
+ * own functions (src/cli/coverage.ts): the runbook loaded, each stage's checks listed (the runners
+ * list the suites' tests; nothing runs), the items assessed, the report read back through the
+ * model's zod schema as the command prints it. `couldNotTell` is what makes the command exit 2.
+ * The command itself (its exit codes, JSON and table) is run through the CLI once, in
+ * test/authoring/coverage-cli.test.ts; the seeds need its answer, not another process start.
+ */
+export async function runCoverage(
+  runbookFile: string,
+): Promise<{ report: CoverageReport; couldNotTell: string[] }> {
+  const loaded = await loadRunbook(runbookFile, ROOT);
+  expect(loaded.runbook.sources.length, `${runbookFile} records no sources`).toBeGreaterThan(0);
+  const lists = await listStageChecks(ROOT, loaded.runbook, cleanEnv());
+  const { report, couldNotTell } = assessCoverage(loaded, lists);
+  return { report: CoverageReport.parse(JSON.parse(JSON.stringify(report))), couldNotTell };
 }
 
 /**
- * `rollgate coverage` on the runbook (a run started earlier, or one started now) exits 0 and finds
- * its documents with nothing missing: every item counted, each with checks automated (every check
- * it names run by a stage), each with a sign-off manual; more automated than manual. Returns the
- * report, for the test's own assertions.
+ * Coverage of the runbook (a run started earlier, or one started now) can tell every stage's checks
+ * and finds its documents with nothing missing (the command's exit 0): every item counted, each
+ * with checks automated (every check it names run by a stage), each with a sign-off manual; more
+ * automated than manual. Returns the report, for the test's own assertions.
  */
 export async function expectCoverageComplete(
   rb: Runbook,
   runbookFile: string,
-  run: ReturnType<typeof rollgate> = runCoverage(runbookFile),
+  run: ReturnType<typeof runCoverage> = runCoverage(runbookFile),
 ): Promise<CoverageReport> {
-  const r = await run;
-  expect(r.exitCode, r.all).toBe(0);
-  const report = parseCoverage(r.stdout);
+  const { report, couldNotTell } = await run;
+  expect(couldNotTell).toEqual([]);
+  expect(report.runbook).toBe(rb.name);
   expect(report.documents.map((d) => d.document)).toEqual(rb.sources.map((s) => s.document));
   expect(report.documents.map((d) => d.counts.missing)).toEqual(rb.sources.map(() => 0));
   expect(report.counts.missing).toBe(0);

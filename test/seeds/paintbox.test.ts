@@ -12,6 +12,7 @@ import {
   expectSourcesRecorded,
   loadSeedRunbook,
   ROOT,
+  runCoverage,
   signedOffButObservable,
 } from './helpers.ts';
 
@@ -36,8 +37,12 @@ const NOT_ON_STAND_IN = ['more machines or memory under load'];
 
 const dirs = tempDirs();
 let rb: Runbook;
+/** Coverage lists every stage's suites (the runners, a few seconds each): started first, awaited by its test. */
+let coverage: ReturnType<typeof runCoverage>;
 
 beforeAll(async () => {
+  coverage = runCoverage(RUNBOOK);
+  coverage.catch(() => undefined);
   rb = await loadSeedRunbook(RUNBOOK);
 });
 
@@ -196,7 +201,7 @@ describe('failures the runbook names, at check level', () => {
 
 describe('rollgate coverage', () => {
   it('finds every recorded item encoded: nothing missing', async () => {
-    await expectCoverageComplete(rb, RUNBOOK);
+    await expectCoverageComplete(rb, RUNBOOK, coverage);
   });
 });
 
