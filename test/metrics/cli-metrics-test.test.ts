@@ -1,12 +1,25 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { rollgate } from '../e2e/helpers.ts';
+import { afterAll, afterEach, describe, expect, test, vi } from 'vitest';
+import { ROOT, rollgate } from '../e2e/helpers.ts';
+import { cliIn } from '../unit/cli-in.ts';
 import { processesUsing } from './processes.ts';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'rollgate-cli-metrics-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterEach(() => vi.unstubAllEnvs());
+
+/**
+ * `rollgate <args>` run in this process (test/unit/cli-in.ts): the same main(), exit code and
+ * output, without starting Node and loading rollgate again for each test. The demo soak, the demo
+ * canary and SIGINT below run the real bin as a user does.
+ */
+async function inProcess(args: string[], env: Record<string, string> = {}) {
+  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+  const r = await cliIn(ROOT, args);
+  return { exitCode: r.code, stdout: r.out, stderr: r.err, all: `${r.out}\n${r.err}` };
+}
 
 /** A runbook written for one test: a plain object (no import), its series paths relative to the repository. */
 function runbookFile(name: string, runbook: object): string {
@@ -83,7 +96,7 @@ describe('rollgate metrics test', () => {
   });
 
   test('--json: one result per expectation with stage, series, check, expected, got and ok', async () => {
-    const r = await rollgate(['metrics', 'test', '--stage', 'canary-soak', '--json'], {});
+    const r = await inProcess(['metrics', 'test', '--stage', 'canary-soak', '--json']);
     expect(r.exitCode, r.all).toBe(0);
     const out = JSON.parse(r.stdout) as { ok: boolean; results: Result[] };
     expect(out.ok).toBe(true);
@@ -122,7 +135,7 @@ describe('rollgate metrics test', () => {
   });
 
   test('an expectation the series does not meet: exit 1, FAIL with the check, what it got and its query', async () => {
-    const r = await rollgate(['metrics', 'test', ...WRONG, '--stage', 'canary-soak'], {});
+    const r = await inProcess(['metrics', 'test', ...WRONG, '--stage', 'canary-soak']);
     expect(r.exitCode, r.all).toBe(1);
     const growing = block(r.stdout, 'canary-soak', GROWING);
     expect(growing).toMatch(/^ {2}FAIL memory-growth: fail, expected pass$/m);
@@ -133,7 +146,7 @@ describe('rollgate metrics test', () => {
   });
 
   test('a series without "# EOF" is refused: exit 2 naming the file', async () => {
-    const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'no-eof'], {});
+    const r = await inProcess(['metrics', 'test', ...PROBLEMS, '--stage', 'no-eof']);
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toMatch(/test\/fixtures\/metrics\/no-eof\.om does not end with "# EOF"/);
     expect(r.stderr).toContain('add the line "# EOF" at its end');
@@ -141,7 +154,7 @@ describe('rollgate metrics test', () => {
   });
 
   test('a comment line promtool would refuse: exit 2 naming the file, the line and the fix, before promtool runs', async () => {
-    const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'comment'], {});
+    const r = await inProcess(['metrics', 'test', ...PROBLEMS, '--stage', 'comment']);
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toContain('test/fixtures/metrics/stray-comment.om: line 3 ("# hello")');
     expect(r.stderr).toContain(
@@ -151,17 +164,19 @@ describe('rollgate metrics test', () => {
   });
 
   test('a series promtool rejects: exit 2 with promtool’s reason and the fix', async () => {
-    const r = await rollgate(['metrics', 'test', ...PROBLEMS, '--stage', 'bad-value'], {});
+    const r = await inProcess(['metrics', 'test', ...PROBLEMS, '--stage', 'bad-value']);
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toMatch(/test\/fixtures\/metrics\/bad-value\.om: promtool rejected it/);
     expect(r.stderr).toContain('ROLLGATE_METRICS_SERIES');
   });
 
   test('a series file that does not exist makes the runbook invalid: exit 2 naming the field', async () => {
-    const r = await rollgate(
-      ['metrics', 'test', '--runbook', 'test/fixtures/metrics/missing-series.runbook.ts'],
-      {},
-    );
+    const r = await inProcess([
+      'metrics',
+      'test',
+      '--runbook',
+      'test/fixtures/metrics/missing-series.runbook.ts',
+    ]);
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toContain(
       'stages.missing.metricTests.0.series: test/fixtures/metrics/no-such-series.om does not exist',
@@ -170,7 +185,7 @@ describe('rollgate metrics test', () => {
   });
 
   test('ROLLGATE_PROMETHEUS naming no binary: exit 2 ROLLGATE_PROMETHEUS_MISSING with the fix', async () => {
-    const r = await rollgate(['metrics', 'test', '--stage', 'canary-soak'], {
+    const r = await inProcess(['metrics', 'test', '--stage', 'canary-soak'], {
       ROLLGATE_PROMETHEUS: '/nonexistent/prometheus',
     });
     expect(r.exitCode, r.all).toBe(2);
@@ -181,10 +196,7 @@ describe('rollgate metrics test', () => {
   });
 
   test('rollgate validate refuses an expect naming no check of the stage, with the field path', async () => {
-    const r = await rollgate(
-      ['validate', '--runbook', 'test/fixtures/metrics/unknown-expect.runbook.ts'],
-      {},
-    );
+    const r = await inProcess(['validate', '--runbook', 'test/fixtures/metrics/unknown-expect.runbook.ts']);
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toContain(
       'stages.soak.metricTests.0.expect.memory-growht: names no metric check of this stage; its checks: memory-growth, db-connections',
@@ -193,17 +205,14 @@ describe('rollgate metrics test', () => {
   });
 
   test('a stage without recorded series: exit 2 saying what to declare', async () => {
-    const r = await rollgate(['metrics', 'test', ...WRONG, '--stage', 'canary'], {});
+    const r = await inProcess(['metrics', 'test', ...WRONG, '--stage', 'canary']);
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toContain('stage "canary" declares no recorded series to test');
     expect(r.stderr).toMatch(/metricTests: \[\{ series: '.*\.om', expect: \{ '<check>': 'fail' \} \}\]/);
   });
 
   test('a runbook with no recorded series at all: exit 2 saying what to declare', async () => {
-    const r = await rollgate(
-      ['metrics', 'test', '--runbook', 'test/fixtures/runbooks/metrics.runbook.ts'],
-      {},
-    );
+    const r = await inProcess(['metrics', 'test', '--runbook', 'test/fixtures/runbooks/metrics.runbook.ts']);
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toContain('no stage declares recorded series to test (metricTests: [{ series:');
     expect(r.stderr).toContain('ROLLGATE_BAD_ARGUMENT');
@@ -219,7 +228,7 @@ describe('rollgate metrics test', () => {
       const at = lines.findIndex((l) => /^ {2}ok {3}error-ratio: /.test(l));
       expect(lines[at + 2], r.stdout).toBe(note);
     }
-    const json = await rollgate(['metrics', 'test', '--stage', 'canary', '--json'], {});
+    const json = await inProcess(['metrics', 'test', '--stage', 'canary', '--json']);
     const out = JSON.parse(json.stdout) as { results: (Result & { note?: string })[] };
     expect(out.results.map((x) => x.note)).toEqual([note.trim().slice(6), note.trim().slice(6)]);
   });
@@ -242,7 +251,7 @@ describe('rollgate metrics test', () => {
         },
       },
     });
-    const r = await rollgate(['metrics', 'test', '--runbook', file], {});
+    const r = await inProcess(['metrics', 'test', '--runbook', file]);
     expect(r.exitCode, r.all).toBe(1);
     expect(r.stdout).toMatch(/^ {2}FAIL memory-12h: no-data, expected pass$/m);
     expect(r.stdout).toMatch(
@@ -265,7 +274,7 @@ describe('rollgate metrics test', () => {
         },
       },
     });
-    const r = await rollgate(['metrics', 'test', '--runbook', file], {});
+    const r = await inProcess(['metrics', 'test', '--runbook', file]);
     expect(r.exitCode, r.all).toBe(2);
     expect(r.stderr).toContain(
       'stages.app.metricTests.0.expect.error-rate: check "error-rate" of stage "app" reads the json provider "stats"',
