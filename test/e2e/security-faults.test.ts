@@ -3,24 +3,13 @@ import { check, readVerdict, rollgate, tempReports } from './helpers.ts';
 
 /** One end-to-end gate per security fault family; the full matrix runs at check level in test/checks. */
 describe('security faults end to end', () => {
-  test('DEMO_FAULTS=no-security-headers HOLDs naming each missing header', async () => {
-    const reports = tempReports();
-    const r = await rollgate(['gate', 'canary'], {
-      ROLLGATE_REPORTS_DIR: reports,
-      DEMO_FAULTS: 'no-security-headers',
-    });
-    expect(r.exitCode, r.all).toBe(1);
-    const v = readVerdict(reports);
-    expect(check(v, 'security/headers').status).toBe('failed');
-    for (const header of [
-      'Content-Security-Policy',
-      'X-Frame-Options',
-      'X-Content-Type-Options',
-      'Referrer-Policy',
-    ]) {
-      expect(v.reasons.join('\n')).toContain(`/login ${header}`);
-    }
-  });
+  // DEMO_FAULTS=no-security-headers no longer gets a whole canary gate of its own here. Each missing
+  // header, named on every page, is test/checks/fault-matrix.test.ts "each fault fails with its own
+  // reason > no-security-headers names every missing header on every page" (the probes against a
+  // long-lived demo per fault); the gate HOLDing on it, security/headers failed (not errored) with the
+  // header in its message, is test/checks/security-suite.test.ts "each demo fault HOLDs its own check,
+  // failed (not errored), with the rule in the message" (the security built-ins' stage, embedded
+  // demo); a failed built-in named in the verdict's reasons is the cors gate below.
 
   test('cors-reflect HOLDs; a waiver turns it into PROMOTE until the waiver expires', {
     timeout: 300_000,
