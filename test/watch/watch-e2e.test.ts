@@ -11,6 +11,8 @@ import { Verdict } from '../../src/model/verdict.ts';
 import { cleanEnv, ROOT, readVerdict, rollgate, tempReports } from '../e2e/helpers.ts';
 
 const RUNBOOK = 'test/fixtures/runbooks/watch.runbook.ts';
+/** The same runbook without its suite: no vitest per run, for the series that prove the series. */
+const BUILTINS_ONLY = 'test/fixtures/runbooks/watch-builtins.runbook.ts';
 
 const ledger = (reports: string) =>
   readFileSync(path.join(reports, 'ledger.jsonl'), 'utf8')
@@ -36,7 +38,11 @@ async function afterSoak(reports: string) {
   return r.checks.find((c) => c.id === 'requires/watch')!;
 }
 
-/** Watch series through the CLI against the embedded demo, started once per series. */
+/**
+ * Watch series through the CLI against the embedded demo, started once per series. The healthy
+ * series runs the built-ins and the probes suite in every run; the broken and interrupted series
+ * run the built-ins only (watch-builtins.runbook.ts), a vitest run less per watch run.
+ */
 describe('watch runs end to end', () => {
   test('a healthy demo: each run recorded, one demo for the series, PROMOTE early on consecutive passes', async () => {
     const reports = tempReports();
@@ -95,7 +101,8 @@ describe('watch runs end to end', () => {
 
   test('a broken release: fails early with HOLD once failures exceed failureLimit', async () => {
     const reports = tempReports();
-    const r = await rollgate(['gate', 'soak', '--runbook', RUNBOOK], {
+    // Built-in checks only: the suite running in each watch run is proven by the healthy series.
+    const r = await rollgate(['gate', 'soak', '--runbook', BUILTINS_ONLY], {
       ROLLGATE_REPORTS_DIR: reports,
       DEMO_FAULTS: 'wrong-version',
     });
@@ -125,7 +132,15 @@ describe('watch runs end to end', () => {
     const reports = tempReports();
     const child = execa(
       process.execPath,
-      [path.join(ROOT, 'bin/rollgate.mjs'), 'gate', 'soak', '--runbook', RUNBOOK, '--watch-interval', '1m'],
+      [
+        path.join(ROOT, 'bin/rollgate.mjs'),
+        'gate',
+        'soak',
+        '--runbook',
+        BUILTINS_ONLY,
+        '--watch-interval',
+        '1m',
+      ],
       { cwd: ROOT, env: cleanEnv({ ROLLGATE_REPORTS_DIR: reports }), extendEnv: false, reject: false },
     );
     let out = '';
