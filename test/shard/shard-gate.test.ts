@@ -42,16 +42,17 @@ const r = {} as {
   merged: Run;
   /** When the merges started: a merged run is dated when it is decided, not when its shards ended. */
   mergeStarted: number;
-  aloneReports: string;
-  alone: Run;
   mixedReports: string;
   mixed: Run;
 };
 
 /**
  * The scenario, as on several machines at once: one unsharded gate of the stage, its two shards
- * (and two refused shard runs); then, all at once, the merge of both shards, of shard 1 alone
- * and of shards of different releases. A server the test starts is the target.
+ * (and two refused shard runs); then, both at once, the merge of both shards and of shards of
+ * different releases. A merge of shard 1 alone (a HOLD naming shard 2, one ledger line) was a
+ * third: the missing shard is held at check level in test/shard/merge-shards.test.ts, 'a missing
+ * shard HOLDs: shard/<i> errored naming it, and its golden paths errored with no result', and a
+ * merge records one ledger line in the merge test below. A server the test starts is the target.
  */
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -90,11 +91,10 @@ beforeAll(async () => {
   const other = path.join(out, 'shard-2-other');
   cpSync(r.two, other, { recursive: true });
   writeFileSync(path.join(other, 'shard.json'), JSON.stringify({ ...readShard(r.two), release: '9.9.9' }));
-  [r.aloneReports, r.mixedReports] = [temp(), temp()];
+  r.mixedReports = temp();
   r.mergeStarted = Date.now();
-  [r.merged, r.alone, r.mixed] = await Promise.all([
+  [r.merged, r.mixed] = await Promise.all([
     merge(r.shards, r.one, r.two),
-    merge(r.aloneReports, r.one),
     merge(r.mixedReports, r.one, other),
   ]);
 }, 240_000);
@@ -164,14 +164,6 @@ describe('a sharded gate: two shards and a merge give the unsharded verdict', ()
     }
     const response = failing.evidence.find((e) => e.name === 'response')?.path;
     expect(readFileSync(response ?? 'no response evidence', 'utf8')).toContain('Internal error');
-  });
-
-  test('shard 1 alone HOLDs naming shard 2, recorded once', () => {
-    expect(r.alone.exitCode, r.alone.all).toBe(1);
-    const a = readVerdict(r.aloneReports);
-    expect(a.reasons.join('\n')).toContain('shard/2 errored: shard 2/2 is missing');
-    expect(a.checks.find((c) => c.id === 'shard/2')?.code).toBe('ROLLGATE_SHARD_MISSING');
-    expect(ledgerLines(r.aloneReports)).toBe(1);
   });
 
   test('a bad --shard, a stage with nothing to split and shards of different releases exit 2, recording nothing', () => {
