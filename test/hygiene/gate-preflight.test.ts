@@ -24,8 +24,10 @@ describe('gate preflight with the hygiene built-ins', () => {
   // A healthy demo's preflight (deploy files and effective config clean) is proven at check level by
   // test/hygiene/leaky-config.test.ts, 'a healthy demo writes references only, and the repository
   // deploy files are clean' (every declared source scanned, none with a finding); both hygiene
-  // built-ins pass end to end in test/e2e/gate-canary.test.ts's healthy PROMOTE (the canary runs
-  // every built-in, secret-scan and runtime-config included, and every check must pass).
+  // built-ins pass end to end in the suite's healthy demo canary PROMOTE (the canary runs every
+  // built-in, secret-scan and runtime-config included, and every check must pass): test/e2e/production.test.ts,
+  // 'HOLD with commands to sign; PROMOTE after staging, canary (healthy, every report written) and
+  // both sign-offs' (formerly test/e2e/gate-canary.test.ts's 'healthy demo PROMOTEs…').
 
   test('DEMO_FAULTS=leaky-config HOLDs naming file, line and rule, and the password is nowhere in output or reports', async () => {
     const reports = tempReports();
