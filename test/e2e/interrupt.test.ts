@@ -13,6 +13,9 @@ async function interruptedGate(signal: NodeJS.Signals) {
     env: cleanEnv({ ROLLGATE_REPORTS_DIR: reports }),
     extendEnv: false,
     reject: false,
+    // execa follows its own SIGTERM with SIGKILL after 5 s by default: on a loaded machine that
+    // killed the gate while it was still stopping its children, before it wrote its verdict.
+    forceKillAfterDelay: false,
   });
   let out = '';
   await new Promise<void>((resolve, reject) => {
