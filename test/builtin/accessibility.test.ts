@@ -228,7 +228,8 @@ describe('accessibility that cannot observe is errored', () => {
         { baseURL: app.url, release: '1.2.3', env: {}, root: ROOT, requestTimeoutMs: 1_000 },
       ).catch((e: unknown) => e);
     try {
-      const slow = await attempt(['/slow']);
+      // Each page in a browser of its own, started at once: both only wait for their time-out.
+      const [slow, busy] = await Promise.all([attempt(['/slow']), attempt(['/busy'])]);
       expect(slow).toBeInstanceOf(ObservationError);
       expect(slow).toMatchObject({
         code: 'ROLLGATE_TIMEOUT',
@@ -236,7 +237,6 @@ describe('accessibility that cannot observe is errored', () => {
       });
       // axe's time-out, unless a busy machine took longer than the limit for the navigation
       // itself: either way errored as a time-out (without the bound on axe, this would hang).
-      const busy = await attempt(['/busy']);
       expect(busy).toBeInstanceOf(ObservationError);
       expect(busy).toMatchObject({
         code: 'ROLLGATE_TIMEOUT',
@@ -257,16 +257,13 @@ describe('accessibility that cannot observe is errored', () => {
       '/shell': `<!doctype html><html lang="en"><head><title>Estimates</title>
         <link rel="stylesheet" href="https://static.example.com/app.css">
         <script src="http://203.0.113.9/app.js"></script></head><body><div id="root"></div></body></html>`,
-      // The same shell whose bundle is the target's own: it renders, and is judged.
-      '/own': `<!doctype html><html lang="en"><head><title>Estimates</title></head><body><div id="root"></div>
-        <script src="/app.js"></script></body></html>`,
-      '/app.js': `document.getElementById('root').innerHTML = '<main><h1>Estimates</h1><p>None yet.</p></main>';`,
+      // The same shell with its bundle from the target itself renders and is judged: the last test
+      // of this file ('what the browser sends and loads'), in the browser it starts anyway.
     };
     const app = await serve((req, res) => {
       const body = pages[req.url ?? ''];
       if (body === undefined) return void res.writeHead(404).end();
-      const type = req.url!.endsWith('.js') ? 'text/javascript' : 'text/html';
-      res.writeHead(200, { 'content-type': type }).end(body);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(body);
     });
     try {
       const run = (path: string) => runOne(a11y({ paths: [path] }, false), { baseURL: app.url });
@@ -284,8 +281,6 @@ describe('accessibility that cannot observe is errored', () => {
       expect(shell.message).toContain(
         "(only the target's host and loopback load: serve them from the target)",
       );
-      const own = await run('/own');
-      expect([own.status, own.message]).toEqual(['passed', undefined]);
     } finally {
       await app.close();
     }
@@ -329,25 +324,43 @@ describe('accessibility that cannot observe is errored', () => {
 });
 
 describe('what the browser sends and loads', () => {
-  it("carries the target's http.headers and a token session's header; hosts other than the target's are refused", async () => {
+  it("carries the target's http.headers and a token session's header, to the page's own scripts too; hosts other than the target's are refused, the target's own bundle loads", async () => {
     const seen: string[] = [];
+    const pages: Record<string, { type: string; body: string }> = {
+      '/report': {
+        type: 'text/html',
+        body: `<!doctype html><html lang="en"><head><title>Report</title>
+        <link rel="stylesheet" href="https://cdn.example.com/site.css"></head>
+        <body><main><h1>Report</h1><img src="http://images.example.net/chart.png" alt="Sales chart"></main></body></html>`,
+      },
+      // A script-built shell whose bundle is the target's own: it renders, and is judged (a
+      // bundle from another host is refused and leaves it blank: ROLLGATE_NO_DATA above).
+      '/own': {
+        type: 'text/html',
+        body: `<!doctype html><html lang="en"><head><title>Estimates</title></head><body><div id="root"></div>
+        <script src="/app.js"></script></body></html>`,
+      },
+      '/app.js': {
+        type: 'text/javascript',
+        body: `document.getElementById('root').innerHTML = '<main><h1>Estimates</h1><p>None yet.</p></main>';`,
+      },
+    };
     const app = await serve((req, res) => {
-      seen.push(String(req.headers['x-team']));
+      seen.push(`${req.url} ${String(req.headers['x-team'])}`);
       if (req.headers.authorization !== 'Bearer a-session-token-123') {
         res.writeHead(401).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<!doctype html><html lang="en"><head><title>Report</title>
-        <link rel="stylesheet" href="https://cdn.example.com/site.css"></head>
-        <body><main><h1>Report</h1><img src="http://images.example.net/chart.png" alt="Sales chart"></main></body></html>`);
+      const page = pages[req.url ?? ''];
+      if (!page) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': page.type }).end(page.body);
     });
     try {
       const declared = declare(
         {
           // biome-ignore lint/suspicious/noTemplateCurlyInString: rollgate reads ${TEAM} from the environment
           http: { headers: { 'X-Team': '${TEAM}' } },
-          accessibility: { paths: ['/report'], signedIn: true },
+          accessibility: { paths: ['/report', '/own'], signedIn: true },
         },
         { checks: ['accessibility'] },
       );
@@ -357,10 +370,13 @@ describe('what the browser sends and loads', () => {
         sessionFile: sessionFile(dirs.make(), { Authorization: 'Bearer a-session-token-123' }),
       });
       expect([r.status, r.message]).toEqual(['passed', undefined]);
-      expect(seen).toEqual(['blue']);
-      expect(axeEvidence(r)['/report axe results']).toMatchObject({
+      expect(seen).toEqual(['/report blue', '/own blue', '/app.js blue']);
+      const evidence = axeEvidence(r);
+      expect(evidence['/report axe results']).toMatchObject({
         blockedHosts: ['cdn.example.com', 'images.example.net'],
       });
+      expect(evidence['/own axe results']).toMatchObject({ status: 200, violations: [], blockedHosts: [] });
+      expect(r.measurements[0]).toMatchObject({ actual: 0, samples: 2 });
       expect(r.evidence.map((e) => e.body).join('\n')).not.toContain('a-session-token-123');
     } finally {
       await app.close();
