@@ -89,57 +89,80 @@ async function until(done: () => boolean, ms: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 25));
 }
 
-async function freshContext(page: Page): Promise<{ context: BrowserContext; owned: boolean }> {
-  const browser = page.context().browser();
-  // A persistent context has no browser to open another context in: fresh pages in it, then.
-  if (!browser) return { context: page.context(), owned: false };
-  const storageState = await page.context().storageState();
-  return { context: await browser.newContext({ storageState, viewport: page.viewportSize() }), owned: true };
+/** One run's page, in a fresh context of its own (or a fresh page of a persistent context), web-vitals set up. */
+interface RunPage {
+  page: Page;
+  reports: VitalReport[];
+  /**
+   * After a good run, the page first: a context closing with a page open has Playwright keep a
+   * screenshot of it in case the test fails. After a failed one, that screenshot is wanted: the
+   * context alone, as a persistent context's page is left open for the test's own.
+   */
+  close(failed: boolean): Promise<void>;
 }
 
-async function measureOnce(page: Page, opts: MeasureVitalsOptions, run: number): Promise<VitalsRun> {
-  const { context, owned } = await freshContext(page);
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+async function openRun(source: Page, storageState: StorageState | undefined): Promise<RunPage> {
+  const browser = source.context().browser();
+  // A persistent context has no browser to open another context in: fresh pages in it, then.
+  const owned = browser
+    ? await browser.newContext({ storageState, viewport: source.viewportSize() })
+    : undefined;
   const reports: VitalReport[] = [];
   try {
-    const p = await context.newPage();
+    const p = await (owned ?? source.context()).newPage();
     await p.exposeBinding(BINDING, (_source, m: VitalReport) => {
       reports.push(m);
     });
     await p.addInitScript({ content: initScript() });
-    const timeout = opts.timeoutMs ?? 15_000;
-    // Network idle: late resources (a slow hero script or image) are in before the page is judged.
-    const res = await p.goto(opts.url, { waitUntil: 'networkidle', timeout });
-    if (!res) throw new ObservationError(`GET ${opts.url}: no response`);
-    const want = new URL(opts.url).pathname;
-    if (res.status() >= 400) {
-      throw new CheckFailure(
-        `GET ${want} answered ${res.status()}: web vitals of an error page mean nothing`,
-      );
-    }
-    const landed = new URL(p.url()).pathname;
-    if (landed !== want) {
-      throw new ObservationError(`GET ${want} ended on ${landed}: not the page to measure (signed out?)`);
-    }
-    await frames(p);
-    if (opts.interact) {
-      await opts.interact(p);
-      await frames(p);
-      // web-vitals handles event entries when the page is idle: give it that moment before hiding.
-      await until(() => reports.some((r) => r.name === 'INP'), 2_000);
-    }
-    // Navigating away hides the page: web-vitals reports the final LCP, CLS and INP.
-    await p.goto('about:blank', { timeout });
-    await new Promise((r) => setImmediate(r));
-    const values: VitalValues = {};
-    for (const r of reports) {
-      const name = r.name.toLowerCase();
-      if (isVitalName(name) && Number.isFinite(r.value)) values[name] = r.value;
-    }
-    await p.close();
-    return { run, url: opts.url, status: res.status(), values, reports };
-  } finally {
-    if (owned) await context.close();
+    return {
+      page: p,
+      reports,
+      close: async (failed) => {
+        if (!failed) await p.close();
+        await owned?.close();
+      },
+    };
+  } catch (error) {
+    await owned?.close().catch(() => undefined);
+    throw error;
   }
+}
+
+async function measureOnce(
+  { page: p, reports }: RunPage,
+  opts: MeasureVitalsOptions,
+  run: number,
+): Promise<VitalsRun> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  // Network idle: late resources (a slow hero script or image) are in before the page is judged.
+  const res = await p.goto(opts.url, { waitUntil: 'networkidle', timeout });
+  if (!res) throw new ObservationError(`GET ${opts.url}: no response`);
+  const want = new URL(opts.url).pathname;
+  if (res.status() >= 400) {
+    throw new CheckFailure(`GET ${want} answered ${res.status()}: web vitals of an error page mean nothing`);
+  }
+  const landed = new URL(p.url()).pathname;
+  if (landed !== want) {
+    throw new ObservationError(`GET ${want} ended on ${landed}: not the page to measure (signed out?)`);
+  }
+  await frames(p);
+  if (opts.interact) {
+    await opts.interact(p);
+    await frames(p);
+    // web-vitals handles event entries when the page is idle: give it that moment before hiding.
+    await until(() => reports.some((r) => r.name === 'INP'), 2_000);
+  }
+  // Navigating away hides the page: web-vitals reports the final LCP, CLS and INP.
+  await p.goto('about:blank', { timeout });
+  await new Promise((r) => setImmediate(r));
+  const values: VitalValues = {};
+  for (const r of reports) {
+    const name = r.name.toLowerCase();
+    if (isVitalName(name) && Number.isFinite(r.value)) values[name] = r.value;
+  }
+  return { run, url: opts.url, status: res.status(), values, reports };
 }
 
 /**
@@ -150,7 +173,32 @@ async function measureOnce(page: Page, opts: MeasureVitalsOptions, run: number):
 export async function measureVitals(page: Page, opts: MeasureVitalsOptions): Promise<VitalsRun[]> {
   if (!Number.isInteger(opts.runs) || opts.runs < 1)
     throw new Error(`runs must be a positive integer (got ${opts.runs})`);
+  // The cookies of `page`'s context, read once: every run starts from the same session.
+  const storageState = page.context().browser() ? await page.context().storageState() : undefined;
   const runs: VitalsRun[] = [];
-  for (let i = 1; i <= opts.runs; i++) runs.push(await measureOnce(page, opts, i));
+  let closing: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 1; i <= opts.runs; i++) {
+      // The next run's context opens while the last run's closes; its page loads only once both
+      // are done, so nothing of the run before competes with the one measured.
+      const [opened, closed] = await Promise.allSettled([openRun(page, storageState), closing]);
+      closing = Promise.resolve();
+      if (opened.status === 'rejected') throw opened.reason;
+      const run = opened.value;
+      if (closed.status === 'rejected') {
+        await run.close(false);
+        throw closed.reason;
+      }
+      let failed = true;
+      try {
+        runs.push(await measureOnce(run, opts, i));
+        failed = false;
+      } finally {
+        closing = run.close(failed);
+      }
+    }
+  } finally {
+    await closing;
+  }
   return runs;
 }
