@@ -63,7 +63,7 @@ const DEADLINE_RUNBOOK = 'test/fixtures/stop-signals/deadline.runbook.ts';
 
 describe('interrupting a gate', () => {
   // SIGINT and SIGTERM go through one handler (stopOnSignals): one signal runs a whole gate here.
-  // SIGINT is proven on that handler by test/e2e/stop-signals.test.ts ('SIGINT stops once with
+  // SIGINT is proven on that handler by test/unit/stop-signals.test.ts ('SIGINT stops once with
   // "SIGINT received"; the process is not killed by it') and interrupts a whole gate in
   // test/e2e/maintenance-gate.test.ts ('SIGINT while the suite runs: HOLD (interrupted), exit 1,
   // maintenance off afterwards': interrupted 'SIGINT received', exit 1, no process of the run left).

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { ROOT } from './helpers.ts';
+import { ROOT } from '../e2e/helpers.ts';
 
-const LISTENER = path.join(ROOT, 'test/fixtures/stop-signals/listen.ts');
+const LISTENER = path.join(ROOT, 'test/unit/stop-signals-listener.ts');
 
 /**
  * SIGINT and SIGTERM reach a gate through one handler (stopOnSignals, src/engine/stop-signals.ts):
